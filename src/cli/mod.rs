@@ -1,0 +1,45 @@
+//! The command line: clap types and one file per command. Commands call the library, render
+//! what it returns, and are the only place that writes files or the terminal.
+
+mod common;
+mod import;
+mod output;
+mod progress;
+mod stats;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// mizan — dataset curation and evaluation for information extraction from Arabic news.
+#[derive(Debug, Parser)]
+#[command(name = "mizan", version, about, long_about = None)]
+pub struct Cli {
+    /// Hide progress bars.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a dataset's articles and gold; print each problem as `path:line: message`.
+    Validate(validate::Args),
+    /// Count articles, characters and spans per layer, label and split.
+    Stats(stats::Args),
+    /// Convert annotations from another format into a dataset folder.
+    Import(import::Args),
+}
+
+/// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let progress = progress::Bar::new(cli.quiet);
+    match cli.command {
+        Command::Validate(args) => validate::run(args, &progress),
+        Command::Stats(args) => stats::run(args, &progress),
+        Command::Import(args) => import::run(args, &progress),
+    }
+}

@@ -1,0 +1,82 @@
+//! `mizan stats DATASET [--json]`: articles, characters and spans per layer, label and split.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use mizan::dataset::{stats, Stats};
+
+use crate::cli::common::{plural, thousands, DatasetArgs};
+use crate::cli::progress::Bar;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    dataset: DatasetArgs,
+    /// Print JSON: {"articles": N, "characters": N, "spans": {layer: {label: N}}, "splits": {...}}.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    let Ok(dataset) = args.dataset.load_checked(progress)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let stats = stats(&dataset).context("counting")?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+    } else {
+        print!("{}", render(&stats));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The terminal table: one row per layer and label, a column per split when there are splits.
+fn render(stats: &Stats) -> String {
+    let mut out = format!(
+        "{}: {}, {}\n",
+        stats.dataset,
+        plural(stats.articles, "article", "articles"),
+        plural(stats.characters, "character", "characters")
+    );
+    for (name, split) in &stats.splits {
+        out.push_str(&format!("  split {name}: {}\n", plural(split.articles, "article", "articles")));
+    }
+    if stats.spans.is_empty() {
+        out.push_str("no gold spans\n");
+        return out;
+    }
+    let splits: Vec<&String> = stats.splits.keys().collect();
+    let mut header = vec!["layer".to_string(), "label".to_string(), "spans".to_string()];
+    header.extend(splits.iter().map(|s| s.to_string()));
+    let mut rows = vec![header];
+    for (layer, labels) in &stats.spans {
+        for (label, count) in labels {
+            let mut row = vec![layer.clone(), label.clone(), thousands(*count)];
+            for split in &splits {
+                let n = stats.splits[*split].spans.get(layer).and_then(|l| l.get(label)).copied().unwrap_or(0);
+                row.push(thousands(n));
+            }
+            rows.push(row);
+        }
+        let total: u64 = labels.values().sum();
+        let mut row = vec![layer.clone(), "(all)".to_string(), thousands(total)];
+        for split in &splits {
+            let n: u64 = stats.splits[*split].spans.get(layer).map_or(0, |l| l.values().sum());
+            row.push(thousands(n));
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> =
+        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    out.push('\n');
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| if c < 2 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

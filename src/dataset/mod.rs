@@ -1,0 +1,188 @@
+//! A dataset: its articles and gold spans, checked, as polars frames and as plain values.
+//!
+//! A dataset is named (`datasets/<name>/manifest.toml` with gold in `gold/<name>/<layer>.jsonl`),
+//! a directory that `mizan import` wrote (`DIR/manifest.toml`, gold in `DIR/gold/`), or ad-hoc
+//! files (`--articles FILE --gold FILE`).
+
+mod check;
+pub mod manifest;
+mod stats;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+
+use crate::load::{
+    articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError,
+    LoadedArticles, SpanRow,
+};
+use crate::model::{Article, Span, DEFAULT_LAYER};
+use crate::progress::Progress;
+pub use manifest::{ArticleFormat, ArticleSource, LayerSchema, Manifest};
+pub use stats::{stats, Stats};
+
+/// What the user named on the command line.
+#[derive(Debug, Clone)]
+pub enum DatasetSpec {
+    /// A dataset name or directory.
+    Named(String),
+    /// Ad-hoc files: articles (JSONL file or folder of `.txt`) and span files.
+    Files { articles: PathBuf, gold: Vec<PathBuf> },
+}
+
+/// A loaded, checked dataset.
+pub struct Dataset {
+    pub name: String,
+    pub manifest: Option<Manifest>,
+    pub articles: Vec<Article>,
+    /// Gold spans that passed every check, in file order.
+    pub gold: Vec<Span>,
+    /// One row per article (`docs/data-model.md`).
+    pub article_frame: DataFrame,
+    /// One row per gold span (`docs/data-model.md`).
+    pub span_frame: DataFrame,
+}
+
+/// Where a dataset's parts are on disk.
+struct Location {
+    name: String,
+    manifest: Option<(PathBuf, Manifest)>,
+    articles: PathBuf,
+    format: ArticleFormat,
+    /// Span files, each with the layer its name fixes (gold folders) or none (ad-hoc files).
+    gold: Vec<(PathBuf, Option<String>)>,
+}
+
+fn locate(spec: &DatasetSpec) -> Result<Location, LoadError> {
+    match spec {
+        DatasetSpec::Files { articles, gold } => {
+            if !articles.exists() {
+                return Err(LoadError::Unusable { path: articles.clone(), message: "no such file or folder".into() });
+            }
+            let format = if articles.is_dir() { ArticleFormat::Txt } else { ArticleFormat::Jsonl };
+            let name = articles.file_stem().map_or("articles".into(), |s| s.to_string_lossy().into_owned());
+            Ok(Location { name, manifest: None, articles: articles.clone(), format, gold: gold.iter().map(|g| (g.clone(), None)).collect() })
+        }
+        DatasetSpec::Named(name) => {
+            let as_dir = PathBuf::from(name);
+            let (root, gold_dir) = if as_dir.join("manifest.toml").is_file() {
+                (as_dir.clone(), as_dir.join("gold"))
+            } else if Path::new("datasets").join(name).join("manifest.toml").is_file() {
+                (Path::new("datasets").join(name), Path::new("gold").join(name))
+            } else {
+                let message = if as_dir.is_dir() || Path::new("datasets").join(name).is_dir() {
+                    "the folder has no manifest.toml (see docs/datasets.md)".to_string()
+                } else {
+                    format!(
+                        "no dataset `{name}`: looked for datasets/{name}/manifest.toml and {name}/manifest.toml; \
+                         run mizan from the repository root, pass a dataset folder, or use --articles/--gold"
+                    )
+                };
+                return Err(LoadError::Unusable { path: as_dir, message });
+            };
+            let manifest_path = root.join("manifest.toml");
+            let manifest = Manifest::read(&manifest_path)?;
+            let articles = match (&manifest.articles.path, manifest.articles.format) {
+                (Some(path), _) => root.join(path),
+                (None, ArticleFormat::Txt) => root.clone(),
+                (None, ArticleFormat::Jsonl) => root.join("articles.jsonl"),
+            };
+            let mut gold = Vec::new();
+            if gold_dir.is_dir() {
+                let io = |source| LoadError::Io { path: gold_dir.clone(), source };
+                for entry in std::fs::read_dir(&gold_dir).map_err(io)? {
+                    let path = entry.map_err(io)?.path();
+                    if path.extension().is_some_and(|e| e == "jsonl") {
+                        let layer = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                        gold.push((path, layer));
+                    }
+                }
+                gold.sort();
+            }
+            Ok(Location {
+                name: manifest.name.clone(),
+                format: manifest.articles.format,
+                manifest: Some((manifest_path, manifest)),
+                articles,
+                gold,
+            })
+        }
+    }
+}
+
+impl Dataset {
+    /// Loads and checks a dataset. `Err` when it cannot be read at all; otherwise every problem
+    /// found is in the returned [`Diagnostics`], and spans with errors are left out.
+    pub fn load(spec: &DatasetSpec, progress: &dyn Progress) -> Result<(Dataset, Diagnostics), LoadError> {
+        let location = locate(spec)?;
+        let mut diagnostics = Diagnostics::default();
+        let manifest = location.manifest.as_ref().map(|(_, m)| m);
+
+        let mut loaded = match location.format {
+            ArticleFormat::Txt => {
+                if !location.articles.is_dir() {
+                    return Err(LoadError::Unusable { path: location.articles, message: "not a folder of .txt articles".into() });
+                }
+                load_text_folder(&location.articles, &mut diagnostics)?
+            }
+            ArticleFormat::Jsonl => {
+                progress.start("articles", std::fs::metadata(&location.articles).ok().map(|m| m.len()));
+                let loaded = load_articles_jsonl(&location.articles, &mut diagnostics, progress)?;
+                progress.finish();
+                loaded
+            }
+        };
+        let index = check::index_articles(&mut loaded, &mut diagnostics);
+        let LoadedArticles { mut articles, .. } = loaded;
+        if let Some((path, manifest)) = &location.manifest {
+            check::apply_splits(manifest, path, &mut articles, &index, &mut diagnostics);
+            for (_, layer) in &location.gold {
+                if let Some(layer) = layer.as_deref().filter(|l| !manifest.layers.contains_key(*l)) {
+                    diagnostics.warning(
+                        path,
+                        None,
+                        format!("gold layer `{layer}` has no schema in [layers.{layer}]; its labels are not checked"),
+                    );
+                }
+            }
+        }
+
+        let mut gold = Vec::new();
+        let mut sources = Vec::new();
+        let mut bytes = Vec::new();
+        for (path, layer) in &location.gold {
+            progress.start(&path.display().to_string(), std::fs::metadata(path).ok().map(|m| m.len()));
+            let default_layer = layer.as_deref().unwrap_or(DEFAULT_LAYER);
+            let records = load_spans(path, default_layer, layer.as_deref(), &mut diagnostics, progress)?;
+            progress.finish();
+            for checked in check::check_spans(path, records, Some((&articles, &index)), manifest, &mut diagnostics) {
+                sources.push(format!("{}:{}", path.display(), checked.line));
+                bytes.push(checked.bytes);
+                gold.push(checked.span);
+            }
+        }
+        let rows: Vec<SpanRow<'_>> = gold
+            .iter()
+            .zip(bytes)
+            .zip(&sources)
+            .map(|((span, bytes), source)| SpanRow { span, bytes, source: source.clone() })
+            .collect();
+        let span_frame = spans_frame(&rows)?;
+        let article_frame = articles_frame(&articles)?;
+        let dataset = Dataset {
+            name: location.name,
+            manifest: location.manifest.map(|(_, m)| m),
+            articles,
+            gold,
+            article_frame,
+            span_frame,
+        };
+        Ok((dataset, diagnostics))
+    }
+
+    /// Article id → index into `articles`.
+    pub fn article_index(&self) -> HashMap<&str, usize> {
+        self.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect()
+    }
+}

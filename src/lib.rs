@@ -1,0 +1,15 @@
+//! mizan (ميزان, "the scales"): dataset curation and evaluation for information extraction
+//! from Arabic news.
+//!
+//! The library loads articles and gold annotations into polars frames ([`dataset`], [`load`]),
+//! checks them, and scores extractors' output ([`score`]). It never prints: the `mizan` binary
+//! (`cli`) renders what it returns.
+
+pub mod arabic;
+pub mod dataset;
+pub mod load;
+pub mod model;
+pub mod progress;
+
+pub use dataset::{Dataset, DatasetSpec, Manifest};
+pub use model::{Article, Span};

@@ -1,0 +1,180 @@
+//! Article readers: a folder of plain-text files (one article each, id = file stem) and
+//! articles JSONL (`{"id", "text", ...metadata}`). Both fill `dateline_place` and
+//! `dateline_agency` when the first line is a dateline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::arabic::parse_dateline;
+use crate::load::fields::{parse_object, required_string, scalar_string};
+use crate::load::lines::{read_text, Lines};
+use crate::load::{Diagnostics, LoadError, Progress};
+use crate::model::Article;
+
+/// Where an article came from, so a problem found later can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+}
+
+/// Articles in input order, each with its origin.
+#[derive(Debug, Default)]
+pub struct LoadedArticles {
+    pub articles: Vec<Article>,
+    pub origins: Vec<Origin>,
+}
+
+impl LoadedArticles {
+    fn push(&mut self, article: Article, origin: Origin) {
+        self.articles.push(article);
+        self.origins.push(origin);
+    }
+}
+
+/// Builds an article, adding dateline metadata unless the source already gave it.
+pub fn make_article(id: String, text: String, mut metadata: BTreeMap<String, String>) -> Article {
+    if let Some(dateline) = text.lines().next().and_then(parse_dateline) {
+        metadata.entry("dateline_place".into()).or_insert(dateline.place);
+        metadata.entry("dateline_agency".into()).or_insert(dateline.agency);
+    }
+    Article::new(id, text, metadata)
+}
+
+/// Reads every `*.txt` file directly in `dir`, in file-name order.
+pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<LoadedArticles, LoadError> {
+    let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "txt") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut loaded = LoadedArticles::default();
+    for path in paths {
+        let Some(id) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            diagnostics.error(&path, None, "file name is not UTF-8; rename the file (its stem is the article id)");
+            continue;
+        };
+        match read_text(&path)? {
+            Ok(text) => {
+                if text.trim().is_empty() {
+                    diagnostics.warning(&path, None, "article text is empty");
+                }
+                loaded.push(make_article(id, text, BTreeMap::new()), Origin { path, line: None });
+            }
+            Err(line) => diagnostics.error(
+                &path,
+                Some(line),
+                "invalid UTF-8; re-encode the file as UTF-8 (e.g. `iconv -f WINDOWS-1256 -t UTF-8`)",
+            ),
+        }
+    }
+    if loaded.articles.is_empty() {
+        diagnostics.error(dir, None, "no `.txt` articles in this folder");
+    }
+    Ok(loaded)
+}
+
+/// Reads articles JSONL: one `{"id", "text", ...}` object per line; other scalar fields become
+/// metadata.
+pub fn load_articles_jsonl(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Result<LoadedArticles, LoadError> {
+    let mut lines = Lines::open(path)?;
+    let mut loaded = LoadedArticles::default();
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    while let Some(line) = lines.next_line().map_err(io)? {
+        progress.position(line.bytes_read);
+        let number = Some(line.number);
+        let Some(text) = line.text else {
+            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match parse_article(&text) {
+            Ok((article, warnings)) => {
+                for warning in warnings {
+                    diagnostics.warning(path, number, warning);
+                }
+                loaded.push(article, Origin { path: path.to_path_buf(), line: number });
+            }
+            Err(message) => diagnostics.error(path, number, message),
+        }
+    }
+    if loaded.articles.is_empty() && diagnostics.error_count() == 0 {
+        diagnostics.error(path, None, "no articles in this file");
+    }
+    Ok(loaded)
+}
+
+fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
+    let object = parse_object(line)?;
+    let id = required_string(&object, "id")?;
+    let text = match object.get("text") {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => return Err(format!("field `text` must be a string, found {}", crate::load::fields::kind(other))),
+        None => return Err("missing field `text`".into()),
+    };
+    let mut warnings = Vec::new();
+    if text.trim().is_empty() {
+        warnings.push(format!("article `{id}` has empty text"));
+    }
+    let mut metadata = BTreeMap::new();
+    for (key, value) in &object {
+        if key == "id" || key == "text" || value.is_null() {
+            continue;
+        }
+        match scalar_string(value) {
+            Some(value) => {
+                metadata.insert(key.clone(), value);
+            }
+            None => warnings.push(format!(
+                "metadata field `{key}` is {} and is ignored; metadata values must be strings",
+                crate::load::fields::kind(value)
+            )),
+        }
+    }
+    Ok((make_article(id, text, metadata), warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_articles_carry_metadata_and_datelines() {
+        let (article, warnings) =
+            parse_article(r#"{"id": "a1", "text": "دمشق-سانا\nنص", "split": "test", "year": 2018}"#).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(article.metadata["split"], "test");
+        assert_eq!(article.metadata["year"], "2018");
+        assert_eq!(article.metadata["dateline_place"], "دمشق");
+        assert_eq!(article.metadata["dateline_agency"], "سانا");
+    }
+
+    #[test]
+    fn bad_article_lines_say_why() {
+        let cases = [
+            (r#"{"text": "x"}"#, "missing field `id`"),
+            (r#"{"id": 7, "text": "x"}"#, "write it as \"7\""),
+            (r#"{"id": "a"}"#, "missing field `text`"),
+            (r#"{"id": "a", "text": 3}"#, "`text` must be a string"),
+            (r#"[{"id": "a", "text": "x"}]"#, "JSON array"),
+        ];
+        for (line, fragment) in cases {
+            let message = parse_article(line).unwrap_err();
+            assert!(message.contains(fragment), "{line}: {message}");
+        }
+        let (_, warnings) = parse_article(r#"{"id": "a", "text": "x", "tags": ["a"]}"#).unwrap();
+        assert!(warnings[0].contains("`tags` is an array and is ignored"));
+    }
+}

@@ -1,0 +1,144 @@
+//! Reading the fields of one JSON Lines record with messages that say what is wrong and how to
+//! fix it. Shared by the article and span readers, which differ only in the fields they want.
+
+use serde_json::{Map, Value};
+
+/// Parses one line as a JSON object, or says why it is not one.
+pub fn parse_object(line: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(Value::Array(_)) => Err("expected one JSON object per line (JSON Lines), found a JSON array; \
+             convert the file with `jq -c '.[]' FILE > FILE.jsonl`"
+            .into()),
+        Ok(other) => Err(format!("expected a JSON object, found {}", kind(&other))),
+        Err(error) if line.trim_start().starts_with('[') => Err(format!(
+            "malformed JSON ({error}); this looks like a JSON array: mizan expects JSON Lines, \
+             one object per line — convert with `jq -c '.[]' FILE > FILE.jsonl`"
+        )),
+        Err(error) => Err(format!(
+            "malformed JSON ({error}); each line must hold one complete JSON object — \
+             a pretty-printed file must be compacted first, e.g. `jq -c . FILE`"
+        )),
+    }
+}
+
+/// A short name for a JSON value's type, with the value when it is small.
+pub fn kind(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) if s.chars().count() <= 20 => format!("string {s:?}"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// A required string field.
+pub fn required_string(object: &Map<String, Value>, field: &str) -> Result<String, String> {
+    match object.get(field) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::String(_)) => Err(format!("field `{field}` is empty")),
+        Some(Value::Number(n)) => {
+            Err(format!("field `{field}` must be a string, found number {n}; write it as \"{n}\""))
+        }
+        Some(other) => Err(format!("field `{field}` must be a string, found {}", kind(other))),
+        None => Err(format!("missing field `{field}`")),
+    }
+}
+
+/// An optional string field; `null` counts as absent.
+pub fn optional_string(object: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("field `{field}` must be a string, found {}", kind(other))),
+    }
+}
+
+/// A required offset: a non-negative whole number of code points.
+pub fn required_offset(object: &Map<String, Value>, field: &str) -> Result<usize, String> {
+    let value = object.get(field).ok_or_else(|| format!("missing field `{field}`"))?;
+    match value {
+        Value::Number(n) => {
+            if let Some(offset) = n.as_u64() {
+                return usize::try_from(offset).map_err(|_| format!("`{field}` {n} is too large"));
+            }
+            if n.as_i64().is_some() {
+                return Err(format!("`{field}` is negative ({n}); offsets count code points from 0"));
+            }
+            let float = n.as_f64().unwrap_or(f64::NAN);
+            if float < 0.0 {
+                Err(format!("`{field}` is negative ({n}); offsets count code points from 0"))
+            } else if float.fract() == 0.0 {
+                Err(format!("`{field}` must be a whole number, found {n}; write it as {}", float as u64))
+            } else {
+                Err(format!("`{field}` must be a whole number of code points, found {n}"))
+            }
+        }
+        Value::String(s) if s.trim().parse::<u64>().is_ok() => {
+            Err(format!("`{field}` must be a number, found string {s:?}; write it without quotes"))
+        }
+        other => Err(format!("`{field}` must be a whole number of code points, found {}", kind(other))),
+    }
+}
+
+/// A JSON scalar as a metadata string; arrays and objects have no string form.
+pub fn scalar_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn offsets_are_checked_with_a_reason() {
+        let cases: &[(Value, Result<usize, &str>)] = &[
+            (json!(3), Ok(3)),
+            (json!(0), Ok(0)),
+            (json!(-1), Err("negative")),
+            (json!(2.0), Err("write it as 2")),
+            (json!(2.5), Err("whole number")),
+            (json!(-2.5), Err("negative")),
+            (json!("4"), Err("without quotes")),
+            (json!(null), Err("found null")),
+            (json!([1]), Err("an array")),
+        ];
+        for (value, expected) in cases {
+            let object = json!({ "start": value }).as_object().unwrap().clone();
+            let got = required_offset(&object, "start");
+            match (got, expected) {
+                (Ok(got), Ok(want)) => assert_eq!(got, *want),
+                (Err(message), Err(fragment)) => assert!(message.contains(fragment), "{message}"),
+                (got, want) => panic!("{value}: got {got:?}, want {want:?}"),
+            }
+        }
+        let empty = Map::new();
+        assert_eq!(required_offset(&empty, "end").unwrap_err(), "missing field `end`");
+    }
+
+    #[test]
+    fn arrays_and_pretty_printed_json_get_a_conversion_hint() {
+        assert!(parse_object(r#"[{"a": 1}]"#).unwrap_err().contains("jq -c '.[]'"));
+        assert!(parse_object("[").unwrap_err().contains("JSON array"));
+        assert!(parse_object("{").unwrap_err().contains("jq -c ."));
+        assert!(parse_object("42").unwrap_err().contains("number 42"));
+    }
+
+    #[test]
+    fn string_fields_say_what_they_found() {
+        let object = json!({"id": 12, "x": "", "y": null}).as_object().unwrap().clone();
+        assert!(required_string(&object, "id").unwrap_err().contains("write it as \"12\""));
+        assert!(required_string(&object, "x").unwrap_err().contains("empty"));
+        assert!(required_string(&object, "y").unwrap_err().contains("found null"));
+        assert_eq!(optional_string(&object, "y"), Ok(None));
+    }
+}

@@ -1,0 +1,235 @@
+//! The data model every part of mizan shares: [`Article`], [`Span`] and the code-point
+//! offset index that keeps spans on character boundaries.
+//!
+//! Offsets in every file mizan reads or writes are Unicode code points, end-exclusive, as
+//! Python string slicing, brat and spaCy count them. Rust strings are indexed by bytes, so each
+//! article carries a [`TextIndex`] that converts between the two; a byte range is only ever
+//! produced by that index, which is why a span boundary can never fall inside a character.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Metadata columns every article frame carries, filled or null.
+pub const STANDARD_METADATA: [&str; 6] =
+    ["source", "date", "url", "split", "dateline_place", "dateline_agency"];
+
+/// The layer a span belongs to when its line names none.
+pub const DEFAULT_LAYER: &str = "ner";
+
+/// One news article: an id unique in its dataset, its text, and string metadata usable as an
+/// evaluation slice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: String,
+    pub text: String,
+    pub metadata: BTreeMap<String, String>,
+    index: TextIndex,
+}
+
+impl Article {
+    pub fn new(id: impl Into<String>, text: impl Into<String>, metadata: BTreeMap<String, String>) -> Self {
+        let text = text.into();
+        let index = TextIndex::new(&text);
+        Article { id: id.into(), text, metadata, index }
+    }
+
+    /// Length of the text in code points.
+    pub fn char_len(&self) -> usize {
+        self.index.char_len
+    }
+
+    /// The text between two code-point offsets, or `None` when the range is empty, reversed or
+    /// runs past the end.
+    pub fn slice(&self, start: usize, end: usize) -> Option<&str> {
+        self.byte_range(start, end).map(|range| &self.text[range])
+    }
+
+    /// The byte range of a code-point range; always on character boundaries.
+    pub fn byte_range(&self, start: usize, end: usize) -> Option<Range<usize>> {
+        if start > end || end > self.index.char_len {
+            return None;
+        }
+        let begin = self.index.byte_offset(&self.text, start);
+        let finish = begin + self.index.bytes_between(&self.text[begin..], end - start);
+        Some(begin..finish)
+    }
+
+    /// The code-point offset of a byte offset; `None` when the byte offset is inside a
+    /// character or past the end.
+    pub fn char_offset(&self, byte: usize) -> Option<usize> {
+        if byte > self.text.len() || !self.text.is_char_boundary(byte) {
+            return None;
+        }
+        Some(self.index.char_offset(&self.text, byte))
+    }
+}
+
+/// Code-point ↔ byte conversion for one text. Stores the byte offset of every
+/// [`TextIndex::STRIDE`]th character, so it costs a few percent of the text's size and a
+/// conversion scans at most `STRIDE` characters. Pure-ASCII texts need no table at all.
+#[derive(Debug, Clone, PartialEq)]
+struct TextIndex {
+    char_len: usize,
+    /// Byte offset of character `k * STRIDE`; empty when the text is ASCII.
+    checkpoints: Vec<usize>,
+}
+
+impl TextIndex {
+    const STRIDE: usize = 32;
+
+    fn new(text: &str) -> Self {
+        if text.is_ascii() {
+            return TextIndex { char_len: text.len(), checkpoints: Vec::new() };
+        }
+        let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut char_len = 0;
+        for (k, (byte, _)) in text.char_indices().enumerate() {
+            if k % Self::STRIDE == 0 {
+                checkpoints.push(byte);
+            }
+            char_len = k + 1;
+        }
+        TextIndex { char_len, checkpoints }
+    }
+
+    fn byte_offset(&self, text: &str, chars: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return chars;
+        }
+        let block = chars / Self::STRIDE;
+        let Some(&base) = self.checkpoints.get(block) else {
+            return text.len();
+        };
+        base + self.bytes_between(&text[base..], chars - block * Self::STRIDE)
+    }
+
+    /// Bytes taken by the first `chars` characters of `rest`.
+    fn bytes_between(&self, rest: &str, chars: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return chars;
+        }
+        rest.char_indices().nth(chars).map_or(rest.len(), |(byte, _)| byte)
+    }
+
+    fn char_offset(&self, text: &str, byte: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return byte;
+        }
+        let block = self.checkpoints.partition_point(|&b| b <= byte).saturating_sub(1);
+        let base = self.checkpoints[block];
+        block * Self::STRIDE + text[base..byte].chars().count()
+    }
+}
+
+/// One annotated (or predicted) span over an article, in code points, end-exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub article_id: String,
+    pub layer: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// The covered surface string, when the source gave it; checked against the article.
+    pub text: Option<String>,
+    /// String attributes, e.g. `speaker` on a QUOTE or `place`/`agency` on a DATELINE.
+    pub attrs: BTreeMap<String, String>,
+}
+
+impl Span {
+    /// The span as one line of span JSONL (DESIGN.md), `layer` always written.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut line = serde_json::Map::new();
+        line.insert("article_id".into(), self.article_id.clone().into());
+        line.insert("layer".into(), self.layer.clone().into());
+        line.insert("start".into(), self.start.into());
+        line.insert("end".into(), self.end.into());
+        line.insert("label".into(), self.label.clone().into());
+        if let Some(text) = &self.text {
+            line.insert("text".into(), text.clone().into());
+        }
+        if !self.attrs.is_empty() {
+            let attrs = self.attrs.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+            line.insert("attrs".into(), serde_json::Value::Object(attrs));
+        }
+        serde_json::Value::Object(line)
+    }
+}
+
+/// Bidirectional control marks that copy-pasted Arabic text often carries invisibly.
+pub fn is_bidi_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article::new("a", text, BTreeMap::new())
+    }
+
+    #[test]
+    fn slices_by_code_points_across_scripts() {
+        let cases: &[(&str, usize, usize, Option<&str>)] = &[
+            ("abc", 0, 3, Some("abc")),
+            ("abc", 1, 1, Some("")),
+            ("abc", 2, 4, None),
+            ("abc", 2, 1, None),
+            ("موسكو-سانا", 0, 5, Some("موسكو")),
+            ("موسكو-سانا", 6, 10, Some("سانا")),
+            // Diacritics are code points of their own.
+            ("مُحَمَّد", 0, 2, Some("مُ")),
+            // Tatweel is one code point.
+            ("عـــرب", 1, 4, Some("ـــ")),
+            // An emoji outside the BMP is one code point (two UTF-16 units, four bytes).
+            ("a😀b", 1, 2, Some("😀")),
+            ("a😀b", 2, 3, Some("b")),
+            ("", 0, 0, Some("")),
+        ];
+        for &(text, start, end, expected) in cases {
+            assert_eq!(article(text).slice(start, end), expected, "{text:?} [{start},{end})");
+        }
+    }
+
+    #[test]
+    fn converts_long_texts_past_many_checkpoints() {
+        let text: String = "بريطانيا و روسيا 2018 😀 ".repeat(40);
+        let art = article(&text);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(art.char_len(), chars.len());
+        for start in (0..chars.len()).step_by(7) {
+            let end = (start + 13).min(chars.len());
+            let expected: String = chars[start..end].iter().collect();
+            assert_eq!(art.slice(start, end), Some(expected.as_str()));
+            let range = art.byte_range(start, end).unwrap();
+            assert_eq!(art.char_offset(range.start), Some(start));
+            assert_eq!(art.char_offset(range.end), Some(end));
+        }
+    }
+
+    #[test]
+    fn byte_offsets_inside_a_character_have_no_code_point() {
+        let art = article("سانا");
+        assert_eq!(art.char_offset(1), None);
+        assert_eq!(art.char_offset(2), Some(1));
+        assert_eq!(art.char_offset(9), None);
+    }
+
+    #[test]
+    fn span_json_always_names_its_layer() {
+        let span = Span {
+            article_id: "a".into(),
+            layer: "quote".into(),
+            start: 1,
+            end: 4,
+            label: "QUOTE".into(),
+            text: None,
+            attrs: BTreeMap::from([("speaker".to_string(), "لافروف".to_string())]),
+        };
+        let json = span.to_json().to_string();
+        assert_eq!(
+            json,
+            r#"{"article_id":"a","layer":"quote","start":1,"end":4,"label":"QUOTE","attrs":{"speaker":"لافروف"}}"#
+        );
+    }
+}
