@@ -67,7 +67,7 @@ fn locate(spec: &DatasetSpec) -> Result<Location, LoadError> {
         DatasetSpec::Named(name) => {
             let as_dir = PathBuf::from(name);
             let (root, gold_dir) = if as_dir.join("manifest.toml").is_file() {
-                (as_dir.clone(), as_dir.join("gold"))
+                (as_dir.clone(), gold_folder_of(&as_dir))
             } else if Path::new("datasets").join(name).join("manifest.toml").is_file() {
                 (Path::new("datasets").join(name), Path::new("gold").join(name))
             } else {
@@ -109,6 +109,20 @@ fn locate(spec: &DatasetSpec) -> Result<Location, LoadError> {
             })
         }
     }
+}
+
+/// The gold folder of a dataset folder: `DIR/gold`, or `gold/<name>` beside the `datasets/`
+/// folder that holds `DIR` (the repository layout).
+fn gold_folder_of(dir: &Path) -> PathBuf {
+    let inside = dir.join("gold");
+    if inside.is_dir() {
+        return inside;
+    }
+    let beside = dir.file_name().and_then(|name| {
+        let datasets = dir.parent()?;
+        (datasets.file_name()? == "datasets").then(|| datasets.parent().unwrap_or(Path::new("")).join("gold").join(name))
+    });
+    beside.filter(|p| p.is_dir()).unwrap_or(inside)
 }
 
 impl Dataset {

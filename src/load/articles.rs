@@ -55,7 +55,8 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
     }
     paths.sort();
     let mut loaded = LoadedArticles::default();
-    for path in paths {
+    for path in &paths {
+        let path = path.clone();
         let Some(id) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
             diagnostics.error(&path, None, "file name is not UTF-8; rename the file (its stem is the article id)");
             continue;
@@ -74,7 +75,7 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
             ),
         }
     }
-    if loaded.articles.is_empty() {
+    if paths.is_empty() {
         diagnostics.error(dir, None, "no `.txt` articles in this folder");
     }
     Ok(loaded)
@@ -159,6 +160,34 @@ mod tests {
         assert_eq!(article.metadata["year"], "2018");
         assert_eq!(article.metadata["dateline_place"], "دمشق");
         assert_eq!(article.metadata["dateline_agency"], "سانا");
+    }
+
+    #[test]
+    fn text_folders_give_one_article_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "\u{FEFF}دمشق-سانا\r\nنص الخبر").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "خبر").unwrap();
+        std::fs::write(dir.path().join("notes.md"), "not an article").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let loaded = load_text_folder(dir.path(), &mut diagnostics).unwrap();
+        assert!(diagnostics.is_empty());
+        let ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        // The BOM is dropped; CRLF stays part of the text, so offsets match the file.
+        assert_eq!(loaded.articles[1].text, "دمشق-سانا\r\nنص الخبر");
+        assert_eq!(loaded.articles[1].metadata["dateline_agency"], "سانا");
+    }
+
+    #[test]
+    fn articles_jsonl_skips_blank_lines_and_reports_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        std::fs::write(&path, "{\"id\": \"a\", \"text\": \"x\"}\n\n{\"id\": \"b\"}\n").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let loaded = load_articles_jsonl(&path, &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert_eq!(loaded.articles.len(), 1);
+        assert_eq!(loaded.origins[0].line, Some(1));
+        assert_eq!(diagnostics.problems()[0].line, Some(3));
     }
 
     #[test]
