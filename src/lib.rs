@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod score;
 
 pub use dataset::{Dataset, DatasetSpec, Manifest};
 pub use model::{Article, Span};

@@ -101,8 +101,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     };
     let mut diagnostics = Diagnostics::default();
     progress.start("reading", std::fs::metadata(&args.input).ok().map(|m| m.len()));
-    let imported = read_conll(&args.input, &options, &mut diagnostics, progress)
-        .with_context(|| format!("importing {}", args.input.display()))?;
+    let imported = read_conll(&args.input, &options, &mut diagnostics, progress)?;
     progress.finish();
     if report_problems(&diagnostics) {
         eprintln!("nothing was written to {}", args.out.display());

@@ -2,6 +2,7 @@
 //! what it returns, and are the only place that writes files or the terminal.
 
 mod common;
+mod conlleval;
 mod import;
 mod output;
 mod progress;
@@ -31,6 +32,8 @@ enum Command {
     Stats(stats::Args),
     /// Convert annotations from another format into a dataset folder.
     Import(import::Args),
+    /// Score a CoNLL token file exactly as conlleval.pl does (byte-identical output).
+    Conlleval(conlleval::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -41,5 +44,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Import(args) => import::run(args, &progress),
+        Command::Conlleval(args) => conlleval::run(args),
     }
 }

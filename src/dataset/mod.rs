@@ -165,13 +165,14 @@ impl Dataset {
         let mut gold = Vec::new();
         let mut sources = Vec::new();
         let mut bytes = Vec::new();
-        for (path, layer) in &location.gold {
+        let files: Vec<String> = location.gold.iter().map(|(path, _)| path.display().to_string()).collect();
+        for (file, (path, layer)) in files.iter().zip(&location.gold) {
             progress.start(&path.display().to_string(), std::fs::metadata(path).ok().map(|m| m.len()));
             let default_layer = layer.as_deref().unwrap_or(DEFAULT_LAYER);
             let records = load_spans(path, default_layer, layer.as_deref(), &mut diagnostics, progress)?;
             progress.finish();
             for checked in check::check_spans(path, records, Some((&articles, &index)), manifest, &mut diagnostics) {
-                sources.push(format!("{}:{}", path.display(), checked.line));
+                sources.push((file.as_str(), checked.line as u64));
                 bytes.push(checked.bytes);
                 gold.push(checked.span);
             }
@@ -180,7 +181,7 @@ impl Dataset {
             .iter()
             .zip(bytes)
             .zip(&sources)
-            .map(|((span, bytes), source)| SpanRow { span, bytes, source: source.clone() })
+            .map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line })
             .collect();
         let span_frame = spans_frame(&rows)?;
         let article_frame = articles_frame(&articles)?;

@@ -271,6 +271,12 @@ pub fn read_conll(
     diagnostics: &mut Diagnostics,
     progress: &dyn Progress,
 ) -> Result<ConllImport, LoadError> {
+    if options.token_column == 0 || options.tag_column == Some(0) {
+        return Err(LoadError::Unusable {
+            path: path.to_path_buf(),
+            message: "column numbers start at 1".into(),
+        });
+    }
     let mut lines = Lines::open(path)?;
     let mut builder = ArticleBuilder {
         options,

@@ -69,7 +69,9 @@ pub fn required_offset(object: &Map<String, Value>, field: &str) -> Result<usize
                 return Err(format!("`{field}` is negative ({n}); offsets count code points from 0"));
             }
             let float = n.as_f64().unwrap_or(f64::NAN);
-            if float < 0.0 {
+            if float >= 9_007_199_254_740_992.0 {
+                Err(format!("`{field}` {n} is too large for an offset"))
+            } else if float < 0.0 {
                 Err(format!("`{field}` is negative ({n}); offsets count code points from 0"))
             } else if float.fract() == 0.0 {
                 Err(format!("`{field}` must be a whole number, found {n}; write it as {}", float as u64))
@@ -108,6 +110,7 @@ mod tests {
             (json!(2.0), Err("write it as 2")),
             (json!(2.5), Err("whole number")),
             (json!(-2.5), Err("negative")),
+            (json!(1e30), Err("too large")),
             (json!("4"), Err("without quotes")),
             (json!(null), Err("found null")),
             (json!([1]), Err("an array")),

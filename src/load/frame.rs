@@ -12,8 +12,8 @@ use crate::model::{Article, Span, STANDARD_METADATA};
 pub const ARTICLE_COLUMNS: [&str; 3] = ["id", "text", "chars"];
 
 /// Columns of the spans frame.
-pub const SPAN_COLUMNS: [&str; 10] =
-    ["article_id", "layer", "start", "end", "byte_start", "byte_end", "label", "text", "attrs", "source"];
+pub const SPAN_COLUMNS: [&str; 11] =
+    ["article_id", "layer", "start", "end", "byte_start", "byte_end", "label", "text", "attrs", "file", "line"];
 
 /// One row per article: `id`, `text`, `chars` (code points), then one string column per
 /// metadata key — the standard keys always, others when any article has them — null where an
@@ -43,11 +43,13 @@ pub fn articles_frame(articles: &[Article]) -> PolarsResult<DataFrame> {
 pub struct SpanRow<'a> {
     pub span: &'a Span,
     pub bytes: Option<std::ops::Range<usize>>,
-    pub source: String,
+    /// The file and 1-based line it was read from.
+    pub file: &'a str,
+    pub line: u64,
 }
 
 /// One row per span; `byte_start`/`byte_end` are null when the span was read without its
-/// article, `attrs` is a JSON object string or null, `source` is `path:line`.
+/// article, `attrs` is a JSON object string or null, `file` and `line` say where it was read.
 pub fn spans_frame(rows: &[SpanRow<'_>]) -> PolarsResult<DataFrame> {
     let attrs: Vec<Option<String>> = rows
         .iter()
@@ -71,7 +73,8 @@ pub fn spans_frame(rows: &[SpanRow<'_>]) -> PolarsResult<DataFrame> {
         Column::new("label".into(), rows.iter().map(|r| r.span.label.as_str()).collect::<Vec<_>>()),
         Column::new("text".into(), rows.iter().map(|r| r.span.text.as_deref()).collect::<Vec<_>>()),
         Column::new("attrs".into(), attrs),
-        Column::new("source".into(), rows.iter().map(|r| r.source.as_str()).collect::<Vec<_>>()),
+        Column::new("file".into(), rows.iter().map(|r| r.file).collect::<Vec<_>>()),
+        Column::new("line".into(), rows.iter().map(|r| r.line).collect::<Vec<_>>()),
     ];
     DataFrame::new(rows.len(), columns)
 }
@@ -107,7 +110,7 @@ mod tests {
             text: None,
             attrs: BTreeMap::from([("speaker".to_string(), "لافروف".to_string())]),
         };
-        let rows = [SpanRow { span: &span, bytes: Some(4..8), source: "q.jsonl:1".into() }];
+        let rows = [SpanRow { span: &span, bytes: Some(4..8), file: "q.jsonl", line: 1 }];
         let frame = spans_frame(&rows).unwrap();
         assert_eq!(frame.get_column_names().len(), SPAN_COLUMNS.len());
         assert_eq!(frame.column("byte_end").unwrap().u64().unwrap().get(0), Some(8));

@@ -1,0 +1,64 @@
+//! `mizan conlleval [-d DELIM] [-r] [-o OTAG] [FILE]`: a drop-in replacement for conlleval.pl
+//! (2004-01-26). Same input, same options, byte-identical output and the same error messages and
+//! exit statuses; `--json` gives the same numbers as data.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use mizan::score::conlleval::{evaluate, render_bytes, to_json, ConllevalError, ConllevalOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Field delimiter, a Perl-style pattern (default: a single space).
+    #[arg(short = 'd', value_name = "DELIM", allow_hyphen_values = true)]
+    delimiter: Option<String>,
+    /// Raw tags: no B-/I- prefixes, every non-outside token is its own phrase.
+    #[arg(short = 'r')]
+    raw: bool,
+    /// Outside tag in raw mode.
+    #[arg(short = 'o', value_name = "OTAG", default_value = "O")]
+    outside: String,
+    /// LaTeX output (not supported).
+    #[arg(short = 'l', hide = true)]
+    latex: bool,
+    /// Print the counts and figures as JSON instead.
+    #[arg(long)]
+    json: bool,
+    /// A token file: one `token … gold guess` line per token, blank lines or `-X-` between
+    /// sentences (default: standard input).
+    file: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.latex {
+        bail!("-l (LaTeX table output) is not supported; use the plain output or --json");
+    }
+    let options = ConllevalOptions { delimiter: args.delimiter, raw: args.raw, outside_tag: args.outside };
+    let input: Box<dyn BufRead> = match &args.file {
+        Some(path) => Box::new(BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?)),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let result = match evaluate(input, &options) {
+        Ok(result) => result,
+        Err(error @ ConllevalError::FieldCount { .. }) => {
+            eprintln!("{error}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(error @ ConllevalError::TooFewFields { .. }) => {
+            eprintln!("{error}");
+            return Ok(ExitCode::from(255));
+        }
+        Err(error) => bail!(error),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&to_json(&result))?)?;
+    } else {
+        stdout.write_all(&render_bytes(&result))?;
+    }
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
