@@ -6,6 +6,7 @@ mod conlleval;
 mod import;
 mod output;
 mod progress;
+mod score;
 mod stats;
 mod validate;
 
@@ -32,6 +33,8 @@ enum Command {
     Stats(stats::Args),
     /// Convert annotations from another format into a dataset folder.
     Import(import::Args),
+    /// Score predicted spans against gold: strict, exact, partial and type, per label.
+    Score(score::Args),
     /// Score a CoNLL token file exactly as conlleval.pl does (byte-identical output).
     Conlleval(conlleval::Args),
 }
@@ -44,6 +47,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Import(args) => import::run(args, &progress),
+        Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),
     }
 }

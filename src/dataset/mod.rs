@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use polars::prelude::DataFrame;
 
 use crate::load::{
-    articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError,
-    LoadedArticles, SpanRow,
+    articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError, SpanRow,
 };
 use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
+pub use check::CheckedSpan;
 pub use manifest::{ArticleFormat, ArticleSource, LayerSchema, Manifest};
 pub use stats::{stats, Stats};
 
@@ -125,6 +125,54 @@ fn gold_folder_of(dir: &Path) -> PathBuf {
     beside.filter(|p| p.is_dir()).unwrap_or(inside)
 }
 
+/// Articles read and indexed by id, duplicates reported.
+pub struct ArticleSet {
+    pub articles: Vec<Article>,
+    pub index: HashMap<String, usize>,
+}
+
+/// Reads articles: a folder of `.txt` files or an articles JSONL file.
+pub fn load_articles(
+    path: &Path,
+    format: ArticleFormat,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Result<ArticleSet, LoadError> {
+    let mut loaded = match format {
+        ArticleFormat::Txt => {
+            if !path.is_dir() {
+                return Err(LoadError::Unusable { path: path.to_path_buf(), message: "not a folder of .txt articles".into() });
+            }
+            load_text_folder(path, diagnostics)?
+        }
+        ArticleFormat::Jsonl => {
+            progress.start("articles", std::fs::metadata(path).ok().map(|m| m.len()));
+            let loaded = load_articles_jsonl(path, diagnostics, progress)?;
+            progress.finish();
+            loaded
+        }
+    };
+    let index = check::index_articles(&mut loaded, diagnostics);
+    Ok(ArticleSet { articles: loaded.articles, index })
+}
+
+/// Reads a span file and checks every span: fields, offsets and `text` against `articles` when
+/// given, labels against `manifest` when given. Spans with errors are reported and left out.
+pub fn load_span_file(
+    path: &Path,
+    layer: Option<&str>,
+    articles: Option<&ArticleSet>,
+    manifest: Option<&Manifest>,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Result<Vec<CheckedSpan>, LoadError> {
+    progress.start(&path.display().to_string(), std::fs::metadata(path).ok().map(|m| m.len()));
+    let records = load_spans(path, layer.unwrap_or(DEFAULT_LAYER), layer, diagnostics, progress)?;
+    progress.finish();
+    let articles = articles.map(|set| (set.articles.as_slice(), &set.index));
+    Ok(check::check_spans(path, records, articles, manifest, diagnostics))
+}
+
 impl Dataset {
     /// Loads and checks a dataset. `Err` when it cannot be read at all; otherwise every problem
     /// found is in the returned [`Diagnostics`], and spans with errors are left out.
@@ -132,25 +180,9 @@ impl Dataset {
         let location = locate(spec)?;
         let mut diagnostics = Diagnostics::default();
         let manifest = location.manifest.as_ref().map(|(_, m)| m);
-
-        let mut loaded = match location.format {
-            ArticleFormat::Txt => {
-                if !location.articles.is_dir() {
-                    return Err(LoadError::Unusable { path: location.articles, message: "not a folder of .txt articles".into() });
-                }
-                load_text_folder(&location.articles, &mut diagnostics)?
-            }
-            ArticleFormat::Jsonl => {
-                progress.start("articles", std::fs::metadata(&location.articles).ok().map(|m| m.len()));
-                let loaded = load_articles_jsonl(&location.articles, &mut diagnostics, progress)?;
-                progress.finish();
-                loaded
-            }
-        };
-        let index = check::index_articles(&mut loaded, &mut diagnostics);
-        let LoadedArticles { mut articles, .. } = loaded;
+        let mut set = load_articles(&location.articles, location.format, &mut diagnostics, progress)?;
         if let Some((path, manifest)) = &location.manifest {
-            check::apply_splits(manifest, path, &mut articles, &index, &mut diagnostics);
+            check::apply_splits(manifest, path, &mut set.articles, &set.index, &mut diagnostics);
             for (_, layer) in &location.gold {
                 if let Some(layer) = layer.as_deref().filter(|l| !manifest.layers.contains_key(*l)) {
                     diagnostics.warning(
@@ -167,11 +199,7 @@ impl Dataset {
         let mut bytes = Vec::new();
         let files: Vec<String> = location.gold.iter().map(|(path, _)| path.display().to_string()).collect();
         for (file, (path, layer)) in files.iter().zip(&location.gold) {
-            progress.start(&path.display().to_string(), std::fs::metadata(path).ok().map(|m| m.len()));
-            let default_layer = layer.as_deref().unwrap_or(DEFAULT_LAYER);
-            let records = load_spans(path, default_layer, layer.as_deref(), &mut diagnostics, progress)?;
-            progress.finish();
-            for checked in check::check_spans(path, records, Some((&articles, &index)), manifest, &mut diagnostics) {
+            for checked in load_span_file(path, layer.as_deref(), Some(&set), manifest, &mut diagnostics, progress)? {
                 sources.push((file.as_str(), checked.line as u64));
                 bytes.push(checked.bytes);
                 gold.push(checked.span);
@@ -184,11 +212,11 @@ impl Dataset {
             .map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line })
             .collect();
         let span_frame = spans_frame(&rows)?;
-        let article_frame = articles_frame(&articles)?;
+        let article_frame = articles_frame(&set.articles)?;
         let dataset = Dataset {
             name: location.name,
             manifest: location.manifest.map(|(_, m)| m),
-            articles,
+            articles: set.articles,
             gold,
             article_frame,
             span_frame,

@@ -1,0 +1,234 @@
+//! `mizan score --gold G --pred P [--articles A]`: scores two span files with nervaluate's four
+//! schemes, per label, with averages, attributes, the confusion table and slices; a terminal
+//! table by default, JSON with `--json`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
+use mizan::load::{articles_frame, Diagnostics};
+use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
+use mizan::score::json::layer_json;
+use mizan::score::scheme::{macro_average, weighted_average};
+use mizan::score::slices::{slice_by, Slice};
+use mizan::score::{metrics, score_layer, LayerScore, Scheme};
+use mizan::Span;
+
+use crate::cli::common::{plural, report_problems, thousands};
+use crate::cli::progress::Bar;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Gold span JSONL (repeat for several files).
+    #[arg(long, required = true, value_name = "FILE")]
+    gold: Vec<PathBuf>,
+    /// Predicted span JSONL (repeat for several files).
+    #[arg(long, required = true, value_name = "FILE")]
+    pred: Vec<PathBuf>,
+    /// Articles (JSONL or a folder of .txt): checks offsets and `text`, and sets the articles
+    /// scored (default: every article id in gold or predictions).
+    #[arg(long, value_name = "FILE")]
+    articles: Option<PathBuf>,
+    /// Score only this layer.
+    #[arg(long)]
+    layer: Option<String>,
+    /// Also score per value of an article metadata column (needs --articles; repeatable).
+    #[arg(long, value_name = "COLUMN", requires = "articles")]
+    slice_by: Vec<String>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Digits after the decimal point in tables.
+    #[arg(long, default_value_t = 4)]
+    digits: usize,
+}
+
+pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    let mut diagnostics = Diagnostics::default();
+    let articles: Option<ArticleSet> = match &args.articles {
+        Some(path) => {
+            if !path.exists() {
+                bail!("{}: no such file or folder", path.display());
+            }
+            let format = if path.is_dir() { ArticleFormat::Txt } else { ArticleFormat::Jsonl };
+            Some(load_articles(path, format, &mut diagnostics, progress)?)
+        }
+        None => None,
+    };
+    let read = |paths: &[PathBuf], diagnostics: &mut Diagnostics| -> anyhow::Result<Vec<Span>> {
+        let mut spans = Vec::new();
+        for path in paths {
+            let checked = load_span_file(path, None, articles.as_ref(), None, diagnostics, progress)?;
+            spans.extend(checked.into_iter().map(|c| c.span));
+        }
+        Ok(spans)
+    };
+    let gold = read(&args.gold, &mut diagnostics)?;
+    let pred = read(&args.pred, &mut diagnostics)?;
+    if report_problems(&diagnostics) {
+        return Ok(ExitCode::from(1));
+    }
+
+    let ids: Vec<String> = match &articles {
+        Some(set) => set.articles.iter().map(|a| a.id.clone()).collect(),
+        None => gold.iter().chain(&pred).map(|s| s.article_id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+    };
+    let layers = layers_of(&gold, &pred, args.layer.as_deref());
+    if layers.is_empty() {
+        match &args.layer {
+            Some(layer) => bail!("no span in layer `{layer}` in the gold or the predictions"),
+            None => bail!("the gold and the predictions hold no spans"),
+        }
+    }
+    let frame = match &articles {
+        Some(set) => Some(articles_frame(&set.articles).context("building the articles frame")?),
+        None => None,
+    };
+    let mut scored = Vec::new();
+    for layer in &layers {
+        let score = score_layer(layer, &ids, &gold, &pred);
+        let mut slices = BTreeMap::new();
+        if let Some(frame) = &frame {
+            for column in &args.slice_by {
+                slices.insert(column.clone(), slice_by(&score, frame, column)?);
+            }
+        }
+        scored.push((score, slices));
+    }
+
+    if args.json {
+        let primary = scored.iter().position(|(s, _)| s.layer == "ner").unwrap_or(0);
+        let mut out = layer_json(&scored[primary].0, &scored[primary].1);
+        out["layers"] =
+            scored.iter().map(|(score, slices)| (score.layer.clone(), layer_json(score, slices))).collect::<serde_json::Map<_, _>>().into();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for (k, (score, slices)) in scored.iter().enumerate() {
+            if k > 0 {
+                println!();
+            }
+            print!("{}", render(score, slices, args.digits));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Left-aligns the first column and right-aligns the others.
+fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let pad = widths[c].saturating_sub(cell.chars().count());
+                if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The terminal rendering of one layer.
+fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, digits: usize) -> String {
+    let figure = |x: f64| format!("{x:.digits$}");
+    let mut out = format!(
+        "layer {}: {} gold and {} predicted spans, {}\n\n",
+        score.layer,
+        thousands(score.gold_spans),
+        thousands(score.predicted_spans),
+        plural(score.per_article.len() as u64, "article", "articles"),
+    );
+    let header = ["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"];
+    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let mut scheme_row = |name: &str, m: mizan::score::Metrics| {
+        rows.push(vec![
+            name.to_string(),
+            m.correct.to_string(),
+            m.incorrect.to_string(),
+            m.partial.to_string(),
+            m.missed.to_string(),
+            m.spurious.to_string(),
+            figure(m.precision),
+            figure(m.recall),
+            figure(m.f1),
+        ]);
+    };
+    for scheme in Scheme::ALL {
+        scheme_row(scheme.name(), metrics(scheme, &score.overall[scheme]));
+    }
+    if score.has_attributes() {
+        scheme_row("strict+attrs", metrics(Scheme::Strict, &score.strict_attrs));
+    }
+    out.push_str(&table(&rows));
+
+    out.push_str("\nper label (strict; each label scored on its own)\n");
+    let mut rows = vec![["label", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for (label, counts) in &score.per_label {
+        let m = metrics(Scheme::Strict, &counts[Scheme::Strict]);
+        rows.push(vec![label.clone(), m.possible.to_string(), m.actual.to_string(), figure(m.precision), figure(m.recall), figure(m.f1)]);
+    }
+    let strict = metrics(Scheme::Strict, &score.overall[Scheme::Strict]);
+    let (gold, pred) = (score.gold_spans.to_string(), score.predicted_spans.to_string());
+    rows.push(vec!["micro avg".into(), gold.clone(), pred.clone(), figure(strict.precision), figure(strict.recall), figure(strict.f1)]);
+    let (p, r, f) = macro_average(&score.per_label, Scheme::Strict);
+    rows.push(vec!["macro avg".into(), gold.clone(), pred.clone(), figure(p), figure(r), figure(f)]);
+    let (p, r, f) = weighted_average(&score.per_label, Scheme::Strict);
+    rows.push(vec!["weighted avg".into(), gold, pred, figure(p), figure(r), figure(f)]);
+    out.push_str(&table(&rows));
+
+    if !score.attributes.is_empty() {
+        out.push_str("\nattributes (pairs that overlap with the same label)\n");
+        let mut rows = vec![vec!["attribute".to_string(), "compared".into(), "correct".into(), "accuracy".into()]];
+        for (name, counts) in &score.attributes {
+            rows.push(vec![name.clone(), counts.compared.to_string(), counts.correct.to_string(), figure(counts.accuracy())]);
+        }
+        out.push_str(&table(&rows));
+    }
+
+    out.push_str("\nconfusion (rows: gold, columns: predicted)\n");
+    let mut gold_labels: BTreeSet<&str> = score.confusion.keys().map(|(g, _)| g.as_str()).filter(|g| *g != SPURIOUS).collect();
+    let mut pred_labels: BTreeSet<&str> = score.confusion.keys().map(|(_, p)| p.as_str()).filter(|p| *p != MISSED).collect();
+    let all: BTreeSet<&str> = gold_labels.union(&pred_labels).copied().collect();
+    gold_labels.clone_from(&all);
+    pred_labels.clone_from(&all);
+    let mut header = vec![String::new()];
+    header.extend(pred_labels.iter().map(|s| s.to_string()));
+    header.push(MISSED.into());
+    let mut rows = vec![header];
+    for g in gold_labels.iter().copied().chain([SPURIOUS]) {
+        let mut row = vec![g.to_string()];
+        for p in pred_labels.iter().copied().chain([MISSED]) {
+            let n = score.confusion.get(&(g.to_string(), p.to_string())).copied().unwrap_or(0);
+            row.push(if g == SPURIOUS && p == MISSED { String::new() } else { n.to_string() });
+        }
+        rows.push(row);
+    }
+    out.push_str(&table(&rows));
+
+    for (column, groups) in slices {
+        out.push_str(&format!("\nby {column} (strict)\n"));
+        let mut rows = vec![["value", "articles", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+        for (name, slice) in groups {
+            let m = metrics(Scheme::Strict, &slice.counts[Scheme::Strict]);
+            rows.push(vec![
+                name.clone(),
+                slice.articles.to_string(),
+                m.possible.to_string(),
+                m.actual.to_string(),
+                figure(m.precision),
+                figure(m.recall),
+                figure(m.f1),
+            ]);
+        }
+        out.push_str(&table(&rows));
+    }
+    out
+}
