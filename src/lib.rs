@@ -7,6 +7,7 @@
 
 pub mod arabic;
 pub mod dataset;
+pub mod extract;
 pub mod load;
 pub mod model;
 pub mod progress;

@@ -1,5 +1,5 @@
-//! Arabic news conventions that loaders and extractors share. For now: recognising a dateline,
-//! the `CITY-AGENCY` first line that wire copy opens with (`موسكو-سانا`, `دمشق (سانا)`).
+//! Recognising a dateline, the `CITY-AGENCY` first line that wire copy opens with
+//! (`موسكو-سانا`, `دمشق (سانا)`).
 
 /// The place and agency a dateline names.
 #[derive(Debug, Clone, PartialEq, Eq)]

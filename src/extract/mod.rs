@@ -1,0 +1,51 @@
+//! Extractors: the [`Extractor`] trait that every extractor implements — built-in ones in
+//! Rust, and external programs in any language behind [`command`] — the closed registry of
+//! built-in kinds, and the runner that applies them to a dataset in parallel.
+//!
+//! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
+
+pub mod oracle;
+
+use crate::model::{Article, Span};
+
+/// Something that finds spans in an article.
+///
+/// Implementations must be deterministic (the same article gives the same spans) and safe to
+/// call from several threads at once. Returned spans may leave `article_id` empty: the runner
+/// fills it in, and checks every span against the article's text.
+pub trait Extractor: Send + Sync {
+    /// The instance name, unique in a run (`gazetteer`, `my-ner`).
+    fn name(&self) -> &str;
+    /// Recorded in reports and part of the prediction cache key: bump it when output changes.
+    fn version(&self) -> &str;
+    /// The layers this extractor produces (`ner`, `quote`, …).
+    fn layers(&self) -> Vec<String>;
+    /// Parameters that change the output (a model's hash, list files); hashed into reports'
+    /// `config_hash` and the cache key.
+    fn parameters(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    /// The spans of one article.
+    fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError>;
+}
+
+/// Why an extractor failed on one article. A failure is recorded for that article and the run
+/// goes on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExtractError {
+    /// The extractor gave up on the article, with its reason.
+    #[error("{0}")]
+    Failed(String),
+    /// No answer within the time limit.
+    #[error("no answer within {secs} s")]
+    Timeout { secs: f64 },
+    /// The extractor (or its process) crashed.
+    #[error("crashed: {0}")]
+    Crashed(String),
+    /// The answer could not be understood.
+    #[error("malformed answer: {0}")]
+    Malformed(String),
+    /// A span does not fit the article's text.
+    #[error("invalid span: {0}")]
+    InvalidSpan(String),
+}
