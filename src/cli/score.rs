@@ -14,6 +14,7 @@ use mizan::score::json::layer_json;
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
+use mizan::model::DEFAULT_LAYER;
 use mizan::Span;
 
 use crate::cli::common::{plural, report_problems, thousands};
@@ -75,12 +76,16 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         Some(set) => set.articles.iter().map(|a| a.id.clone()).collect(),
         None => gold.iter().chain(&pred).map(|s| s.article_id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
     };
-    let layers = layers_of(&gold, &pred, args.layer.as_deref());
+    let mut layers = layers_of(&gold, &pred, args.layer.as_deref());
     if layers.is_empty() {
-        match &args.layer {
-            Some(layer) => bail!("no span in layer `{layer}` in the gold or the predictions"),
-            None => bail!("the gold and the predictions hold no spans"),
+        if let Some(layer) = args.layer.as_ref().filter(|_| !gold.is_empty() || !pred.is_empty()) {
+            let present = layers_of(&gold, &pred, None).join(", ");
+            bail!("no span in layer `{layer}` in the gold or the predictions (layers present: {present})");
         }
+        // Nothing to compare is a valid evaluation: every count is zero.
+        let layer = args.layer.clone().unwrap_or_else(|| DEFAULT_LAYER.to_string());
+        eprintln!("note: the gold and the predictions hold no spans; layer `{layer}` scores zero");
+        layers.push(layer);
     }
     let frame = match &articles {
         Some(set) => Some(articles_frame(&set.articles).context("building the articles frame")?),
