@@ -8,9 +8,12 @@
 pub mod arabic;
 pub mod dataset;
 pub mod extract;
+pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod report;
+pub mod run;
 pub mod score;
 
 pub use dataset::{Dataset, DatasetSpec, Manifest};

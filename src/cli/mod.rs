@@ -3,9 +3,11 @@
 
 mod common;
 mod conlleval;
+mod extractors;
 mod import;
 mod output;
 mod progress;
+mod run;
 mod score;
 mod stats;
 mod validate;
@@ -33,6 +35,10 @@ enum Command {
     Stats(stats::Args),
     /// Convert annotations from another format into a dataset folder.
     Import(import::Args),
+    /// List the extractors a run can use.
+    Extractors(extractors::Args),
+    /// Run extractors over a dataset, score them and write a report.
+    Run(run::Args),
     /// Score predicted spans against gold: strict, exact, partial and type, per label.
     Score(score::Args),
     /// Score a CoNLL token file exactly as conlleval.pl does (byte-identical output).
@@ -47,6 +53,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Import(args) => import::run(args, &progress),
+        Command::Extractors(args) => extractors::run(args),
+        Command::Run(args) => run::run(args, &progress),
         Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),
     }

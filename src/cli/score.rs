@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
 use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
-use mizan::score::json::layer_json;
+use mizan::report::LayerReport;
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
@@ -105,9 +105,9 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 
     if args.json {
         let primary = scored.iter().position(|(s, _)| s.layer == "ner").unwrap_or(0);
-        let mut out = layer_json(&scored[primary].0, &scored[primary].1);
-        out["layers"] =
-            scored.iter().map(|(score, slices)| (score.layer.clone(), layer_json(score, slices))).collect::<serde_json::Map<_, _>>().into();
+        let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices)).collect();
+        let mut out = serde_json::to_value(&reports[primary])?;
+        out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for (k, (score, slices)) in scored.iter().enumerate() {

@@ -4,7 +4,11 @@
 //!
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
+pub mod cache;
+pub mod command;
 pub mod oracle;
+pub mod registry;
+pub mod runner;
 
 use crate::model::{Article, Span};
 
