@@ -11,6 +11,7 @@ use crate::extract::Extractor;
 use crate::model::Span;
 use crate::progress::Progress;
 use crate::report::{DatasetInfo, ExtractorReport, LayerReport, Report, Timing, SCHEMA_VERSION};
+use crate::score::evaluate::SpanOutcome;
 use crate::score::score_layer;
 use crate::score::slices::slice_by;
 
@@ -29,11 +30,14 @@ pub struct RunOptions<'a> {
     pub git_commit: Option<String>,
 }
 
-/// A finished run: the report and every extractor's predictions.
+/// A finished run: the report, every extractor's predictions, and how each span came out.
 pub struct Evaluation {
     pub report: Report,
     /// Extractor name → its spans, in article order.
     pub predictions: BTreeMap<String, Vec<Span>>,
+    /// Extractor name → layer → every gold span, prediction or pair and its outcome, article
+    /// by article (for error browsers and tables).
+    pub outcomes: BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,9 +80,11 @@ pub fn evaluate(
         extractors: BTreeMap::new(),
     };
     let mut predictions = BTreeMap::new();
+    let mut outcomes = BTreeMap::new();
     for entry in entries {
         let run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &dataset.articles, &pool, options.cache, progress);
         let mut layers = BTreeMap::new();
+        let mut layer_outcomes = BTreeMap::new();
         let mut unscored_layers = Vec::new();
         for layer in &run.layers {
             if !gold_layers.contains(layer) {
@@ -93,6 +99,7 @@ pub fn evaluate(
                 slices.insert(column.clone(), groups);
             }
             layers.insert(layer.clone(), LayerReport::new(&score, &slices));
+            layer_outcomes.insert(layer.clone(), score.outcomes);
         }
         let timing = Timing {
             seconds: run.seconds,
@@ -112,8 +119,9 @@ pub fn evaluate(
                 timing,
             },
         );
+        outcomes.insert(run.name.clone(), layer_outcomes);
         predictions.insert(run.name, run.spans);
     }
     report.created = crate::report::now_rfc3339();
-    Ok(Evaluation { report, predictions })
+    Ok(Evaluation { report, predictions, outcomes })
 }
