@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod random;
 pub mod report;
 pub mod run;
 pub mod score;

@@ -28,6 +28,9 @@ pub struct RunOptions<'a> {
     /// Article metadata columns to slice scores by.
     pub slice_by: &'a [String],
     pub git_commit: Option<String>,
+    /// Bootstrap resamples for confidence intervals (0: none), and their seed.
+    pub bootstrap: usize,
+    pub seed: u64,
 }
 
 /// A finished run: the report, every extractor's predictions, and how each span came out.
@@ -98,7 +101,7 @@ pub fn evaluate(
                     .map_err(|e| RunError::Slice { column: column.clone(), message: e.to_string() })?;
                 slices.insert(column.clone(), groups);
             }
-            layers.insert(layer.clone(), LayerReport::new(&score, &slices));
+            layers.insert(layer.clone(), LayerReport::new(&score, &slices, options.bootstrap, options.seed));
             layer_outcomes.insert(layer.clone(), score.outcomes);
         }
         let timing = Timing {

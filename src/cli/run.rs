@@ -41,6 +41,12 @@ pub struct Args {
     /// Also score per value of an article metadata column (repeatable).
     #[arg(long, value_name = "COLUMN")]
     slice_by: Vec<String>,
+    /// Bootstrap resamples for the confidence intervals (0: none).
+    #[arg(long, default_value_t = mizan::score::bootstrap::RESAMPLES)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    seed: u64,
     /// Digits after the decimal point in the summary.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -95,7 +101,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     }
 
     let cache = args.cache.as_ref().map(PredictionCache::new);
-    let options = RunOptions { jobs, cache: cache.as_ref(), slice_by: &args.slice_by, git_commit: git_commit() };
+    let options = RunOptions { jobs, cache: cache.as_ref(), slice_by: &args.slice_by, git_commit: git_commit(), bootstrap: args.bootstrap, seed: args.seed };
     // A panicking extractor is recorded in the report; keep the default hook from also
     // printing a backtrace over the progress bars.
     let hook = std::panic::take_hook();

@@ -11,6 +11,7 @@ use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
 use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
 use mizan::report::LayerReport;
+use mizan::score::bootstrap::{bootstrap, Confidence};
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
@@ -41,6 +42,12 @@ pub struct Args {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// Bootstrap resamples for confidence intervals of the strict micro figures (0: none).
+    #[arg(long, default_value_t = mizan::score::bootstrap::RESAMPLES)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    seed: u64,
     /// Digits after the decimal point in tables.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -105,7 +112,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 
     if args.json {
         let primary = scored.iter().position(|(s, _)| s.layer == "ner").unwrap_or(0);
-        let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices)).collect();
+        let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
         let mut out = serde_json::to_value(&reports[primary])?;
         out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -114,7 +121,8 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             if k > 0 {
                 println!();
             }
-            print!("{}", render(score, slices, args.digits));
+            let confidence = bootstrap(&score.per_article.iter().map(|a| a.counts[Scheme::Strict]).collect::<Vec<_>>(), Scheme::Strict, args.bootstrap, args.seed);
+            print!("{}", render(score, slices, confidence.as_ref(), args.digits));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -142,7 +150,12 @@ fn table(rows: &[Vec<String>]) -> String {
 }
 
 /// The terminal rendering of one layer.
-fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, digits: usize) -> String {
+fn render(
+    score: &LayerScore,
+    slices: &BTreeMap<String, BTreeMap<String, Slice>>,
+    confidence: Option<&Confidence>,
+    digits: usize,
+) -> String {
     let figure = |x: f64| format!("{x:.digits$}");
     let mut out = format!(
         "layer {}: {} gold and {} predicted spans, {}\n\n",
@@ -173,6 +186,19 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
         scheme_row("strict+attrs", metrics(Scheme::Strict, &score.strict_attrs));
     }
     out.push_str(&table(&rows));
+    if let Some(c) = confidence {
+        out.push_str(&format!(
+            "strict micro, {:.0}% bootstrap intervals ({} resamples): precision [{}, {}], recall [{}, {}], f1 [{}, {}]\n",
+            c.level * 100.0,
+            c.resamples,
+            figure(c.precision[0]),
+            figure(c.precision[1]),
+            figure(c.recall[0]),
+            figure(c.recall[1]),
+            figure(c.f1[0]),
+            figure(c.f1[1])
+        ));
+    }
 
     out.push_str("\nper label (strict; each label scored on its own)\n");
     let mut rows = vec![["label", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];

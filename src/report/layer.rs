@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::score::evaluate::LayerScore;
 use crate::score::scheme::{macro_average, weighted_average};
+use crate::score::bootstrap::{bootstrap, Confidence};
 use crate::score::slices::Slice;
 use crate::score::{metrics, Counts, Metrics, Scheme, SchemeCounts};
 
@@ -39,6 +40,9 @@ pub struct LayerReport {
     pub slices: BTreeMap<String, BTreeMap<String, SliceReport>>,
     /// Article id → scheme → counts (for significance tests between reports).
     pub per_article: BTreeMap<String, BTreeMap<String, Counts>>,
+    /// Bootstrap 95% intervals of the strict micro figures; absent with `--bootstrap 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -69,7 +73,8 @@ fn schemes(counts: &SchemeCounts) -> BTreeMap<String, Metrics> {
 }
 
 impl LayerReport {
-    pub fn new(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>) -> LayerReport {
+    /// The report of a layer's scores; `resamples` bootstrap resamples (0: no intervals).
+    pub fn new(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, resamples: usize, seed: u64) -> LayerReport {
         let mut overall = schemes(&score.overall);
         if score.has_attributes() {
             overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, &score.strict_attrs));
@@ -127,6 +132,10 @@ impl LayerReport {
             confusion,
             slices,
             per_article,
+            confidence: {
+                let strict: Vec<Counts> = score.per_article.iter().map(|a| a.counts[Scheme::Strict]).collect();
+                bootstrap(&strict, Scheme::Strict, resamples, seed)
+            },
         }
     }
 

@@ -61,7 +61,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "- created {} by mizan {}{commit}\n", report.created, report.mizan_version);
 
     out.push_str("## Summary\n\n");
-    out.push_str(&header(&["layer", "extractor", "gold", "predicted", "strict P", "strict R", "strict F1", "exact F1", "partial F1", "type F1", "failed articles"]));
+    out.push_str(&header(&["layer", "extractor", "gold", "predicted", "strict P", "strict R", "strict F1", "strict F1 95% CI", "exact F1", "partial F1", "type F1", "failed articles"]));
     for (name, extractor) in &report.extractors {
         for (layer, scores) in &extractor.layers {
             let get = |s: &str| scores.scheme(s).copied();
@@ -76,6 +76,7 @@ pub fn render(report: &Report) -> String {
                 f(strict.precision),
                 f(strict.recall),
                 f(strict.f1),
+                scores.confidence.as_ref().map_or(String::from("-"), |c| format!("[{}, {}]", f(c.f1[0]), f(c.f1[1]))),
                 f(exact.f1),
                 f(partial.f1),
                 f(kind.f1),
@@ -119,6 +120,13 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
     out.push_str(&header(&["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"]));
     for (scheme, m) in scores.overall_in_order() {
         out.push_str(&metrics_row(scheme, m));
+    }
+    if let Some(c) = &scores.confidence {
+        let _ = writeln!(
+            out,
+            "\n{} micro, {:.0}% bootstrap intervals over articles ({} resamples, seed {}): precision [{}, {}], recall [{}, {}], F1 [{}, {}]",
+            c.scheme, c.level * 100.0, c.resamples, c.seed, f(c.precision[0]), f(c.precision[1]), f(c.recall[0]), f(c.recall[1]), f(c.f1[0]), f(c.f1[1])
+        );
     }
     out.push_str("\nPer label (strict, each label scored on its own):\n\n");
     out.push_str(&header(&["label", "gold", "predicted", "precision", "recall", "f1"]));

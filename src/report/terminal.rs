@@ -34,7 +34,7 @@ pub fn render(report: &Report, digits: usize) -> String {
     for layer in layers {
         let gold = report.extractors.values().find_map(|e| e.layers.get(layer)).map_or(0, |l| l.gold_spans);
         out.push_str(&format!("layer {layer} ({gold} gold span{})\n", if gold == 1 { "" } else { "s" }));
-        let mut rows = vec![["extractor", "version", "strict P", "strict R", "strict F1", "exact F1", "partial F1", "type F1", "failed"]
+        let mut rows = vec![["extractor", "version", "strict P", "strict R", "strict F1", "95% CI", "exact F1", "partial F1", "type F1", "failed"]
             .iter()
             .map(|s| s.to_string())
             .collect::<Vec<_>>()];
@@ -48,6 +48,7 @@ pub fn render(report: &Report, digits: usize) -> String {
                 strict.map_or("-".into(), |m| figure(m.precision)),
                 strict.map_or("-".into(), |m| figure(m.recall)),
                 f1("strict"),
+                scores.confidence.as_ref().map_or("-".into(), |c| format!("[{}, {}]", figure(c.f1[0]), figure(c.f1[1]))),
                 f1("exact"),
                 f1("partial"),
                 f1("type"),

@@ -4,6 +4,7 @@
 //! `conlleval` reproduces conlleval.pl's token-file scoring byte for byte. The JSON shape of a
 //! layer's scores is `report::LayerReport`.
 
+pub mod bootstrap;
 pub mod conlleval;
 pub mod evaluate;
 pub mod scheme;
