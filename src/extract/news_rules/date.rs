@@ -1,5 +1,5 @@
 //! Dates (layer `date`, label `DATE`, attribute `value`), following
-//! docs/annotation-guidelines.md §5.
+//! docs/annotation-guidelines.md §7.
 //!
 //! Five shapes, tried in this order at each token: a numeric date (`5/3/2018`,
 //! `2018-03-05`); a day and a month name with an optional year (`5 آذار 2018`, `٥ مارس`,
@@ -125,12 +125,12 @@ fn year_after_word(tokens: &[Token], i: usize) -> Option<Found> {
     Some(Found { start, end, value: format_value(calendar, Some(year), None, None), next })
 }
 
-/// `اليوم` "today", `أمس` "yesterday", `غدا` "tomorrow", with a conjunction allowed before
-/// and a weekday name after (`اليوم الاثنين`), which the span takes in. `اليوم` is "the day"
-/// rather than "today" after a preposition or demonstrative (`في اليوم`, `ذلك اليوم`) or
-/// before an adjective, an ordinal or `نفسه` (`اليوم الوطني`, `اليوم الأول`, `اليوم نفسه`);
-/// `غدا` before a noun with the article is the verb "became" (`غدا الوضع`); `أمس الأول` is
-/// the day before yesterday.
+/// `اليوم` "today", `أمس` "yesterday", `غدا` "tomorrow", with a conjunction allowed before.
+/// A weekday name after them (`اليوم الاثنين`) is left out of the span, as weekday names
+/// always are. `اليوم` is "the day" rather than "today" after a preposition or demonstrative
+/// (`في اليوم`, `ذلك اليوم`) or before an adjective, an ordinal or `نفسه` (`اليوم الوطني`,
+/// `اليوم الأول`, `اليوم نفسه`); `غدا` before a noun with the article is the verb "became"
+/// (`غدا الوضع`); `أمس الأول` is the day before yesterday.
 fn deictic(tokens: &[Token], i: usize) -> Option<Found> {
     let token = tokens.get(i).filter(|t| t.is_word())?;
     let word = without_conjunction(&token.norm);
@@ -141,27 +141,23 @@ fn deictic(tokens: &[Token], i: usize) -> Option<Found> {
         _ => return None,
     };
     let prev = i.checked_sub(1).and_then(|k| tokens.get(k)).filter(|t| t.is_word());
-    let after = tokens.get(i + 1).filter(|t| t.is_word());
     if value == "today" && prev.is_some_and(|p| DAY_NOUN_BEFORE.contains(&without_conjunction(&p.norm))) {
         return None;
     }
-    let (mut end, mut next) = (token.end, i + 1);
-    if let Some(after) = after {
+    if let Some(after) = tokens.get(i + 1).filter(|t| t.is_word() && !is_weekday(t)) {
         let adjective = has_article(&after.norm) && after.norm.ends_with('ي');
-        let noun_day = DAY_NOUN_AFTER.contains(&after.norm.as_str()) || adjective;
-        if is_weekday(after) {
-            (end, next) = (after.end, i + 2);
-        } else if match value {
-            "today" => noun_day,
+        let not_deictic = match value {
+            "today" => adjective || DAY_NOUN_AFTER.contains(&after.norm.as_str()),
             "yesterday" => after.norm == "الاول",
             _ => has_article(&after.norm),
-        } {
+        };
+        if not_deictic {
             return None;
         }
     }
     let letters = token.norm.chars().count() - word.chars().count();
     let start = token.start + super::words::offset_after_letters(&token.surface, letters);
-    Some(Found { start, end, value: value.to_string(), next })
+    Some(Found { start, end: token.end, value: value.to_string(), next: i + 1 })
 }
 
 /// The date expressions of an article, sorted by offset.
@@ -246,7 +242,8 @@ mod tests {
             ("أكد لافروف اليوم أن", &[("اليوم", "today")]),
             ("في موسكو اليوم نظيره", &[("اليوم", "today")]),
             ("واليوم تبدأ المحادثات", &[("اليوم", "today")]),
-            ("أكد اليوم الاثنين أن", &[("اليوم الاثنين", "today")]),
+            ("أكد اليوم الاثنين أن", &[("اليوم", "today")]),
+            ("يصل غدا الأحد", &[("غدا", "tomorrow")]),
             ("حتى اليوم", &[("اليوم", "today")]),
             ("وصل أمس إلى دمشق", &[("أمس", "yesterday")]),
             ("يصل غداً إلى دمشق", &[("غداً", "tomorrow")]),
