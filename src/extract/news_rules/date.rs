@@ -130,7 +130,7 @@ fn year_after_word(tokens: &[Token], i: usize) -> Option<Found> {
 /// always are. `اليوم` is "the day" rather than "today" after a preposition or demonstrative
 /// (`في اليوم`, `ذلك اليوم`) or before an adjective, an ordinal or `نفسه` (`اليوم الوطني`,
 /// `اليوم الأول`, `اليوم نفسه`); `غدا` before a noun with the article is the verb "became"
-/// (`غدا الوضع`); `أمس الأول` is the day before yesterday.
+/// (`غدا الوضع`); `أمس الأول` and `أول أمس` are the day before yesterday.
 fn deictic(tokens: &[Token], i: usize) -> Option<Found> {
     let token = tokens.get(i).filter(|t| t.is_word())?;
     let word = without_conjunction(&token.norm);
@@ -141,7 +141,10 @@ fn deictic(tokens: &[Token], i: usize) -> Option<Found> {
         _ => return None,
     };
     let prev = i.checked_sub(1).and_then(|k| tokens.get(k)).filter(|t| t.is_word());
-    if value == "today" && prev.is_some_and(|p| DAY_NOUN_BEFORE.contains(&without_conjunction(&p.norm))) {
+    let prev = prev.map(|p| without_conjunction(&p.norm));
+    if (value == "today" && prev.is_some_and(|p| DAY_NOUN_BEFORE.contains(&p)))
+        || (value == "yesterday" && prev == Some("اول"))
+    {
         return None;
     }
     if let Some(after) = tokens.get(i + 1).filter(|t| t.is_word() && !is_weekday(t)) {
@@ -254,6 +257,7 @@ mod tests {
             ("اليوم الأول من المؤتمر", &[]),
             ("في اليوم نفسه", &[]),
             ("وصل أمس الأول", &[]),
+            ("انفجرت أول أمس", &[]),
             ("غدا الوضع أسوأ", &[]),
         ];
         for &(text, want) in cases {

@@ -9,6 +9,7 @@
 mod calendar;
 mod date;
 mod dateline;
+mod marks;
 mod quote;
 mod speaker;
 mod words;

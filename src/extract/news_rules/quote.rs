@@ -1,54 +1,35 @@
 //! Quotations (layer `quote`, label `QUOTE`, attribute `speaker`), following
 //! docs/annotation-guidelines.md §3 and decisions D10–D14.
 //!
-//! Three steps. First the marks are paired within each paragraph: `“…”`, `«…»`, straight
-//! `"…"`, and a `”` that opens a quotation (D10) when no quotation is open, nothing is
-//! attached to it on the left and a word follows it; a closing mark with nothing open is left
-//! unpaired (D11), and a quotation still open at the end of its paragraph gives no span, since a
-//! span never holds a line break. Nested pairs (`«… “…” …»`) give one span, the outer one.
-//! Second, each pair is judged: a quotation of one word, or right after a naming word (`تحت
-//! مسمى “…”`), is a term, not speech (D12); so is one of two or three words that no reporting
-//! expression introduces. Third, the speaker is taken from the nearest reporting expression
-//! before the quotation in its sentence, else from one right after it (`“…” قال لافروف`), else
-//! the last named speaker ([`super::speaker`]).
+//! Three steps. First the marks are paired ([`super::marks`]); a mark left unpaired gives no
+//! span (D11).
+//!
+//! Second, each pair is judged by what frames it ([`Frame`]). A quotation is speech, and so a
+//! `QUOTE`, when a reporting expression ([`super::speaker`]) precedes it in its sentence or
+//! follows its closing mark, when a colon opens it, or when it stands as a sentence of its
+//! own; a quotation inside the narrator's clause with none of these marks a term (D12). So do
+//! a quotation of one word and one right after a naming word (`تحت مسمى “…”`), whatever frames
+//! them; and a quotation of two or three words needs its reporting expression close by (at most
+//! two of the narrator's words between), since short terms often share a sentence with a
+//! speech verb (`أكد لافروف ضرورة إزالة العوائق “المفتعلة”`).
+//!
+//! Third, the speaker is the subject of that reporting expression; when it has none
+//! (`وأضاف “…”`, `مشيرا إلى أن “…”`), or the quotation stands alone, the last person named as
+//! a speaker before it (D13).
 
 use std::collections::BTreeMap;
 
-use super::speaker::{find_expressions, Expression, Subject};
+use super::marks::{pair_marks, Pair};
+use super::speaker::{find_expressions, says_more, Expression, Subject};
 use super::words::{in_list, tokenize, Kind, Token};
 use crate::model::{is_bidi_mark, Article, Span};
 
-/// The marks of one quotation, as code-point offsets of the opening and closing mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Pair {
-    pub open: usize,
-    pub close: usize,
-}
-
 /// Words after which quotation marks enclose a name or a term (`تحت مسمى`, `بعنوان`,
 /// `ما يسمى`), normalised.
+#[rustfmt::skip]
 const NAMING: [&str; 21] = [
-    "مسمي",
-    "مسماة",
-    "اسم",
-    "شعار",
-    "عنوان",
-    "يسمي",
-    "تسمي",
-    "سمي",
-    "سميت",
-    "يعرف",
-    "تعرف",
-    "لقب",
-    "تسمية",
-    "مصطلح",
-    "عبارة",
-    "كلمة",
-    "وصف",
-    "عملية",
-    "حملة",
-    "كتاب",
-    "فيلم",
+    "مسمي", "مسماة", "اسم", "شعار", "عنوان", "يسمي", "تسمي", "سمي", "سميت", "يعرف", "تعرف", "لقب",
+    "تسمية", "مصطلح", "عبارة", "كلمة", "وصف", "عملية", "حملة", "كتاب", "فيلم",
 ];
 
 /// Words that may stand between a reporting expression and a short quotation it introduces
@@ -58,47 +39,6 @@ const LINKS: [&str; 13] =
 
 /// The longest quotation that must be introduced by a reporting expression to count.
 const SHORT: usize = 3;
-
-/// Whether a `”` at `i` opens a quotation: nothing attached on its left, a word after it.
-fn opens_like(chars: &[char], i: usize) -> bool {
-    let detached = i == 0 || !(chars[i - 1].is_alphanumeric() || super::words::is_diacritic(chars[i - 1]));
-    let next = chars[i + 1..].iter().find(|c| !(c.is_whitespace() || is_bidi_mark(**c)) || **c == '\n');
-    detached && next.is_some_and(|c| c.is_alphanumeric())
-}
-
-/// Pairs the quotation marks of a text, paragraph by paragraph; outermost pairs only, in order.
-pub(crate) fn pair_marks(chars: &[char]) -> Vec<Pair> {
-    let mut pairs = Vec::new();
-    // Open marks, each with the mark that closes it.
-    let mut open: Vec<(usize, char)> = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let closer = match c {
-            '\n' => {
-                open.clear();
-                continue;
-            }
-            '“' => Some('”'),
-            '«' => Some('»'),
-            _ => None,
-        };
-        if let Some(closer) = closer {
-            open.push((i, closer));
-            continue;
-        }
-        if !matches!(c, '”' | '»' | '"') {
-            continue;
-        }
-        if let Some(level) = open.iter().rposition(|&(_, closer)| closer == c) {
-            if level == 0 {
-                pairs.push(Pair { open: open[0].0, close: i });
-            }
-            open.truncate(level);
-        } else if c == '"' || (c == '”' && opens_like(chars, i)) {
-            open.push((i, c));
-        }
-    }
-    pairs
-}
 
 /// The narration: the tokens outside quotations, each quotation standing as one `“` token that
 /// covers it from mark to mark. Also returns where each pair stands in it.
@@ -125,12 +65,22 @@ fn narration(tokens: &[Token], pairs: &[Pair]) -> (Vec<Token>, Vec<usize>) {
     (out, at)
 }
 
-/// How a quotation is attributed.
-struct Attribution {
-    speaker: Option<String>,
-    /// A reporting expression stands right before it (at most two words of the narrator's own
-    /// in between) or right after it.
-    introduced: bool,
+/// What shows a quotation to be reported speech, in the order [`frame`] looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A reporting expression just before it, at most two of the narrator's own words between
+    /// (`مشيرا إلى أنه “…”`, `زعم جونسون أن هناك “…”`).
+    Introduced,
+    /// A reporting expression earlier in its sentence.
+    InSentence,
+    /// A reporting expression right after its closing mark (`“…” قال لافروف`).
+    Followed,
+    /// A colon right before its opening mark (`في مؤتمر صحفي: “…”`).
+    Colon,
+    /// A sentence of its own: nothing of the narrator's before it in its sentence.
+    Alone,
+    /// Inside the narrator's clause with no reporting expression: a term (D12).
+    Embedded,
 }
 
 /// The last person named as a speaker before narration index `before`.
@@ -149,24 +99,35 @@ fn speaker_of(expressions: &[Expression], expression: &Expression) -> Option<Str
     }
 }
 
-/// Attributes the quotation at narration index `q`.
-fn attribute(narration: &[Token], expressions: &[Expression], q: usize) -> Attribution {
+/// How the quotation at narration index `q` is framed, and who says it.
+fn frame(narration: &[Token], expressions: &[Expression], q: usize) -> (Frame, Option<String>) {
     let sentence_start = narration[..q].iter().rposition(Token::ends_sentence).map_or(0, |i| i + 1);
     if let Some(before) = expressions.iter().rev().find(|e| e.verb < q && e.verb >= sentence_start) {
         let own_words = narration[before.end.min(q)..q]
             .iter()
             .filter(|t| !matches!(t.kind, Kind::Punct(_)) && !LINKS.contains(&t.norm.as_str()))
             .count();
-        return Attribution { speaker: speaker_of(expressions, before), introduced: own_words <= 2 };
+        let frame = if own_words <= 2 { Frame::Introduced } else { Frame::InSentence };
+        return (frame, speaker_of(expressions, before));
     }
     let after = narration[q + 1..]
         .iter()
         .position(|t| !matches!(t.kind, Kind::Punct(',' | '،' | ':' | '-' | '–')))
         .map(|k| q + 1 + k);
-    if let Some(expression) = after.and_then(|k| expressions.iter().find(|e| e.verb == k)) {
-        return Attribution { speaker: speaker_of(expressions, expression), introduced: true };
+    // A verb after the quotation reports it only when it says nothing of its own:
+    // in `“…” قال عباس إن “…”` the verb belongs to what follows.
+    let follower = after.and_then(|k| expressions.iter().find(|e| e.verb == k));
+    if let Some(expression) = follower.filter(|e| !e.participle && !says_more(narration, e.end)) {
+        return (Frame::Followed, speaker_of(expressions, expression));
     }
-    Attribution { speaker: last_named(expressions, q), introduced: false }
+    if q > 0 && narration[q - 1].kind == Kind::Punct(':') {
+        return (Frame::Colon, None);
+    }
+    if narration[sentence_start..q].iter().all(|t| matches!(t.kind, Kind::Punct(_))) {
+        // A paragraph of quotation with no verb goes on with the last speaker's words.
+        return (Frame::Alone, last_named(expressions, q));
+    }
+    (Frame::Embedded, None)
 }
 
 /// Whether the narration word before the quotation at `q` names a term (`تحت مسمى “…”`),
@@ -206,11 +167,16 @@ pub fn find_quotes(article: &Article) -> Vec<Span> {
         if words < 2 || after_naming_word(&narration, q) {
             continue;
         }
-        let attribution = attribute(&narration, &expressions, q);
-        if words <= SHORT && !attribution.introduced {
+        let (frame, speaker) = frame(&narration, &expressions, q);
+        let speech = match frame {
+            Frame::Embedded => false,
+            Frame::InSentence => words > SHORT,
+            _ => true,
+        };
+        if !speech {
             continue;
         }
-        let attrs = attribution.speaker.map(|s| BTreeMap::from([("speaker".to_string(), s)])).unwrap_or_default();
+        let attrs = speaker.map(|s| BTreeMap::from([("speaker".to_string(), s)])).unwrap_or_default();
         spans.push(Span {
             article_id: String::new(),
             layer: "quote".into(),
@@ -308,6 +274,21 @@ mod tests {
                 &[("قال جونسون لنا إننا مخطئون", Some("لافروف")), ("هذا غير صحيح أبدا", Some("لافروف"))],
             ),
             (
+                "a colon opens a quotation",
+                "وجاء في البيان: “نرفض هذه الاتهامات جملة وتفصيلا”.",
+                &[("نرفض هذه الاتهامات جملة وتفصيلا", None)],
+            ),
+            (
+                "a quotation standing as a sentence of its own goes on with the last speaker",
+                "وقال لافروف “نحن مستعدون للحوار”.\n“لكننا لن نقبل بالشروط المسبقة”.",
+                &[("نحن مستعدون للحوار", Some("لافروف")), ("لكننا لن نقبل بالشروط المسبقة", Some("لافروف"))],
+            ),
+            (
+                "a verb after a quotation that says something of its own does not report it",
+                "رحب بمبادرة لـ“تليين مواقف حماس” قال عباس إن “العرب جميعا حريصون على التفاصيل”.",
+                &[("العرب جميعا حريصون على التفاصيل", Some("عباس"))],
+            ),
+            (
                 "nested marks give the outer quotation",
                 "قال لافروف «إن عبارة “معارضة معتدلة” لا معنى لها».",
                 &[("إن عبارة “معارضة معتدلة” لا معنى لها", Some("لافروف"))],
@@ -334,21 +315,13 @@ mod tests {
             ("a quotation does not run across a line break", "قال لافروف “نحن نتعاون\nمع بريطانيا في كل شيء”."),
             ("an opening mark never closed", "قال لافروف “نحن نتعاون مع بريطانيا."),
             ("empty marks", "قال لافروف “ ”."),
+            (
+                "a participle after a term does not report it",
+                "يعتبره المؤلف “سيد عصر الإرهاب الحالي”، مؤكدا أن الأمر خطير.",
+            ),
         ];
         for &(why, text) in cases {
             assert_eq!(quotes(text), [], "{why}");
         }
-    }
-
-    #[test]
-    fn pairs_marks_per_paragraph() {
-        let pairs = |text: &str| -> Vec<(usize, usize)> {
-            pair_marks(&text.chars().collect::<Vec<_>>()).into_iter().map(|p| (p.open, p.close)).collect()
-        };
-        assert_eq!(pairs("a “b” c"), [(2, 4)]);
-        assert_eq!(pairs("«a “b” c»"), [(0, 8)]);
-        assert_eq!(pairs("x ” b” c”."), [(2, 5)]);
-        assert_eq!(pairs("“a\nb”"), []);
-        assert_eq!(pairs("\"a\" \"b"), [(0, 2)]);
     }
 }
