@@ -83,3 +83,21 @@ fn output_is_sorted_and_every_span_fits_its_article() {
         }
     }
 }
+
+#[test]
+fn arabic_indic_digits_give_the_same_dates() {
+    use mizan::extract::news_rules::find_dates;
+    let dataset = sana();
+    for article in &dataset.articles {
+        let indic: String = article
+            .text
+            .chars()
+            .map(|c| c.to_digit(10).map_or(c, |d| char::from_u32(0x0660 + d).unwrap_or(c)))
+            .collect();
+        let variant = mizan::Article::new(article.id.clone(), indic, article.metadata.clone());
+        let key = |spans: Vec<Span>| -> Vec<(usize, usize, String)> {
+            spans.into_iter().map(|s| (s.start, s.end, s.attrs["value"].clone())).collect()
+        };
+        assert_eq!(key(find_dates(&variant)), key(find_dates(article)));
+    }
+}
