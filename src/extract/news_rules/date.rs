@@ -46,18 +46,27 @@ fn format_value(calendar: Calendar, year: Option<u32>, month: Option<u32>, day: 
     }
 }
 
-/// A year at `tokens[i]` in `calendar`: four digits, or three for a Hijri year. Returns the
-/// year, the calendar an era mark after it names (or `calendar`), the end offset and the next
-/// token index.
-fn year_at(tokens: &[Token], i: usize, calendar: Calendar) -> Option<(u32, Calendar, usize, usize)> {
+/// A year, with the era mark written after it when there is one.
+struct Year {
+    number: u32,
+    /// The calendar its era mark names, else the one it was looked for in.
+    calendar: Calendar,
+    /// Code-point offset after the year and its era mark.
+    end: usize,
+    /// Index of the token just past them.
+    next: usize,
+}
+
+/// A year at `tokens[i]` in `calendar`: four digits, or three for a Hijri year.
+fn year_at(tokens: &[Token], i: usize, calendar: Calendar) -> Option<Year> {
     let token = tokens.get(i)?;
-    let year = token.number()?;
-    let (calendar, end, next) = match era_at(tokens, i + 1) {
-        Some((era, end)) => (era, end, i + 2),
-        None => (calendar, token.end, i + 1),
+    let number = token.number()?;
+    let year = match era_at(tokens, i + 1) {
+        Some((era, end)) => Year { number, calendar: era, end, next: i + 2 },
+        None => Year { number, calendar, end: token.end, next: i + 1 },
     };
     let digits = token.norm.len();
-    (digits == 4 || (digits == 3 && calendar == Calendar::Hijri)).then_some((year, calendar, end, next))
+    (digits == 4 || (digits == 3 && year.calendar == Calendar::Hijri)).then_some(year)
 }
 
 /// `D/M/YYYY`, `D-M-YYYY`, `D.M.YYYY` (day first, as Arabic news writes them) or
@@ -92,15 +101,15 @@ fn month_and_year(tokens: &[Token], month: Month, day: Option<u32>, start: usize
     if let Some((alt_end, alt_next)) = alternative_month(tokens, next, &month) {
         (end, next) = (alt_end, alt_next);
     }
-    let year = year_at(tokens, next, month.calendar).filter(|(_, calendar, _, _)| *calendar == month.calendar);
-    if let Some((_, _, year_end, year_next)) = year {
-        (end, next) = (year_end, year_next);
+    let year = year_at(tokens, next, month.calendar).filter(|year| year.calendar == month.calendar);
+    if let Some(year) = &year {
+        (end, next) = (year.end, year.next);
     }
     if year.is_none() && day.is_none() {
         // A month name alone is too often another word (`صفر` "zero", `آب`, `مارس` "practised").
         return None;
     }
-    let value = format_value(month.calendar, year.map(|y| y.0), Some(month.number), day);
+    let value = format_value(month.calendar, year.map(|y| y.number), Some(month.number), day);
     Some(Found { start, end, value, next })
 }
 
@@ -119,10 +128,11 @@ fn month_year(tokens: &[Token], i: usize) -> Option<Found> {
 fn year_after_word(tokens: &[Token], i: usize) -> Option<Found> {
     let token = tokens.get(i).filter(|t| t.is_word())?;
     let &(letters, _) = readings(&token.norm).iter().find(|(_, rest)| YEAR_WORDS.contains(rest))?;
-    let (year, calendar, end, next) = year_at(tokens, i + 1, Calendar::Gregorian)
-        .or_else(|| year_at(tokens, i + 1, Calendar::Hijri).filter(|y| y.1 == Calendar::Hijri))?;
+    let year = year_at(tokens, i + 1, Calendar::Gregorian)
+        .or_else(|| year_at(tokens, i + 1, Calendar::Hijri).filter(|y| y.calendar == Calendar::Hijri))?;
     let start = token.start + super::words::offset_after_letters(&token.surface, letters);
-    Some(Found { start, end, value: format_value(calendar, Some(year), None, None), next })
+    let value = format_value(year.calendar, Some(year.number), None, None);
+    Some(Found { start, end: year.end, value, next: year.next })
 }
 
 /// `اليوم` "today", `أمس` "yesterday", `غدا` "tomorrow", with a conjunction allowed before.

@@ -46,8 +46,11 @@ fn narration(tokens: &[Token], pairs: &[Pair]) -> (Vec<Token>, Vec<usize>) {
     let mut out = Vec::with_capacity(tokens.len());
     let mut at = Vec::with_capacity(pairs.len());
     let mut next = pairs.iter().peekable();
+    // The closing mark of the last quotation entered; pairs are in order and never overlap.
+    let mut inside: Option<usize> = None;
     for token in tokens {
         while let Some(pair) = next.peek().filter(|p| p.open <= token.start) {
+            inside = Some(pair.close);
             at.push(out.len());
             out.push(Token {
                 kind: Kind::Punct('“'),
@@ -58,7 +61,7 @@ fn narration(tokens: &[Token], pairs: &[Pair]) -> (Vec<Token>, Vec<usize>) {
             });
             next.next();
         }
-        if !pairs.iter().any(|p| p.open <= token.start && token.start <= p.close) {
+        if !inside.is_some_and(|close| token.start <= close) {
             out.push(token.clone());
         }
     }
@@ -162,8 +165,9 @@ pub fn find_quotes(article: &Article) -> Vec<Span> {
         let Some(lead) = inner.iter().position(|c| !blank(c)) else { continue };
         let trail = inner.iter().rposition(|c| !blank(c)).map_or(lead, |k| k + 1);
         let (start, end) = (pair.open + 1 + lead, pair.open + 1 + trail);
-        let words =
-            tokens.iter().filter(|t| t.start >= start && t.end <= end && !matches!(t.kind, Kind::Punct(_))).count();
+        let (lo, hi) = (tokens.partition_point(|t| t.start < start), tokens.partition_point(|t| t.end <= end));
+        let inside = tokens.get(lo..hi).unwrap_or_default();
+        let words = inside.iter().filter(|t| !matches!(t.kind, Kind::Punct(_))).count();
         if words < 2 || after_naming_word(&narration, q) {
             continue;
         }
