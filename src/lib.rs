@@ -6,6 +6,7 @@
 //! (`cli`) renders what it returns.
 
 pub mod arabic;
+pub mod atomic;
 pub mod dataset;
 pub mod extract;
 pub mod fingerprint;

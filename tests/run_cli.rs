@@ -38,7 +38,7 @@ fn the_oracle_scores_one_everywhere_and_writes_every_output() {
     assert_eq!(oracle["layers"]["quote"]["overall"]["strict+attrs"]["f1"], 1.0);
     assert_eq!(oracle["errors"].as_array().unwrap().len(), 0);
     let predictions = std::fs::read_to_string(out.path().join("predictions/oracle.jsonl")).unwrap();
-    assert_eq!(predictions.lines().count(), 64);
+    assert_eq!(predictions.lines().count(), 68);
     assert!(predictions.lines().all(|l| l.contains("\"layer\":")));
     let markdown = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     assert!(markdown.contains("| ner | oracle | 54 | 54 | 1.0000 |"), "{markdown}");
@@ -144,4 +144,21 @@ fn unknown_extractors_are_named_with_the_known_ones() {
     let output = mizan().args(["run", "sana", "--extractor", "nope", "--out"]).arg(out.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown extractor `nope` (known: oracle"));
+}
+
+#[test]
+fn tables_hold_per_article_counts_and_per_span_outcomes() {
+    let out = tempfile::tempdir().unwrap();
+    let output = mizan().args(["run", "sana", "--extractor", "oracle", "--tables", "csv", "--out"]).arg(out.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let articles = std::fs::read_to_string(out.path().join("tables/articles.csv")).unwrap();
+    assert!(articles.starts_with("extractor,layer,article_id,strict_correct,"), "{articles}");
+    assert_eq!(articles.lines().count(), 1 + 4, "one row per layer of the one article");
+    let outcomes = std::fs::read_to_string(out.path().join("tables/outcomes.csv")).unwrap();
+    // 68 gold spans, each paired with its prediction: two rows each.
+    assert_eq!(outcomes.lines().count(), 1 + 2 * 68);
+    assert!(outcomes.lines().skip(1).all(|l| l.contains(",correct,")));
+    let parquet = tempfile::tempdir().unwrap();
+    mizan().args(["run", "sana", "--extractor", "oracle", "--tables", "parquet", "--out"]).arg(parquet.path()).output().unwrap();
+    assert_eq!(&std::fs::read(parquet.path().join("tables/outcomes.parquet")).unwrap()[..4], b"PAR1");
 }

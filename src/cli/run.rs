@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use mizan::extract::cache::PredictionCache;
 use mizan::extract::registry::{build, declarations, find, kind_of, Context, Declaration};
+use mizan::report::tables::{self, TableFormat};
 use mizan::report::{markdown, terminal};
 use mizan::run::{evaluate, Entry, RunOptions};
 use mizan::Span;
@@ -17,6 +18,12 @@ use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
 use crate::cli::output::write_atomic;
 use crate::cli::progress::Bar;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Tables {
+    Parquet,
+    Csv,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,6 +54,9 @@ pub struct Args {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
     seed: u64,
+    /// Also write per-article counts and per-span outcomes as tables (DIR/tables/).
+    #[arg(long, value_enum)]
+    tables: Option<Tables>,
     /// Digits after the decimal point in the summary.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -112,6 +122,19 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     drop(entries);
 
     write_outputs(&args.out, &evaluation)?;
+    if let Some(tables) = args.tables {
+        let format = match tables {
+            Tables::Parquet => TableFormat::Parquet,
+            Tables::Csv => TableFormat::Csv,
+        };
+        let folder = args.out.join("tables");
+        let mut articles = tables::article_table(&evaluation.report).context("building the per-article table")?;
+        let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
+        for (name, frame) in [("articles", &mut articles), ("outcomes", &mut outcomes)] {
+            let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
+            write_atomic(&folder.join(format!("{name}.{}", format.extension())), &bytes)?;
+        }
+    }
     print!("{}", terminal::render(&evaluation.report, args.digits));
     for (name, extractor) in &evaluation.report.extractors {
         if let Some(first) = extractor.errors.first() {

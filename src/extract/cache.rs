@@ -3,7 +3,7 @@
 //! text — everything an extractor is given — so that a rerun skips the articles whose answer
 //! cannot have changed. Only successes are cached.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -63,17 +63,8 @@ impl PredictionCache {
                 value
             })
             .collect();
-        let _ = write_atomic(&path, Value::Array(items).to_string().as_bytes());
+        let _ = crate::atomic::write_atomic(&path, Value::Array(items).to_string().as_bytes());
     }
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temporary, bytes)?;
-    temporary.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

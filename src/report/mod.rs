@@ -4,6 +4,7 @@
 
 mod layer;
 pub mod markdown;
+pub mod tables;
 pub mod terminal;
 
 use std::collections::BTreeMap;
