@@ -169,10 +169,22 @@ mod tests {
             assert!(contents.starts_with('#'), "{name} has no header");
         }
         let builtin = Gazetteer::builtin();
-        assert!(builtin.len() > 5, "{}", builtin.len());
+        assert!(builtin.len() > 1500, "{}", builtin.len());
         assert!(std::ptr::eq(builtin, Gazetteer::builtin()));
-        for (name, label) in [("روسيا", "LOC"), ("دمشق", "LOC"), ("سانا", "ORG")] {
+        for (name, label) in [("روسيا", "LOC"), ("دمشق", "LOC"), ("سانا", "ORG"), ("لافروف", "PER")] {
             assert_eq!(builtin.label_of(name), Some(label), "{name}");
         }
+    }
+
+    #[test]
+    fn shipped_lists_give_each_name_one_label() {
+        let mut labels: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        for (name, contents) in builtin_lists() {
+            for entry in parse_list(contents, Path::new(name)).unwrap() {
+                labels.entry(normalize_name(&entry.name)).or_default().insert(entry.label);
+            }
+        }
+        let ambiguous: Vec<_> = labels.iter().filter(|(_, l)| l.len() > 1).collect();
+        assert!(ambiguous.is_empty(), "names under several labels: {ambiguous:?}");
     }
 }
