@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod command;
+pub mod gazetteer;
 pub mod news_rules;
 pub mod oracle;
 pub mod registry;
