@@ -162,3 +162,35 @@ fn tables_hold_per_article_counts_and_per_span_outcomes() {
     mizan().args(["run", "sana", "--extractor", "oracle", "--tables", "parquet", "--out"]).arg(parquet.path()).output().unwrap();
     assert_eq!(&std::fs::read(parquet.path().join("tables/outcomes.parquet")).unwrap()[..4], b"PAR1");
 }
+
+#[test]
+fn without_extractors_named_every_builtin_that_needs_no_model_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let output = mizan().args(["run", "sana", "--out"]).arg(out.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = report(out.path());
+    let names: Vec<&String> = report["extractors"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["gazetteer", "news-rules"]);
+    assert_eq!(report["extractors"]["news-rules"]["layers"]["dateline"]["overall"]["strict+attrs"]["f1"], 1.0);
+    assert!(report["extractors"]["gazetteer"]["layers"]["ner"]["overall"]["strict"]["f1"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn a_gazetteer_trained_from_gold_runs_from_a_registry_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("sana-names.txt");
+    let output = mizan().args(["train", "gazetteer", "--dataset", "sana", "--out"]).arg(&list).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let registry = dir.path().join("extractors.toml");
+    // A relative list path is resolved against the registry file's folder.
+    std::fs::write(&registry, "[extractor.sana-names]\nkind = \"gazetteer\"\nlists = [\"sana-names.txt\"]\n").unwrap();
+    let out = dir.path().join("out");
+    let output = mizan().args(["run", "sana", "-e", "sana-names", "--registry"]).arg(&registry).arg("--out").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = report(&out);
+    assert_eq!(report["extractors"]["sana-names"]["kind"], "gazetteer");
+    assert_eq!(report["extractors"]["sana-names"]["layers"]["ner"]["overall"]["strict"]["f1"], 1.0);
+    let missing = mizan().args(["train", "gazetteer", "--dataset", "sana", "--layer", "event", "--out"]).arg(&list).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no gold spans in layer `event`"));
+}

@@ -10,6 +10,7 @@ mod progress;
 mod run;
 mod score;
 mod stats;
+mod train;
 mod validate;
 
 use std::process::ExitCode;
@@ -39,6 +40,8 @@ enum Command {
     Extractors(extractors::Args),
     /// Run extractors over a dataset, score them and write a report.
     Run(run::Args),
+    /// Build a gazetteer list or train a model from a dataset's gold.
+    Train(train::Args),
     /// Score predicted spans against gold: strict, exact, partial and type, per label.
     Score(score::Args),
     /// Score a CoNLL token file exactly as conlleval.pl does (byte-identical output).
@@ -55,6 +58,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args, &progress),
         Command::Extractors(args) => extractors::run(args),
         Command::Run(args) => run::run(args, &progress),
+        Command::Train(args) => train::run(args, &progress),
         Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::extract::command::{CommandExtractor, CommandSpec};
+use crate::extract::gazetteer::GazetteerExtractor;
 use crate::extract::news_rules::NewsRules;
 use crate::extract::oracle::Oracle;
 use crate::extract::Extractor;
@@ -28,6 +29,7 @@ pub struct Kind {
 /// Every built-in kind. One line each.
 pub const KINDS: &[Kind] = &[
     Kind { name: "oracle", description: "returns the gold spans (tests the whole path: every score is 1.0)", needs_configuration: false, listed_by_default: true, build: build_oracle },
+    Kind { name: "gazetteer", description: "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span", needs_configuration: false, listed_by_default: true, build: build_gazetteer },
     Kind { name: "news-rules", description: "datelines, quotes with their speakers, and dates, by rules for Arabic news copy", needs_configuration: false, listed_by_default: true, build: build_news_rules },
     Kind { name: "command", description: "an external program in any language, one JSON article a line on stdin", needs_configuration: true, listed_by_default: false, build: build_command },
 ];
@@ -128,6 +130,13 @@ impl Declaration {
 fn build_oracle(declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
     declaration.allow_only(&[])?;
     Ok(Box::new(Oracle::new(declaration.name.clone(), context.gold)))
+}
+
+fn build_gazetteer(declaration: &Declaration, _context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+    declaration.allow_only(&["lists"])?;
+    let lists: Option<Vec<PathBuf>> = declaration.strings("lists")?.map(|l| l.iter().map(|p| declaration.path(p)).collect());
+    let extractor = GazetteerExtractor::new(&declaration.name, lists.as_deref()).map_err(|e| declaration.error(e.to_string()))?;
+    Ok(Box::new(extractor))
 }
 
 fn build_news_rules(declaration: &Declaration, _context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
