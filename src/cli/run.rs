@@ -1,7 +1,8 @@
 //! `mizan run DATASET --extractor A[,B…] --out DIR`: runs extractors over a dataset in
 //! parallel, scores every layer they produce, prints a summary, and writes `report.json`,
-//! `report.md` and `predictions/<extractor>.jsonl` into DIR. Articles an extractor fails on are
-//! recorded in the report; the command then exits 1, after writing everything.
+//! `report.md`, `report.html` and `predictions/<extractor>.jsonl` into DIR. Articles an
+//! extractor fails on are recorded in the report; the command then exits 1, after writing
+//! everything.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use mizan::extract::cache::PredictionCache;
 use mizan::extract::registry::{build, declarations, find, kind_of, Context, Declaration};
-use mizan::report::{markdown, terminal};
+use mizan::report::{html, markdown, terminal};
 use mizan::run::{evaluate, Entry, RunOptions};
 use mizan::Span;
 
@@ -111,7 +112,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let evaluation = evaluation?;
     drop(entries);
 
-    write_outputs(&args.out, &evaluation)?;
+    write_outputs(&args.out, &evaluation, &dataset.articles)?;
     print!("{}", terminal::render(&evaluation.report, args.digits));
     for (name, extractor) in &evaluation.report.extractors {
         if let Some(first) = extractor.errors.first() {
@@ -128,13 +129,14 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation) -> anyhow::Result<()> {
+fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation, articles: &[mizan::Article]) -> anyhow::Result<()> {
     std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
     for (name, spans) in &evaluation.predictions {
         write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &spans_jsonl(spans))?;
     }
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
     write_atomic(&out.join("report.md"), markdown::render(&evaluation.report).as_bytes())?;
+    write_atomic(&out.join("report.html"), html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
     // report.json last: its presence means the whole run was written.
     write_atomic(&out.join("report.json"), json.as_bytes())?;
     Ok(())
