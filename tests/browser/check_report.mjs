@@ -302,8 +302,9 @@ async function checkScale(n) {
   const session = await open(path.join(out, 'report.html'));
   const { page, loadMs } = session;
   const cards = (await page.$$('#articles article.card')).length;
-  console.log(`# ${n} articles: report.html ${bytes} bytes, loaded and first page shown in ${loadMs} ms (${cards} articles on it)`);
-  check(`scale: ${n} articles load within 10 s`, loadMs < 10000, `${loadMs} ms`);
+  const readyMs = Math.round(await page.evaluate(() => performance.getEntriesByName('mizan-ready')[0].startTime));
+  console.log(`# ${n} articles: report.html ${bytes} bytes; first page (${cards} articles) ready ${readyMs} ms after navigation (${loadMs} ms with the test's own overhead)`);
+  check(`scale: ${n} articles load within 10 s`, readyMs < 10000, `${readyMs} ms`);
   let started = Date.now();
   await select(page, 'f-outcome', 'missed');
   const filterMs = Date.now() - started;

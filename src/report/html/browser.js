@@ -373,4 +373,5 @@
   if (first) { ui.layer.value = first.layer; chooseLayer(); }
   render();
   document.documentElement.dataset.ready = 'true';
+  performance.mark('mizan-ready');
 })();

@@ -94,7 +94,7 @@ pub(crate) fn confusion_map(layer: &LayerReport, caption: &str) -> String {
     let max = layer.confusion.values().flat_map(|r| r.values()).copied().max().unwrap_or(0).max(1);
     let (head, cell_w, cell_h) = (96.0, 70.0, 28.0);
     let width = head + cell_w * columns.len() as f64 + 4.0;
-    let height = head / 2.0 + cell_h * rows.len() as f64 + 22.0;
+    let height = head / 2.0 + cell_h * rows.len() as f64 + 4.0;
     let mut svg = String::new();
     let _ = write!(
         svg,
