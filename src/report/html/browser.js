@@ -350,7 +350,11 @@
 
   const target = (event) => event.target instanceof Element ? event.target.closest('.chip, .seg[data-r]') : null;
   ui.list.addEventListener('mouseover', (event) => { const node = target(event); if (node) showTip(node); });
-  ui.list.addEventListener('mouseout', (event) => { if (target(event) && document.activeElement !== target(event)) hideTip(); });
+  ui.list.addEventListener('mouseout', (event) => {
+    const node = target(event);
+    // Moving onto a child of the same chip or segment is not leaving it.
+    if (node && !(event.relatedTarget instanceof Node && node.contains(event.relatedTarget)) && document.activeElement !== node) hideTip();
+  });
   ui.list.addEventListener('focusin', (event) => { const node = target(event); if (node) showTip(node); });
   ui.list.addEventListener('focusout', hideTip);
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape') hideTip(); });
@@ -366,8 +370,8 @@
   // Start on the view with the most errors.
   const extractors = [...new Set(data.views.map((v) => v.extractor))];
   fill(ui.extractor, extractors.map((e) => [e, e]));
-  const errorsIn = (v) => v.articles.reduce((n, a) => n + a.r.filter((r) => data.outcomes[r[0]] !== 'correct').length, 0);
-  const first = data.views.reduce((best, v) => (best === null || errorsIn(v) > errorsIn(best) ? v : best), null);
+  const errors = data.views.map((v) => v.articles.reduce((n, a) => n + a.r.filter((r) => data.outcomes[r[0]] !== 'correct').length, 0));
+  const first = data.views.length ? data.views[errors.indexOf(Math.max(...errors))] : null;
   if (first) ui.extractor.value = first.extractor;
   chooseExtractor();
   if (first) { ui.layer.value = first.layer; chooseLayer(); }

@@ -153,6 +153,43 @@ mod tests {
         table
     }
 
+    fn layer() -> LayerReport {
+        use crate::model::Span;
+        let span = |start, end, label: &str| Span {
+            article_id: "a".into(),
+            layer: "ner".into(),
+            start,
+            end,
+            label: label.into(),
+            text: None,
+            attrs: BTreeMap::new(),
+        };
+        let gold = [span(0, 5, "PER"), span(6, 9, "LOC")];
+        let pred = [span(0, 5, "PER"), span(6, 9, "<ORG>")];
+        let score = crate::score::evaluate::score_layer("ner", &["a".to_string()], &gold, &pred);
+        LayerReport::new(&score, &BTreeMap::new(), 0, 0)
+    }
+
+    #[test]
+    fn bars_are_as_long_as_their_figures_and_labelled_with_them() {
+        let svg = label_bars(&layer(), "x & y");
+        assert!(svg.starts_with("<svg class=\"bars\"") && svg.ends_with("</svg>"));
+        assert!(svg.contains("<title>x &amp; y</title>"));
+        // PER: P = R = F1 = 1 → full bars of 300; LOC and <ORG>: 0 → the minimal sliver.
+        assert_eq!(svg.matches("width=\"300.0\"").count(), 3);
+        assert_eq!(svg.matches("width=\"0.5\"").count(), 6);
+        assert!(svg.contains(">&lt;ORG&gt;</text>") && svg.contains(">1.000</text>"));
+    }
+
+    #[test]
+    fn the_heat_map_outlines_agreement_and_counts_every_cell() {
+        let svg = confusion_map(&layer(), "confusion");
+        assert!(svg.contains("<title>gold PER, predicted PER: 1</title>"));
+        assert!(svg.contains("<title>gold LOC, predicted &lt;ORG&gt;: 1</title>"));
+        assert_eq!(svg.matches("stroke=\"#000\"").count(), 1, "only PER/PER agrees");
+        assert!(confusion_map(&LayerReport { confusion: BTreeMap::new(), ..layer() }, "none").is_empty());
+    }
+
     #[test]
     fn missed_and_spurious_come_last() {
         let table = confusion(&[("LOC", "LOC", 3), ("LOC", "(missed)", 1), ("(spurious)", "ORG", 2), ("PER", "LOC", 1)]);
