@@ -1,7 +1,8 @@
 //! `mizan run DATASET --extractor A[,B…] --out DIR`: runs extractors over a dataset in
 //! parallel, scores every layer they produce, prints a summary, and writes `report.json`,
-//! `report.md` and `predictions/<extractor>.jsonl` into DIR. Articles an extractor fails on are
-//! recorded in the report; the command then exits 1, after writing everything.
+//! `report.md`, `report.html` and `predictions/<extractor>.jsonl` into DIR. Articles an
+//! extractor fails on are recorded in the report; the command then exits 1, after writing
+//! everything.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use anyhow::Context as _;
 use mizan::extract::cache::PredictionCache;
 use mizan::extract::registry::{build, declarations, find, kind_of, Context, Declaration};
 use mizan::report::tables::{self, TableFormat};
-use mizan::report::{markdown, terminal};
+use mizan::report::{html, markdown, terminal};
 use mizan::run::{evaluate, Entry, RunOptions};
 use mizan::Span;
 
@@ -121,20 +122,11 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let evaluation = evaluation?;
     drop(entries);
 
-    write_outputs(&args.out, &evaluation)?;
-    if let Some(tables) = args.tables {
-        let format = match tables {
-            Tables::Parquet => TableFormat::Parquet,
-            Tables::Csv => TableFormat::Csv,
-        };
-        let folder = args.out.join("tables");
-        let mut articles = tables::article_table(&evaluation.report).context("building the per-article table")?;
-        let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
-        for (name, frame) in [("articles", &mut articles), ("outcomes", &mut outcomes)] {
-            let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
-            write_atomic(&folder.join(format!("{name}.{}", format.extension())), &bytes)?;
-        }
-    }
+    let tables = args.tables.map(|t| match t {
+        Tables::Parquet => TableFormat::Parquet,
+        Tables::Csv => TableFormat::Csv,
+    });
+    write_outputs(&args.out, &evaluation, &dataset.articles, tables)?;
     print!("{}", terminal::render(&evaluation.report, args.digits));
     for (name, extractor) in &evaluation.report.extractors {
         if let Some(first) = extractor.errors.first() {
@@ -151,13 +143,27 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation) -> anyhow::Result<()> {
+fn write_outputs(
+    out: &Path,
+    evaluation: &mizan::run::Evaluation,
+    articles: &[mizan::Article],
+    tables: Option<TableFormat>,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
     for (name, spans) in &evaluation.predictions {
         write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &spans_jsonl(spans))?;
     }
+    if let Some(format) = tables {
+        let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;
+        let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
+        for (name, frame) in [("articles", &mut per_article), ("outcomes", &mut outcomes)] {
+            let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
+            write_atomic(&out.join("tables").join(format!("{name}.{}", format.extension())), &bytes)?;
+        }
+    }
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
     write_atomic(&out.join("report.md"), markdown::render(&evaluation.report).as_bytes())?;
+    write_atomic(&out.join("report.html"), html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
     // report.json last: its presence means the whole run was written.
     write_atomic(&out.join("report.json"), json.as_bytes())?;
     Ok(())

@@ -1,7 +1,8 @@
 //! Reports: the data of an evaluation run (`report.json`, `schema_version` 1, documented in
-//! `docs/report-schema.md`) and its renderings — Markdown and the terminal summary. Renderers
-//! return strings; only the CLI writes files.
+//! `docs/report-schema.md`) and its renderings — Markdown, the HTML page with its error browser,
+//! and the terminal summary. Renderers return strings; only the CLI writes files.
 
+pub mod html;
 mod layer;
 pub mod markdown;
 pub mod tables;
