@@ -161,6 +161,7 @@ fn write_outputs(
             write_atomic(&out.join("tables").join(format!("{name}.{}", format.extension())), &bytes)?;
         }
     }
+    write_atomic(&out.join("outcomes.jsonl"), &tables::outcomes_jsonl(&evaluation.outcomes))?;
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
     write_atomic(&out.join("report.md"), markdown::render(&evaluation.report).as_bytes())?;
     write_atomic(&out.join("report.html"), html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;

@@ -123,6 +123,40 @@ pub fn outcome_table(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcom
     )
 }
 
+/// Every outcome as JSON Lines (`outcomes.jsonl` in a report folder): one line per gold span,
+/// prediction or pair — `extractor`, `layer`, `article_id`, `outcome`, `gold`, `pred` (each
+/// `{start, end, label, attrs?}` or null) — what `mizan compare` reads to find changed articles.
+pub fn outcomes_jsonl(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> Vec<u8> {
+    let span = |m: &Option<crate::score::scheme::Mention>| match m {
+        None => serde_json::Value::Null,
+        Some(m) => {
+            let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
+            if !m.attrs.is_empty() {
+                value["attrs"] = serde_json::json!(m.attrs);
+            }
+            value
+        }
+    };
+    let mut out = Vec::new();
+    for (name, layers) in outcomes {
+        for (layer, rows) in layers {
+            for row in rows {
+                let line = serde_json::json!({
+                    "extractor": name,
+                    "layer": layer,
+                    "article_id": row.article_id,
+                    "outcome": outcome_name(row.outcome),
+                    "gold": span(&row.gold),
+                    "pred": span(&row.pred),
+                });
+                out.extend(line.to_string().into_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    out
+}
+
 /// Encodes a frame in a table format.
 pub fn encode(frame: &mut DataFrame, format: TableFormat) -> PolarsResult<Vec<u8>> {
     let mut bytes = Vec::new();
