@@ -194,3 +194,24 @@ fn a_gazetteer_trained_from_gold_runs_from_a_registry_entry() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no gold spans in layer `event`"));
 }
+
+#[test]
+fn detail_slices_and_worst_articles_appear_in_the_renderings() {
+    let out = tempfile::tempdir().unwrap();
+    let output = mizan()
+        .arg("run")
+        .args(FAULTY)
+        .args(["--extractor", "faulty", "--slice-by", "source", "--detail", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let words = |line: &str| line.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert!(stdout.lines().any(|l| words(l) == ["faulty", "PER", "10", "4", "1.0000", "0.4000", "0.5714"]), "{stdout}");
+    assert!(stdout.lines().any(|l| words(l) == ["other", "6", "0.3333"]), "{stdout}");
+    let markdown = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(markdown.contains("Worst articles (strict errors: incorrect + missed + spurious; 6 of 6)"), "{markdown}");
+    assert!(markdown.contains("| `a02` | 1 | 0 | 0 | 1 | 0 |"), "{markdown}");
+    assert!(markdown.contains("By `source` (strict):"), "{markdown}");
+    assert!(markdown.contains("strict F1 95% CI"));
+}

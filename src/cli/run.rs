@@ -58,6 +58,9 @@ pub struct Args {
     /// Also write per-article counts and per-span outcomes as tables (DIR/tables/).
     #[arg(long, value_enum)]
     tables: Option<Tables>,
+    /// Show per-label figures in the summary.
+    #[arg(long)]
+    detail: bool,
     /// Digits after the decimal point in the summary.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -127,7 +130,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         Tables::Csv => TableFormat::Csv,
     });
     write_outputs(&args.out, &evaluation, &dataset.articles, tables)?;
-    print!("{}", terminal::render(&evaluation.report, args.digits));
+    print!("{}", terminal::render(&evaluation.report, args.digits, args.detail));
     for (name, extractor) in &evaluation.report.extractors {
         if let Some(first) = extractor.errors.first() {
             failed = true;

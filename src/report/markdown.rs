@@ -115,6 +115,28 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// How many of the worst articles report.md lists per extractor and layer.
+const WORST_ARTICLES: usize = 10;
+
+/// The articles with the most strict errors (incorrect + missed + spurious).
+fn render_worst_articles(out: &mut String, scores: &LayerReport) {
+    let mut articles: Vec<(&String, u64, &crate::score::Counts)> = scores
+        .per_article
+        .iter()
+        .filter_map(|(id, schemes)| schemes.get("strict").map(|c| (id, c.incorrect + c.missed + c.spurious, c)))
+        .filter(|(_, errors, _)| *errors > 0)
+        .collect();
+    if articles.is_empty() {
+        return;
+    }
+    articles.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let _ = writeln!(out, "\nWorst articles (strict errors: incorrect + missed + spurious; {} of {}):\n", articles.len().min(WORST_ARTICLES), articles.len());
+    out.push_str(&header(&["article", "errors", "correct", "incorrect", "missed", "spurious"]));
+    for (id, errors, c) in articles.into_iter().take(WORST_ARTICLES) {
+        out.push_str(&row(&[format!("`{}`", cell(id)), errors.to_string(), c.correct.to_string(), c.incorrect.to_string(), c.missed.to_string(), c.spurious.to_string()]));
+    }
+}
+
 fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
     let _ = writeln!(out, "### Layer `{}`: {} gold, {} predicted\n", cell(layer), scores.gold_spans, scores.predicted_spans);
     out.push_str(&header(&["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"]));
@@ -161,6 +183,7 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
             out.push_str(&row(&cells));
         }
     }
+    render_worst_articles(out, scores);
     for (column, groups) in &scores.slices {
         let _ = writeln!(out, "\nBy `{}` (strict):\n", cell(column));
         out.push_str(&header(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"]));
