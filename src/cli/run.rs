@@ -13,7 +13,6 @@ use mizan::extract::registry::{build, declarations, find, kind_of, Context, Decl
 use mizan::report::tables::{self, TableFormat};
 use mizan::report::{html, markdown, terminal};
 use mizan::run::{evaluate, Entry, RunOptions};
-use mizan::Span;
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
@@ -80,14 +79,6 @@ fn default_selection(all: &[Declaration]) -> Vec<String> {
         .collect()
 }
 
-fn spans_jsonl(spans: &[Span]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for span in spans {
-        out.extend(span.to_json().to_string().into_bytes());
-        out.push(b'\n');
-    }
-    out
-}
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let Ok(dataset) = args.dataset.load_checked(progress)? else {
@@ -154,7 +145,7 @@ fn write_outputs(
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
     for (name, spans) in &evaluation.predictions {
-        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &spans_jsonl(spans))?;
+        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &mizan::model::spans_jsonl(spans))?;
     }
     if let Some(format) = tables {
         let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;

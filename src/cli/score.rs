@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
 use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
+use mizan::report::terminal::align;
 use mizan::report::LayerReport;
 use mizan::score::bootstrap::{bootstrap, Confidence};
 use mizan::score::scheme::{macro_average, weighted_average};
@@ -128,27 +129,6 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Left-aligns the first column and right-aligns the others.
-fn table(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                let pad = widths[c].saturating_sub(cell.chars().count());
-                if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// The terminal rendering of one layer.
 fn render(
     score: &LayerScore,
@@ -185,7 +165,7 @@ fn render(
     if score.has_attributes() {
         scheme_row("strict+attrs", metrics(Scheme::Strict, &score.strict_attrs));
     }
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
     if let Some(c) = confidence {
         out.push_str(&format!(
             "strict micro, {:.0}% bootstrap intervals ({} resamples): precision [{}, {}], recall [{}, {}], f1 [{}, {}]\n",
@@ -213,7 +193,7 @@ fn render(
     rows.push(vec!["macro avg".into(), gold.clone(), pred.clone(), figure(p), figure(r), figure(f)]);
     let (p, r, f) = weighted_average(&score.per_label, Scheme::Strict);
     rows.push(vec!["weighted avg".into(), gold, pred, figure(p), figure(r), figure(f)]);
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
 
     if !score.attributes.is_empty() {
         out.push_str("\nattributes (pairs that overlap with the same label)\n");
@@ -221,7 +201,7 @@ fn render(
         for (name, counts) in &score.attributes {
             rows.push(vec![name.clone(), counts.compared.to_string(), counts.correct.to_string(), figure(counts.accuracy())]);
         }
-        out.push_str(&table(&rows));
+        out.push_str(&align(&rows, 1));
     }
 
     out.push_str("\nconfusion (rows: gold, columns: predicted)\n");
@@ -242,7 +222,7 @@ fn render(
         }
         rows.push(row);
     }
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
 
     for (column, groups) in slices {
         out.push_str(&format!("\nby {column} (strict)\n"));
@@ -259,7 +239,7 @@ fn render(
                 figure(m.f1),
             ]);
         }
-        out.push_str(&table(&rows));
+        out.push_str(&align(&rows, 1));
     }
     out
 }
