@@ -48,10 +48,8 @@ impl Token {
     }
 }
 
-/// Short vowels, shadda, sukun, dagger alif and the other marks written over or under letters.
-pub(crate) fn is_diacritic(c: char) -> bool {
-    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
-}
+pub(crate) use crate::arabic::normalize::is_diacritic;
+use crate::arabic::clitics::PROCLITICS;
 
 fn is_word_char(c: char) -> bool {
     (c.is_alphabetic() && digit_value(c).is_none()) || is_diacritic(c) || c == '\u{0640}'
@@ -116,15 +114,12 @@ pub(crate) fn normalize(word: &str) -> String {
         .collect()
 }
 
-/// The proclitic particles that attach to the front of a word, longest first: a conjunction
-/// (`و`, `ف`) and then a preposition (`ب`, `ل`, `ك`), or either alone.
-const PROCLITICS: [&str; 11] = ["وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"];
-
-/// The readings of a normalised word with and without a proclitic: the whole word first, then
-/// each (proclitic length, rest) whose rest is at least two letters.
+/// The readings of a normalised word with and without a proclitic (`crate::arabic::clitics`):
+/// the whole word first, then each (proclitic length, rest) whose rest is at least two
+/// letters, longer proclitics first.
 pub(crate) fn readings(norm: &str) -> Vec<(usize, &str)> {
     let mut out = vec![(0, norm)];
-    for proclitic in PROCLITICS {
+    for proclitic in PROCLITICS.iter().rev() {
         if let Some(rest) = norm.strip_prefix(proclitic) {
             if rest.chars().count() >= 2 {
                 out.push((proclitic.chars().count(), rest));
