@@ -12,7 +12,7 @@ use mizan::load::{articles_frame, Diagnostics};
 use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
 use mizan::report::terminal::align;
 use mizan::report::LayerReport;
-use mizan::score::bootstrap::{bootstrap, Confidence};
+use mizan::score::bootstrap::Confidence;
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
@@ -111,19 +111,19 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         scored.push((score, slices));
     }
 
+    let reports: Vec<LayerReport> =
+        scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
-        let primary = scored.iter().position(|(s, _)| s.layer == "ner").unwrap_or(0);
-        let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
+        let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
         let mut out = serde_json::to_value(&reports[primary])?;
         out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        for (k, (score, slices)) in scored.iter().enumerate() {
+        for (k, ((score, slices), report)) in scored.iter().zip(&reports).enumerate() {
             if k > 0 {
                 println!();
             }
-            let confidence = bootstrap(&score.per_article.iter().map(|a| a.counts[Scheme::Strict]).collect::<Vec<_>>(), Scheme::Strict, args.bootstrap, args.seed);
-            print!("{}", render(score, slices, confidence.as_ref(), args.digits));
+            print!("{}", render(score, slices, report.confidence.as_ref(), args.digits));
         }
     }
     Ok(ExitCode::SUCCESS)
