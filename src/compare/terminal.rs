@@ -140,9 +140,9 @@ fn power_note(layer: &LayerComparison, alpha: f64) -> String {
         return String::new();
     }
     format!(
-        "note: only {} of {} differ between the reports: no difference here can reach p < {alpha}\n",
-        s.differing,
-        plural(s.articles, "article", "articles")
+        "note: the reports differ on {} of {}: no difference here can reach p < {alpha}\n",
+        plural(s.differing, "article", "articles"),
+        s.articles
     )
 }
 

@@ -44,7 +44,8 @@ fn marker(shape: &str, x: f64, y: f64, colour: &str) -> String {
 
 /// One series as a line chart.
 pub(crate) fn chart(history: &History, series: &Series) -> String {
-    let (width, height, left, right, top, bottom) = (760.0, 280.0, 52.0, 16.0, 30.0, 54.0);
+    // Room on both sides for the first and last versions' labels, centred under their points.
+    let (width, height, left, right, top, bottom) = (760.0, 280.0, 60.0, 56.0, 30.0, 54.0);
     let (low, high) = range(series);
     let n = series.points.len();
     let x = |k: usize| if n <= 1 { left + (width - left - right) / 2.0 } else { left + (width - left - right) * k as f64 / (n - 1) as f64 };
@@ -128,7 +129,8 @@ fn table(history: &History, series: &Series) -> String {
     for scheme in SCHEMES {
         let _ = write!(out, "<th>{scheme} F1</th>");
     }
-    out.push_str("<th></th></tr></thead><tbody>");
+    let changes = series.points.iter().any(|p| p.data_changed);
+    out.push_str(if changes { "<th>data</th></tr></thead><tbody>" } else { "</tr></thead><tbody>" });
     for point in &series.points {
         let v = &history.versions[point.version];
         let _ = write!(
@@ -143,7 +145,10 @@ fn table(history: &History, series: &Series) -> String {
         for scheme in SCHEMES {
             let _ = write!(out, "<td>{}</td>", point.f1.get(scheme).map_or("—".to_string(), |f| format!("{f:.4}")));
         }
-        let _ = write!(out, "<td>{}</td></tr>", if point.data_changed { "data changed" } else { "" });
+        if changes {
+            out.push_str(if point.data_changed { "<td>changed</td>" } else { "<td></td>" });
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
     out
@@ -218,7 +223,7 @@ mod tests {
     fn one_version_is_drawn_in_the_middle() {
         let h = history(&[1.0]);
         let svg = chart(&h, &h.series[0]);
-        assert!(svg.contains("cx=\"398.0\""), "{svg}");
+        assert!(svg.contains("cx=\"382.0\""), "{svg}");
         assert_eq!(range(&h.series[0]), (0.95, 1.0));
     }
 }
