@@ -20,7 +20,7 @@ const options = parseOptions({ mizan: 'target/debug/mizan', chromium: '/usr/bin/
 const REPLAY = path.resolve('tests/data/browser/replay.py');
 
 function mizan(args, { allowed = [0] } = {}) {
-  const result = spawnSync(options.mizan, args, { encoding: 'utf8' });
+  const result = spawnSync(options.mizan, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (result.error || !allowed.includes(result.status)) {
     throw new Error(`mizan ${args.join(' ')} exited ${result.status}: ${result.error || result.stderr}`);
   }
