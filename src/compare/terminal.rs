@@ -66,7 +66,10 @@ pub fn render(comparison: &Comparison, top: usize, texts: &Texts<'_>) -> String 
                 .iter()
                 .enumerate()
                 .map(|(k, v)| match v {
-                    Some(v) => format!("{} {} (config {})", letter(k), v.version, v.config_hash.chars().take(8).collect::<String>()),
+                    Some(v) => {
+                        let failed = if v.failed > 0 { format!(", failed on {}", plural(v.failed, "article", "articles")) } else { String::new() };
+                        format!("{} {} (config {}{failed})", letter(k), v.version, v.config_hash.chars().take(8).collect::<String>())
+                    }
                     None => format!("{} absent", letter(k)),
                 })
                 .collect();
