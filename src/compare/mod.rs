@@ -280,3 +280,103 @@ fn changed_set(first: &Source, other: &Source, k: usize, extractor: &str, layer:
 fn layer_records<'a>(outcomes: &'a source::Outcomes, extractor: &str, layer: &str, empty: &'a changes::ArticleRecords) -> &'a changes::ArticleRecords {
     outcomes.get(extractor).and_then(|l| l.get(layer)).unwrap_or(empty)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::Span;
+    use crate::report::{ExtractorReport, LayerReport, Timing};
+    use crate::score::evaluate::score_layer;
+
+    /// A report of `extractors` (name → layer → gold spans found of four) on a one-article
+    /// dataset, with the records of an outcomes file.
+    pub(crate) fn source(name: &str, fingerprint: &str, extractors: &[(&str, &[(&str, usize)])]) -> Source {
+        let text_spans = |layer: &str| -> Vec<Span> {
+            (0..4)
+                .map(|k| Span { article_id: "a<1>".into(), layer: layer.into(), start: 3 * k, end: 3 * k + 2, label: "P<ER>".into(), text: None, attrs: BTreeMap::new() })
+                .collect()
+        };
+        let mut outcomes = source::Outcomes::new();
+        let mut reports = BTreeMap::new();
+        for (extractor, layers) in extractors {
+            let mut scored = BTreeMap::new();
+            for (layer, found) in *layers {
+                let gold = text_spans(layer);
+                let score = score_layer(layer, &["a<1>".to_string()], &gold, &gold[..*found]);
+                for o in &score.outcomes {
+                    let span = |m: &Option<crate::score::scheme::Mention>| m.as_ref().map(|m| source::SpanRef { start: m.start, end: m.end, label: m.label.clone(), attrs: m.attrs.clone() });
+                    let record = source::OutcomeRecord {
+                        extractor: extractor.to_string(),
+                        layer: layer.to_string(),
+                        article_id: o.article_id.clone(),
+                        outcome: o.outcome,
+                        gold: span(&o.gold),
+                        pred: span(&o.pred),
+                    };
+                    outcomes.entry(extractor.to_string()).or_default().entry(layer.to_string()).or_default().entry(o.article_id.clone()).or_default().push(record);
+                }
+                scored.insert(layer.to_string(), LayerReport::new(&score, &BTreeMap::new(), 0, 0));
+            }
+            let report = ExtractorReport {
+                kind: "command".into(),
+                version: "<v>".into(),
+                config_hash: "0123456789abcdef".into(),
+                layers: scored,
+                unscored_layers: Vec::new(),
+                errors: Vec::new(),
+                timing: Timing { seconds: 0.0, articles: 1, cached: 0, articles_per_second: 0.0 },
+            };
+            reports.insert(extractor.to_string(), report);
+        }
+        let report = Report {
+            schema_version: 1,
+            mizan_version: "0.1.0".into(),
+            created: "2026-11-29T00:00:00Z".into(),
+            git_commit: None,
+            dataset: DatasetInfo { name: "d".into(), fingerprint: fingerprint.into(), articles: 1 },
+            extractors: reports,
+        };
+        Source { name: name.into(), report, outcomes: Some(outcomes) }
+    }
+
+    const QUICK: Options = Options { tests: TestSettings { trials: 99, resamples: 20, seed: 1 }, alpha: 0.05, allow_dataset_change: false };
+
+    #[test]
+    fn dataset_differences_name_what_differs() {
+        let info = |name: &str, fingerprint: &str, articles| DatasetInfo { name: name.into(), fingerprint: fingerprint.into(), articles };
+        let cases = [
+            (info("d", "f", 1), Vec::<&str>::new()),
+            (info("e", "f", 1), vec!["name d → e"]),
+            (info("d", "g", 2), vec!["fingerprint f → g", "articles 1 → 2"]),
+        ];
+        for (other, expected) in cases {
+            assert_eq!(dataset_differences(&info("d", "f", 1), &other), expected);
+        }
+    }
+
+    #[test]
+    fn different_datasets_are_refused_unless_allowed() {
+        let a = source("a", "f1", &[("x", &[("ner", 4)])]);
+        let b = source("b", "f2", &[("x", &[("ner", 2)])]);
+        let error = compare(&[a.clone(), b.clone()], &QUICK).unwrap_err().to_string();
+        assert!(error.starts_with("a and b are on different datasets (fingerprint f1 → f2)"), "{error}");
+        let allowed = compare(&[a.clone(), b], &Options { allow_dataset_change: true, ..QUICK }).unwrap();
+        assert_eq!((allowed.dataset.same, allowed.dataset.differences.clone()), (false, vec!["b: fingerprint f1 → f2".to_string()]));
+        assert!(matches!(compare(&[a], &QUICK), Err(CompareError::TooFew)));
+    }
+
+    #[test]
+    fn extractors_and_layers_on_some_sides_only_are_listed_once() {
+        let a = source("a", "f", &[("x", &[("ner", 4), ("quote", 4)]), ("gone", &[("ner", 4)])]);
+        let b = source("b", "f", &[("x", &[("ner", 3)]), ("new", &[("ner", 4), ("quote", 1)])]);
+        let c = compare(&[a, b], &QUICK).unwrap();
+        let listed: Vec<(&str, Option<&str>, Vec<usize>)> = c.only_in.iter().map(|p| (p.extractor.as_str(), p.layer.as_deref(), p.reports.clone())).collect();
+        assert_eq!(listed, [("gone", None, vec![0]), ("new", None, vec![1]), ("x", Some("quote"), vec![0])]);
+        // Only x/ner is on both sides; x/quote is in A alone, so not compared.
+        let compared: Vec<(&str, Vec<&str>)> = c.extractors.iter().map(|e| (e.name.as_str(), e.layers.iter().map(|l| l.layer.as_str()).collect())).collect();
+        assert_eq!(compared, [("gone", vec![]), ("new", vec![]), ("x", vec!["ner"])]);
+        let ner = &c.extractors[2].layers[0];
+        assert_eq!(ner.scheme("strict").unwrap().delta(1).unwrap().recall, -0.25);
+        assert_eq!((ner.changed[0].regressed, ner.changed[0].articles.len()), (1, 1));
+    }
+}

@@ -323,6 +323,27 @@ mod tests {
     }
 
     #[test]
+    fn names_and_labels_are_escaped_and_the_data_cannot_end_its_script() {
+        use crate::compare::tests::source;
+        use crate::compare::{compare, Options, TestSettings};
+        let a = source("<b>a</b>", "f", &[("x<y>", &[("ner", 4)])]);
+        let b = source("b\"'", "f", &[("x<y>", &[("ner", 1)])]);
+        let options = Options { tests: TestSettings { trials: 9, resamples: 9, seed: 1 }, ..Options::default() };
+        let comparison = compare(&[a.clone(), b.clone()], &options).unwrap();
+        let article = Article::new("a<1>", "<script>alert(1)</script> نص", std::collections::BTreeMap::new());
+        let page = render(&comparison, &[a, b], &[article], "from <here>");
+        assert!(page.contains("<bdi>x&lt;y&gt;</bdi>") && page.contains("<bdi>&lt;b&gt;a&lt;/b&gt;</bdi>") && page.contains("from &lt;here&gt;"));
+        assert!(!page.contains("<b>a</b>") && !page.contains("<y>"));
+        let start = page.find("id=\"mizan-data\">").unwrap() + 16;
+        let json = &page[start..start + page[start..].find("</script>").unwrap()];
+        assert!(!json.contains('<') && !json.contains('>'), "{json}");
+        let data: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(data["articles"][0]["text"], "<script>alert(1)</script> نص");
+        assert_eq!(data["views"][0]["regressed"], 3);
+        assert_eq!(page.matches("<script").count(), 2);
+    }
+
+    #[test]
     fn the_embedded_files_cannot_close_their_elements() {
         assert!(!SCRIPT.contains("</script") && !SCRIPT.contains("<!--"));
         assert!(!STYLE.contains("</style"));
