@@ -182,6 +182,8 @@ async function checkSana() {
   await showAll(page, 'oracle', 'ner');
   await page.locator('#articles article.card').first().screenshot({ path: path.join(options.out, 'sana-ner.png') });
   await page.locator('#articles details.spans summary').first().click();
+  // The table is built on the toggle event, which comes after the click.
+  await page.locator('#articles details.spans table').first().waitFor({ timeout: 5000 }).catch(() => {});
   const tableRows = await page.locator('#articles details.spans table tbody tr').count();
   check('sana: the table of an article\'s spans opens', tableRows === report.extractors.oracle.layers.ner.gold_spans, `${tableRows} rows`);
   await checkSafety(session, 'sana');
