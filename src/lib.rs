@@ -2,11 +2,12 @@
 //! from Arabic news.
 //!
 //! The library loads articles and gold annotations into polars frames ([`dataset`], [`load`]),
-//! checks them, and scores extractors' output ([`score`]). It never prints: the `mizan` binary
-//! (`cli`) renders what it returns.
+//! checks them, scores extractors' output ([`score`]), and compares reports across versions
+//! ([`compare`]). It never prints: the `mizan` binary (`cli`) renders what it returns.
 
 pub mod arabic;
 pub mod atomic;
+pub mod compare;
 pub mod dataset;
 pub mod extract;
 pub mod fingerprint;

@@ -2,8 +2,10 @@
 //! what it returns, and are the only place that writes files or the terminal.
 
 mod common;
+mod compare;
 mod conlleval;
 mod extractors;
+mod history;
 mod import;
 mod output;
 mod progress;
@@ -46,6 +48,10 @@ enum Command {
     Score(score::Args),
     /// Score a CoNLL token file exactly as conlleval.pl does (byte-identical output).
     Conlleval(conlleval::Args),
+    /// Compare reports across versions: differences, their significance, changed articles.
+    Compare(compare::Args),
+    /// F1 over versions of the same runs, ordered by when each report was created.
+    History(history::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -61,5 +67,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Train(args) => train::run(args, &progress),
         Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::History(args) => history::run(args),
     }
 }

@@ -12,47 +12,13 @@
 // wherever Node finds it. `--scale 0` skips the timing run over generated articles.
 
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { check, checkSafety, launch, open as openPage, parseOptions, root, tally } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(root);
-
-const options = { mizan: 'target/debug/mizan', chromium: '/usr/bin/chromium', out: 'target/browser', scale: '1000' };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-  const key = argv[i].replace(/^--/, '');
-  if (!(key in options) || argv[i + 1] === undefined) {
-    console.error(`usage: node tests/browser/check_report.mjs [--mizan PATH] [--chromium PATH] [--out DIR] [--scale N]`);
-    process.exit(2);
-  }
-  options[key] = argv[i + 1];
-}
-
-function loadPlaywright() {
-  for (const base of [path.join(root, 'target/node/'), root + '/']) {
-    try {
-      return createRequire(base)('playwright-core');
-    } catch { /* try the next place */ }
-  }
-  console.error('error: playwright-core not found; install it with `npm install --prefix target/node playwright-core`');
-  process.exit(2);
-}
-const { chromium } = loadPlaywright();
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? ': ' + detail : ''}`);
-  }
-}
+const options = parseOptions({ mizan: 'target/debug/mizan', chromium: '/usr/bin/chromium', out: 'target/browser', scale: '1000' },
+  'node tests/browser/check_report.mjs [--mizan PATH] [--chromium PATH] [--out DIR] [--scale N]');
 
 // Runs mizan; a run where an extractor failed on some article exits 1 and still writes.
 function runMizan(args, out) {
@@ -65,34 +31,8 @@ function runMizan(args, out) {
   return JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
 }
 
-// playwright-core starts the browser with a fresh temporary profile (user-data dir) each time.
-const browser = await chromium.launch({
-  executablePath: options.chromium,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-
-// Opens a report and records everything that must not happen.
-async function open(file) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const trouble = { console: [], errors: [], requests: [], dialogs: [] };
-  page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') trouble.console.push(message.text()); });
-  page.on('pageerror', (error) => trouble.errors.push(String(error)));
-  page.on('dialog', async (dialog) => { trouble.dialogs.push(dialog.message()); await dialog.dismiss(); });
-  const url = pathToFileURL(path.resolve(file)).href;
-  page.on('request', (request) => { if (request.url() !== url) trouble.requests.push(request.url()); });
-  await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-  // A trap any injected script would spring, and a way to tell that no dialog was asked for.
-  await page.addInitScript(() => {
-    window.__pwned = 0;
-    for (const name of ['alert', 'confirm', 'prompt']) window[name] = () => { window.__pwned += 1; };
-  });
-  const started = Date.now();
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 30000 });
-  return { page, context, trouble, loadMs: Date.now() - started };
-}
+const browser = await launch(options.chromium);
+const open = (file) => openPage(browser, file);
 
 async function select(page, id, value) {
   await page.selectOption(`#${id}`, value);
@@ -141,26 +81,6 @@ async function checkCounts(page, report, label) {
       check(`${label}: ${extractor}/${layer} wrong type + boundary = strict incorrect`, incorrect === layerReport.overall.strict.incorrect);
     }
   }
-}
-
-async function checkSafety(session, label) {
-  const { page, trouble } = session;
-  check(`${label}: no console errors or warnings`, trouble.console.length === 0, trouble.console.join(' | '));
-  check(`${label}: no page errors`, trouble.errors.length === 0, trouble.errors.join(' | '));
-  check(`${label}: no network requests`, trouble.requests.length === 0, trouble.requests.join(' '));
-  check(`${label}: no dialog`, trouble.dialogs.length === 0, trouble.dialogs.join(' | '));
-  const state = await page.evaluate(() => ({
-    pwned: window.__pwned,
-    img: document.querySelector('img[src=x]') !== null,
-    images: document.images.length,
-    scripts: document.scripts.length,
-    handlers: document.querySelectorAll('[onerror], [onmouseover], [onload], [onclick]').length,
-    csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content || '',
-  }));
-  check(`${label}: no injected script ran`, state.pwned === 0, `trap sprung ${state.pwned} times`);
-  check(`${label}: no injected element`, !state.img && state.images === 0 && state.handlers === 0, JSON.stringify(state));
-  check(`${label}: only the page's two scripts`, state.scripts === 2, `${state.scripts} scripts`);
-  check(`${label}: the CSP forbids loads`, state.csp.includes("default-src 'none'") && !state.csp.includes("script-src 'unsafe-inline'"), state.csp);
 }
 
 async function checkAdversarial() {
@@ -261,6 +181,11 @@ async function checkSana() {
   await page.mouse.move(0, 0);
   await showAll(page, 'oracle', 'ner');
   await page.locator('#articles article.card').first().screenshot({ path: path.join(options.out, 'sana-ner.png') });
+  await page.locator('#articles details.spans summary').first().click();
+  // The table is built on the toggle event, which comes after the click.
+  await page.locator('#articles details.spans table').first().waitFor({ timeout: 5000 }).catch(() => {});
+  const tableRows = await page.locator('#articles details.spans table tbody tr').count();
+  check('sana: the table of an article\'s spans opens', tableRows === report.extractors.oracle.layers.ner.gold_spans, `${tableRows} rows`);
   await checkSafety(session, 'sana');
   await session.context.close();
 }
@@ -325,11 +250,10 @@ try {
   await checkSana();
   if (Number(options.scale) > 0) await checkScale(Number(options.scale));
 } catch (error) {
-  failed += 1;
-  console.log(`FAIL - ${error.stack || error}`);
+  check(String(error.stack || error), false);
 } finally {
   await browser.close();
 }
 console.log(`screenshots in ${options.out}/`);
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`browser: ${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed ? 1 : 0);

@@ -1,4 +1,4 @@
-//! The Content-Security-Policy of report.html. The page is opened from disk, attached to pull
+//! The Content-Security-Policy of report.html and mizan's other pages. The page is opened from disk, attached to pull
 //! requests and mailed around, so it must never load anything: `default-src 'none'` forbids
 //! every fetch (scripts, styles, images, fonts, frames, connections), styles are allowed only
 //! inline, and scripts only when their SHA-256 hash is listed. A hash rather than
@@ -10,7 +10,10 @@
 
 /// The `<meta>` element carrying the policy, allowing exactly the inline scripts given.
 pub(crate) fn meta(scripts: &[&str]) -> String {
-    let hashes: Vec<String> = scripts.iter().map(|s| format!("'sha256-{}'", base64(&sha256(s.as_bytes())))).collect();
+    let mut hashes: Vec<String> = scripts.iter().map(|s| format!("'sha256-{}'", base64(&sha256(s.as_bytes())))).collect();
+    if hashes.is_empty() {
+        hashes.push("'none'".into());
+    }
     format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
          script-src {}; base-uri 'none'; form-action 'none'\">",

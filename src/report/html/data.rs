@@ -21,7 +21,7 @@ use crate::score::scheme::{Mention, Outcome};
 /// Outcome names, in the order of their codes in the data.
 pub(crate) const OUTCOMES: [&str; 6] = ["correct", "wrong-type", "wrong-boundary", "wrong-boundary-and-type", "missed", "spurious"];
 
-fn code(outcome: Outcome) -> usize {
+pub(crate) fn code(outcome: Outcome) -> usize {
     match outcome {
         Outcome::Correct => 0,
         Outcome::WrongType => 1,
@@ -144,7 +144,7 @@ pub(crate) fn is_arabic(text: &str) -> bool {
 }
 
 /// Code point offset → UTF-16 offset, for every offset from 0 to the length of the text.
-fn utf16_offsets(text: &str) -> Vec<usize> {
+pub(crate) fn utf16_offsets(text: &str) -> Vec<usize> {
     let mut offsets = Vec::with_capacity(text.len() + 1);
     let mut units = 0;
     offsets.push(0);
@@ -159,6 +159,13 @@ fn span_data(mention: &Mention, offsets: &[usize]) -> SpanData {
     // Offsets past the text (which a checked run never produces) are drawn at its end.
     let at = |k: usize| offsets.get(k).or(offsets.last()).copied().unwrap_or(0);
     SpanData { start: at(mention.start), end: at(mention.end), label: mention.label.clone(), attrs: mention.attrs.clone() }
+}
+
+/// Where a record goes in an article's list: by its first start, then its last end, then its
+/// outcome, so that chips and tables read in text order.
+pub(crate) fn record_order(r: &Record) -> (Option<usize>, Option<usize>, usize) {
+    let spans = r.gold.iter().chain(&r.pred);
+    (spans.clone().map(|s| s.start).min(), spans.map(|s| s.end).max(), code(r.outcome))
 }
 
 /// The page data of a run. Records of articles that are not in `articles` are left out.
@@ -198,10 +205,7 @@ pub(crate) fn page_data<'a>(
                         attrs_match: r.attrs_match,
                     })
                     .collect();
-                records.sort_by_key(|r| {
-                    let spans = r.gold.iter().chain(&r.pred);
-                    (spans.clone().map(|s| s.start).min(), spans.map(|s| s.end).max(), code(r.outcome))
-                });
+                records.sort_by_key(record_order);
                 labels.extend(records.iter().flat_map(|r| r.gold.iter().chain(&r.pred)).map(|s| s.label.clone()));
                 let extents: Vec<Extent> = records
                     .iter()

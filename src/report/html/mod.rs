@@ -8,10 +8,11 @@
 //! the page for its readers.
 
 mod charts;
-mod csp;
-mod data;
-mod escape;
-mod segments;
+pub(crate) mod csp;
+pub(crate) mod data;
+pub(crate) mod escape;
+pub(crate) mod page;
+pub(crate) mod segments;
 mod summary;
 
 use std::collections::BTreeMap;
@@ -21,10 +22,13 @@ use crate::model::Article;
 use crate::report::Report;
 use crate::score::evaluate::SpanOutcome;
 
-use escape::{bdi, html};
+use escape::bdi;
 
-const STYLE: &str = include_str!("page.css");
-const SCRIPT: &str = include_str!("browser.js");
+#[cfg(test)]
+use page::STYLE;
+
+/// The page's script: the shared span drawing, then the error browser.
+const SCRIPT: &str = concat!(include_str!("spans.js"), include_str!("browser.js"));
 
 /// Outcome filter values, and what the page calls them.
 const OUTCOME_FILTERS: [(&str, &str); 7] = [
@@ -54,28 +58,13 @@ pub fn render(report: &Report, articles: &[Article], outcomes: &BTreeMap<String,
     // if it ever did.
     let json = escape::script_json(&page_data).unwrap_or_else(|_| String::from("{\"outcomes\":[],\"articles\":[],\"views\":[]}"));
     let title = format!("mizan report: {}", report.dataset.name);
-
-    let mut out = String::with_capacity(json.len() + STYLE.len() + SCRIPT.len() + 32_768);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str(&csp::meta(&[SCRIPT]));
-    let _ = write!(
-        out,
-        "\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n\
-         <meta name=\"generator\" content=\"mizan {}\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        html(&report.mizan_version),
-        html(&title)
-    );
-    let _ = write!(
-        out,
-        "<header><h1>mizan report: {}</h1>{}<nav><a href=\"#summary\">Summary</a> · <a href=\"#browser\">Error browser</a></nav></header>\n<main>\n",
+    let header = format!(
+        "<h1>mizan report: {}</h1>{}<nav><a href=\"#summary\">Summary</a> · <a href=\"#browser\">Error browser</a></nav>",
         bdi(&report.dataset.name),
         summary::meta(report)
     );
-    let _ = write!(out, "<section id=\"summary\"><h2>Summary</h2>\n{}\n</section>\n", summary::render(report));
-    out.push_str(&browser_shell());
-    out.push_str("</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n");
-    let _ = write!(out, "<script type=\"application/json\" id=\"mizan-data\">{json}</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    out
+    let main = format!("<section id=\"summary\"><h2>Summary</h2>\n{}\n</section>\n{}", summary::render(report), browser_shell());
+    page::document(&page::Page { title: &title, generator: &report.mizan_version, style: "", header: &header, main: &main, data: &json, script: SCRIPT })
 }
 
 /// The error browser's fixed parts: filters, legend, the list the script fills, the pager.
@@ -104,7 +93,7 @@ fn browser_shell() -> String {
     out
 }
 
-fn legend() -> String {
+pub(crate) fn legend() -> String {
     let mut out = String::from("<div class=\"legend\" aria-label=\"legend\"><ul>");
     for (name, class, symbol, meaning) in LEGEND {
         let part = if class == "o-missed" { "g" } else if class == "o-spurious" { "p" } else { "g p" };
