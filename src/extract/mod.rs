@@ -5,6 +5,7 @@
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
 pub mod oracle;
+pub mod perceptron;
 
 use crate::model::{Article, Span};
 

@@ -1,0 +1,80 @@
+//! `perceptron-ner`: a trained [`PerceptronModel`] behind the [`Extractor`] trait, producing
+//! spans in the `ner` layer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::model::PerceptronModel;
+use super::PerceptronError;
+use crate::extract::{ExtractError, Extractor};
+use crate::model::{Article, Span};
+
+/// A perceptron model as an extractor.
+pub struct PerceptronNer {
+    name: String,
+    /// Where the model was read from; `None` for a model handed over in memory.
+    path: Option<PathBuf>,
+    model: PerceptronModel,
+}
+
+impl PerceptronNer {
+    /// Reads the model at `model`.
+    pub fn load(name: &str, model: &Path) -> Result<PerceptronNer, PerceptronError> {
+        let loaded = PerceptronModel::load(model)?;
+        Ok(PerceptronNer { name: name.to_string(), path: Some(model.to_path_buf()), model: loaded })
+    }
+
+    /// Wraps a model already in memory (just trained, say).
+    pub fn from_model(name: &str, model: PerceptronModel) -> PerceptronNer {
+        PerceptronNer { name: name.to_string(), path: None, model }
+    }
+
+    pub fn model(&self) -> &PerceptronModel {
+        &self.model
+    }
+}
+
+impl Extractor for PerceptronNer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn version(&self) -> &str {
+        "1"
+    }
+
+    fn layers(&self) -> Vec<String> {
+        vec![self.model.summary().layer.clone()]
+    }
+
+    /// The model's path and content hash: the hash alone decides the output, the path says
+    /// where it came from.
+    fn parameters(&self) -> serde_json::Value {
+        serde_json::json!({
+            "model": self.path.as_ref().map(|p| p.display().to_string()),
+            "hash": self.model.content_hash(),
+        })
+    }
+
+    fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {
+        let layer = &self.model.summary().layer;
+        self.model
+            .tag(&article.text)
+            .into_iter()
+            .map(|entity| {
+                let text = article.slice(entity.start, entity.end).ok_or_else(|| {
+                    ExtractError::InvalidSpan(format!("{}..{} is outside the article", entity.start, entity.end))
+                })?;
+                Ok(Span {
+                    article_id: String::new(),
+                    layer: layer.clone(),
+                    start: entity.start,
+                    end: entity.end,
+                    label: entity.label,
+                    text: Some(text.to_string()),
+                    attrs: BTreeMap::new(),
+                })
+            })
+            .collect()
+    }
+}
