@@ -62,6 +62,8 @@ struct Word<'a> {
     /// Byte where the stem starts in `norm`.
     stem_at: usize,
     shape: &'static str,
+    /// Lexicon counts of `norm`: occurrences, then occurrences per tag.
+    lexicon: Option<Vec<u32>>,
 }
 
 impl Word<'_> {
@@ -77,12 +79,21 @@ impl Word<'_> {
 /// FNV-1a over the template id and each part (parts separated by a byte that UTF-8 never
 /// uses), then a SplitMix64 finaliser so the low bits are well mixed for hash tables.
 fn key(template: u8, parts: &[&str]) -> u64 {
+    key_with_tag(template, None, parts)
+}
+
+/// A key over a tag index and parts; the tag's bytes cannot be confused with text.
+fn key_with_tag(template: u8, tag: Option<usize>, parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |byte: u8| {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     };
     eat(template);
+    if let Some(tag) = tag {
+        eat(0xFE);
+        (tag as u32).to_le_bytes().into_iter().for_each(&mut eat);
+    }
     for part in parts {
         eat(0xFF);
         part.bytes().for_each(&mut eat);
@@ -124,18 +135,53 @@ const BIGRAM_AFTER: u8 = 20;
 const SHAPES_AROUND: u8 = 21;
 const SUFFIX_BEFORE: u8 = 22;
 const SUFFIX_AFTER: u8 = 23;
+const LEXICON_SEEN: u8 = 24;
+const LEXICON_TAG: u8 = 25;
+const LEXICON_TAG_BEFORE: u8 = 26;
+const LEXICON_TAG_AFTER: u8 = 27;
 
 const START: &str = "<s>";
 const END: &str = "</s>";
 
-/// The feature keys of every token of a sentence.
-pub(crate) fn sentence_features(tokens: &[Token<'_>]) -> Vec<Vec<u64>> {
+/// The key a word has in the lexicon: that of its normalised-form feature.
+pub(crate) fn word_key(text: &str) -> u64 {
+    key(NORM, &[&normalize_word(text)])
+}
+
+fn seen_class(seen: u32) -> &'static str {
+    match seen {
+        0 => "0",
+        1 => "1",
+        2..=3 => "2-3",
+        4..=9 => "4-9",
+        _ => "10+",
+    }
+}
+
+fn share_class(count: u32, seen: u32) -> &'static str {
+    match (count, seen) {
+        (c, s) if c == s => "all",
+        (c, s) if 2 * c >= s => "most",
+        (c, s) if 10 * c >= s => "some",
+        _ => "few",
+    }
+}
+
+/// Tags a word takes in at least half of its occurrences.
+fn usual_tags(counts: &[u32]) -> impl Iterator<Item = usize> + '_ {
+    counts[1..].iter().enumerate().filter(move |&(_, &c)| c > 0 && 2 * c >= counts[0]).map(|(t, _)| t)
+}
+
+/// The feature keys of every token of a sentence. `lexicon` gives the counts of a word key
+/// (see [`word_key`]) in the training lexicon, or `None`.
+pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> Option<Vec<u32>>) -> Vec<Vec<u64>> {
     let words: Vec<Word<'_>> = tokens
         .iter()
         .map(|token| {
             let norm = normalize_word(token.text);
             let stem_at = split_proclitics(&norm).0.len();
-            Word { raw: token.text, shape: shape(token.text), norm, stem_at }
+            let lexicon = lexicon(key(NORM, &[&norm]));
+            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon }
         })
         .collect();
     let at = |i: usize, offset: isize| -> Option<&Word<'_>> {
@@ -170,6 +216,20 @@ pub(crate) fn sentence_features(tokens: &[Token<'_>]) -> Vec<Vec<u64>> {
             keys.push(key(SHAPES_AROUND, &[shape_at(-1), word.shape, shape_at(1)]));
             keys.push(key(SUFFIX_BEFORE, &[at(i, -1).map_or(START, |w| suffix(&w.norm, 2))]));
             keys.push(key(SUFFIX_AFTER, &[at(i, 1).map_or(END, |w| suffix(&w.norm, 2))]));
+            match &word.lexicon {
+                None => keys.push(key(LEXICON_SEEN, &[seen_class(0)])),
+                Some(counts) => {
+                    keys.push(key(LEXICON_SEEN, &[seen_class(counts[0])]));
+                    for (tag, &count) in counts[1..].iter().enumerate().filter(|(_, &c)| c > 0) {
+                        keys.push(key_with_tag(LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
+                    }
+                }
+            }
+            for (offset, template) in [(-1, LEXICON_TAG_BEFORE), (1, LEXICON_TAG_AFTER)] {
+                if let Some(counts) = at(i, offset).and_then(|w| w.lexicon.as_deref()) {
+                    keys.extend(usual_tags(counts).map(|tag| key_with_tag(template, Some(tag), &[])));
+                }
+            }
             keys
         })
         .collect()
@@ -209,7 +269,7 @@ mod tests {
     fn spelling_variants_share_their_normalised_features() {
         let a = tokenize("وصل إلى القاهرة");
         let b = tokenize("وصل الى القاهره");
-        let (fa, fb) = (sentence_features(&a[0]), sentence_features(&b[0]));
+        let (fa, fb) = (sentence_features(&a[0], &|_| None), sentence_features(&b[0], &|_| None));
         assert_eq!(fa.len(), 3);
         // Only the raw-word feature of the variant tokens differs.
         for i in [1, 2] {
@@ -222,12 +282,28 @@ mod tests {
     #[test]
     fn the_stem_is_shared_across_proclitics() {
         let sentence = tokenize("دمشق وبدمشق ودمشق");
-        let features = sentence_features(&sentence[0]);
+        let features = sentence_features(&sentence[0], &|_| None);
         let stem = key(STEM, &["دمشق"]);
         assert!(features[0].contains(&stem));
         assert!(!features[1].contains(&stem));
         assert!(features[2].contains(&stem));
         assert!(features.iter().all(|f| f.len() == features[0].len()));
+    }
+
+    #[test]
+    fn lexicon_counts_become_shares() {
+        let sentence = tokenize("زار سامي بيروت");
+        let sami = word_key("سامي");
+        // Seen 4 times: 3 as tag 1, once as tag 0.
+        let lexicon = |word: u64| (word == sami).then(|| vec![4, 1, 3, 0]);
+        let features = sentence_features(&sentence[0], &lexicon);
+        assert!(features[1].contains(&key(LEXICON_SEEN, &["4-9"])));
+        assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(1), &["most"])));
+        assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(0), &["some"])));
+        assert!(features[0].contains(&key(LEXICON_SEEN, &["0"])));
+        assert!(features[0].contains(&key_with_tag(LEXICON_TAG_AFTER, Some(1), &[])));
+        assert!(features[2].contains(&key_with_tag(LEXICON_TAG_BEFORE, Some(1), &[])));
+        assert!(!features[2].contains(&key_with_tag(LEXICON_TAG_BEFORE, Some(0), &[])));
     }
 
     #[test]

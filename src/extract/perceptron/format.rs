@@ -7,6 +7,8 @@
 //! header       JSON      {"feature_set", "labels", "tags", "rows", "summary"}
 //! rows         rows × (u64 LE feature key, tags × f32 LE weight), keys strictly increasing
 //! transitions  (tags + 1) × tags f32 LE; the last row scores the start of a sentence
+//! lexicon      lexicon_words × (u64 LE word key, u32 LE occurrences, tags × u32 LE
+//!              occurrences per tag), keys strictly increasing
 //! hash         u64 LE    FNV-1a 64 of every byte before it
 //! ```
 //!
@@ -21,6 +23,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::features::FEATURE_SET;
+use super::lexicon::Lexicon;
 use super::model::PerceptronModel;
 use super::tags::TagSet;
 use super::train::TrainSummary;
@@ -36,6 +39,7 @@ struct Header {
     /// The tag names in weight-column order; redundant with `labels`, checked on load.
     tags: Vec<String>,
     rows: usize,
+    lexicon_words: usize,
     summary: TrainSummary,
 }
 
@@ -55,6 +59,7 @@ pub(crate) fn to_bytes(model: &PerceptronModel) -> Vec<u8> {
         labels: model.tag_set.labels().to_vec(),
         tags: tag_names(&model.tag_set),
         rows: model.keys.len(),
+        lexicon_words: model.lexicon.words.len(),
         summary: model.summary.clone(),
     };
     let header = serde_json::to_vec(&header).unwrap_or_default();
@@ -69,6 +74,10 @@ pub(crate) fn to_bytes(model: &PerceptronModel) -> Vec<u8> {
         row.iter().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
     }
     model.transitions.iter().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
+    for (word, counts) in model.lexicon.words.iter().zip(model.lexicon.counts.chunks_exact(tags + 1)) {
+        out.extend_from_slice(&word.to_le_bytes());
+        counts.iter().for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
+    }
     out
 }
 
@@ -155,10 +164,23 @@ pub(crate) fn load(path: &Path) -> Result<PerceptronModel, PerceptronError> {
         }
     }
     let transitions = (0..(tags + 1) * tags).map(|_| reader.f32()).collect::<Result<Vec<_>, _>>().map_err(corrupt)?;
+    let mut words = Vec::with_capacity(header.lexicon_words.min(bytes.len() / 8));
+    let mut counts = Vec::with_capacity(words.capacity() * (tags + 1));
+    for _ in 0..header.lexicon_words {
+        let word = u64::from_le_bytes(reader.array().map_err(corrupt)?);
+        if words.last().is_some_and(|&last| last >= word) {
+            return Err(corrupt("lexicon words are out of order".into()));
+        }
+        words.push(word);
+        for _ in 0..=tags {
+            counts.push(u32::from_le_bytes(reader.array().map_err(corrupt)?));
+        }
+    }
+    let lexicon = Lexicon::from_parts(tags, words, counts);
     if reader.at != reader.bytes.len() {
         return Err(corrupt(format!("{} unexpected bytes after the weights", reader.bytes.len() - reader.at)));
     }
-    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, header.summary, hash))
+    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, lexicon, header.summary, hash))
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! describes the model, its features, its file format and its measured accuracy.
 //!
 //! The parts, in the order text flows through them: `tokenize` (sentences of tokens with
-//! code-point offsets), `normalize` (spelling-independent word forms), `features` (hashed
-//! observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train` (the
+//! code-point offsets), `normalize` (spelling-independent word forms), `lexicon` (word counts from the
+//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train` (the
 //! averaged perceptron), `model` and `format` (the trained weights and their file), and
 //! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
 
@@ -13,6 +13,7 @@ mod error;
 mod extractor;
 mod features;
 mod format;
+mod lexicon;
 mod model;
 mod normalize;
 mod tags;

@@ -9,6 +9,7 @@ use std::path::Path;
 use super::decode::viterbi;
 use super::features::sentence_features;
 use super::format;
+use super::lexicon::Lexicon;
 use super::tags::{chunks, TagSet};
 use super::tokenize::tokenize;
 use super::train::TrainSummary;
@@ -53,6 +54,8 @@ pub struct PerceptronModel {
     pub(crate) weights: Vec<f32>,
     /// `(tags + 1) × tags`; see `decode::start_row`.
     pub(crate) transitions: Vec<f32>,
+    /// Word counts from the training data, for the lexicon features.
+    pub(crate) lexicon: Lexicon,
     pub(crate) summary: TrainSummary,
     rows: KeyMap<u32>,
     /// FNV-1a 64 of the model's file form.
@@ -66,9 +69,10 @@ impl PerceptronModel {
         keys: Vec<u64>,
         weights: Vec<f32>,
         transitions: Vec<f32>,
+        lexicon: Lexicon,
         summary: TrainSummary,
     ) -> Self {
-        let mut model = Self::from_parts(tag_set, keys, weights, transitions, summary, 0);
+        let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, summary, 0);
         model.hash = format::content_hash(&format::to_bytes(&model));
         model
     }
@@ -79,11 +83,12 @@ impl PerceptronModel {
         keys: Vec<u64>,
         weights: Vec<f32>,
         transitions: Vec<f32>,
+        lexicon: Lexicon,
         summary: TrainSummary,
         hash: u64,
     ) -> Self {
         let rows = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
-        PerceptronModel { tag_set, keys, weights, transitions, summary, rows, hash }
+        PerceptronModel { tag_set, keys, weights, transitions, lexicon, summary, rows, hash }
     }
 
     /// The entity labels the model tags, sorted.
@@ -134,7 +139,8 @@ impl PerceptronModel {
     pub fn tag(&self, text: &str) -> Vec<Entity> {
         let mut entities = Vec::new();
         for tokens in tokenize(text) {
-            let tags = self.tag_features(&sentence_features(&tokens));
+            let lexicon = |word: u64| self.lexicon.get(word).map(<[u32]>::to_vec);
+            let tags = self.tag_features(&sentence_features(&tokens, &lexicon));
             for (first, last, label) in chunks(&self.tag_set, &tags) {
                 entities.push(Entity {
                     start: tokens[first].start,

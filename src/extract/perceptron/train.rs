@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::decode::{start_row, viterbi};
-use super::features::sentence_features;
+use super::features::{sentence_features, word_key};
+use super::lexicon::{Jackknife, Lexicon, FOLDS};
 use super::model::{KeyMap, PerceptronModel};
 use super::tags::{align, TagSet};
 use super::tokenize::tokenize;
@@ -158,11 +159,10 @@ pub fn train_articles(
         seed: options.seed,
         ..TrainSummary::default()
     };
-    let mut rows: KeyMap<u32> = KeyMap::default();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut instances = Vec::new();
     progress.start("reading the training articles", Some(articles.len() as u64));
-    for article in &articles {
+    let mut aligned = Vec::with_capacity(articles.len());
+    let mut jackknife = Jackknife::new(tag_set.len());
+    for (number, article) in articles.iter().enumerate() {
         let sentences = tokenize(&article.text);
         let spans = &by_article[article.id.as_str()];
         let alignment = align(&tag_set, &sentences, spans);
@@ -176,9 +176,26 @@ pub fn train_articles(
                 label: span.label.clone(),
             });
         }
-        for (tokens, gold) in sentences.iter().zip(alignment.tags) {
+        let fold = number % FOLDS;
+        for (tokens, tags) in sentences.iter().zip(&alignment.tags) {
+            for (token, &tag) in tokens.iter().zip(tags) {
+                jackknife.add(fold, word_key(token.text), tag);
+            }
+        }
+        aligned.push((fold, sentences, alignment.tags));
+        progress.advance(1);
+    }
+    progress.finish();
+
+    let mut rows: KeyMap<u32> = KeyMap::default();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut instances = Vec::new();
+    progress.start("computing features", Some(aligned.len() as u64));
+    for (fold, sentences, tags) in aligned {
+        let lexicon = |word: u64| jackknife.without(fold, word);
+        for (tokens, gold) in sentences.iter().zip(tags) {
             let mut instance = Instance { features: Vec::new(), bounds: vec![0], gold };
-            for token_keys in sentence_features(tokens) {
+            for token_keys in sentence_features(tokens, &lexicon) {
                 for key in token_keys {
                     let row = *rows.entry(key).or_insert_with(|| {
                         keys.push(key);
@@ -211,7 +228,7 @@ pub fn train_articles(
         progress.finish();
         summary.epoch_correct.push(correct);
     }
-    Ok(learner.into_model(tag_set, keys, summary))
+    Ok(learner.into_model(tag_set, keys, jackknife.total.sorted(), summary))
 }
 
 /// Weights being learnt, with their running sums for the average.
@@ -279,7 +296,7 @@ impl Learner {
     }
 
     /// The averaged weights as a model, rows whose weights are all zero left out.
-    fn into_model(self, tag_set: TagSet, keys: Vec<u64>, mut summary: TrainSummary) -> PerceptronModel {
+    fn into_model(self, tag_set: TagSet, keys: Vec<u64>, lexicon: Lexicon, mut summary: TrainSummary) -> PerceptronModel {
         let tags = self.tags;
         let clock = self.clock as f64;
         let average = |w: i32, u: i64| (f64::from(w) - u as f64 / clock) as f32;
@@ -297,7 +314,7 @@ impl Learner {
         summary.kept_features = kept.len();
         let transitions = self.transitions.iter().zip(&self.transition_sums).map(|(&w, &u)| average(w, u)).collect();
         let (keys, rows): (Vec<u64>, Vec<Vec<f32>>) = kept.into_iter().unzip();
-        PerceptronModel::new(tag_set, keys, rows.concat(), transitions, summary)
+        PerceptronModel::new(tag_set, keys, rows.concat(), transitions, lexicon, summary)
     }
 }
 
