@@ -4,6 +4,7 @@
 //!
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
+pub mod gazetteer;
 pub mod oracle;
 pub mod perceptron;
 

@@ -1,0 +1,235 @@
+//! Arabic orthographic normalisation that remembers where every character came from.
+//!
+//! Arabic news writes the same name many ways: `أحمد`/`احمد`, `سورية`/`سوريه`, with or without
+//! diacritics, stretched with tatweel, sprinkled with invisible bidi marks by copy-and-paste,
+//! and with Arabic-Indic digits. Matching (lists, features) wants one spelling; scoring wants
+//! offsets in the article as written. [`normalize`] gives both: the folded text and, for every
+//! character of it, the range of original code points it stands for, so a match found in the
+//! folded text maps back with [`Normalized::original_range`].
+//!
+//! Every fold is one character to one character or a removal, never an insertion, so a range
+//! of the folded text always maps to a contiguous range of the original.
+
+/// Text after [`normalize`], with the way back to the original's code points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// The folded text.
+    pub text: String,
+    /// For each character of `text`: the original code-point range it stands for. The range
+    /// starts at the character itself and runs over the diacritics that follow it, which
+    /// belong to that letter even though the fold removed them.
+    origins: Vec<(usize, usize)>,
+    /// Code points in the original text.
+    original_len: usize,
+}
+
+impl Normalized {
+    /// Length of the folded text in code points.
+    pub fn char_len(&self) -> usize {
+        self.origins.len()
+    }
+
+    /// Code points in the original text.
+    pub fn original_len(&self) -> usize {
+        self.original_len
+    }
+
+    /// The original code-point range `[start, end)` that the folded range `[start, end)`
+    /// covers. The result starts on a kept character and ends after a kept character and its
+    /// diacritics, never on a removed tatweel, bidi mark or joiner. Offsets past the end are
+    /// clamped; an empty range maps to an empty range.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let len = self.origins.len();
+        let (start, end) = (start.min(len), end.min(len));
+        let begin = self.origins.get(start).map_or(self.original_len, |o| o.0);
+        if end <= start {
+            return (begin, begin);
+        }
+        (begin, self.origins[end - 1].1)
+    }
+
+    /// The original code-point offset of the folded character at `index` (the original length
+    /// past the end).
+    pub fn original_offset(&self, index: usize) -> usize {
+        self.origins.get(index).map_or(self.original_len, |o| o.0)
+    }
+}
+
+/// What the fold does with one character.
+enum Fold {
+    Keep(char),
+    /// Removed, but part of the letter before it (a diacritic).
+    Attach,
+    /// Removed outright (tatweel, bidi mark, joiner).
+    Drop,
+}
+
+fn fold(c: char) -> Fold {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => Fold::Keep('ا'),
+        'ى' | 'ی' => Fold::Keep('ي'),
+        'ة' => Fold::Keep('ه'),
+        'ک' => Fold::Keep('ك'),
+        '\u{0660}'..='\u{0669}' => Fold::Keep(ascii_digit(c, '\u{0660}')),
+        '\u{06F0}'..='\u{06F9}' => Fold::Keep(ascii_digit(c, '\u{06F0}')),
+        '\u{064B}'..='\u{065F}' | '\u{0670}' => Fold::Attach,
+        '\u{0640}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Fold::Drop,
+        c if crate::model::is_bidi_mark(c) => Fold::Drop,
+        c => Fold::Keep(c),
+    }
+}
+
+fn ascii_digit(c: char, zero: char) -> char {
+    char::from(b'0' + (c as u32 - zero as u32) as u8)
+}
+
+/// Folds `text`: alef forms `أ إ آ ٱ` → `ا`, `ى` and Persian `ی` → `ي`, `ة` → `ه`, Persian
+/// `ک` → `ك`, Arabic-Indic and Extended Arabic-Indic digits → ASCII; removes tatweel, the
+/// diacritics U+064B–U+065F and U+0670, bidi marks and zero-width (non-)joiners and spaces.
+pub fn normalize(text: &str) -> Normalized {
+    fold_text(text, false)
+}
+
+/// [`normalize`], with every run of whitespace also folded to one character: `\n` when the run
+/// holds a line break, else a space. Multi-word names then match whatever spacing the
+/// article uses, but never across lines.
+pub(crate) fn normalize_spacing(text: &str) -> Normalized {
+    fold_text(text, true)
+}
+
+fn fold_text(text: &str, collapse_spaces: bool) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut origins: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
+    let mut original_len = 0;
+    for (index, c) in text.chars().enumerate() {
+        original_len = index + 1;
+        match fold(c) {
+            Fold::Keep(c) if collapse_spaces && c.is_whitespace() => {
+                let folded = if c == '\n' { '\n' } else { ' ' };
+                if out.ends_with([' ', '\n']) {
+                    // One run, one character; a line break anywhere in the run wins.
+                    if folded == '\n' && out.ends_with(' ') {
+                        out.pop();
+                        out.push('\n');
+                    }
+                    if let Some(last) = origins.last_mut() {
+                        last.1 = index + 1;
+                    }
+                } else {
+                    out.push(folded);
+                    origins.push((index, index + 1));
+                }
+            }
+            Fold::Keep(c) => {
+                out.push(c);
+                origins.push((index, index + 1));
+            }
+            Fold::Attach => {
+                if let Some(last) = origins.last_mut() {
+                    if last.1 == index {
+                        last.1 = index + 1;
+                    }
+                }
+            }
+            Fold::Drop => {}
+        }
+    }
+    Normalized { text: out, origins, original_len }
+}
+
+/// The fold of [`normalize`] without the way back: for list entries, dictionary keys and
+/// features.
+pub fn normalize_word(word: &str) -> String {
+    word.chars()
+        .filter_map(|c| match fold(c) {
+            Fold::Keep(c) => Some(c),
+            Fold::Attach | Fold::Drop => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_spelling_variants() {
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            ("أحمد", "احمد"),
+            ("إسرائيل", "اسرائيل"),
+            ("آسيا", "اسيا"),
+            ("ٱلله", "الله"),
+            ("مصطفى", "مصطفي"),
+            ("سورية", "سوريه"),
+            ("عـــرب", "عرب"),
+            ("مُحَمَّدٌ", "محمد"),
+            ("الرَّحْمٰن", "الرحمن"),
+            ("موس\u{200F}كو", "موسكو"),
+            ("\u{202B}دمشق\u{202C}", "دمشق"),
+            ("بي\u{200C}روت", "بيروت"),
+            ("عام ٢٠١٨", "عام 2018"),
+            ("۱۹۹۰", "1990"),
+            ("کرمانشاه", "كرمانشاه"),
+            ("ایران", "ايران"),
+            ("Moscow 2018", "Moscow 2018"),
+            ("😀 روسيا", "😀 روسيا"),
+        ];
+        for &(text, expected) in cases {
+            assert_eq!(normalize(text).text, expected, "{text:?}");
+            assert_eq!(normalize_word(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn maps_folded_ranges_back_to_the_original() {
+        // (text, folded range, original range)
+        let cases: &[(&str, (usize, usize), (usize, usize))] = &[
+            ("روسيا", (0, 5), (0, 5)),
+            // The diacritics after the last letter stay with it.
+            ("مُحَمَّدٌ قال", (0, 4), (0, 9)),
+            ("مُحَمَّدٌ قال", (5, 8), (10, 13)),
+            // Tatweel inside a name is covered; nothing starts on it.
+            ("في عـــرب", (3, 6), (3, 9)),
+            // A bidi mark before a name is not part of it, one inside is.
+            ("\u{200F}موسكو", (0, 5), (1, 6)),
+            ("موس\u{200F}كو", (0, 5), (0, 6)),
+            // Emoji are one code point each.
+            ("😀😀 لندن", (3, 7), (3, 7)),
+            ("روسيا", (5, 5), (5, 5)),
+            ("روسيا", (2, 1), (2, 2)),
+            ("روسيا", (3, 99), (3, 5)),
+            ("", (0, 0), (0, 0)),
+        ];
+        for &(text, (start, end), expected) in cases {
+            assert_eq!(normalize(text).original_range(start, end), expected, "{text:?} [{start},{end})");
+        }
+    }
+
+    #[test]
+    fn trailing_removed_characters_are_not_covered() {
+        let text = "لندنـ\u{200F} و";
+        let folded = normalize(text);
+        assert_eq!(folded.text, "لندن و");
+        assert_eq!(folded.original_range(0, 4), (0, 4));
+        assert_eq!(folded.original_offset(4), 6);
+        assert_eq!(folded.original_offset(5), 7);
+        assert_eq!(folded.original_offset(6), 8);
+        assert_eq!(folded.original_len(), 8);
+    }
+
+    #[test]
+    fn collapses_whitespace_runs_without_crossing_lines() {
+        let cases: &[(&str, &str)] = &[
+            ("الولايات   المتحدة", "الولايات المتحده"),
+            ("الولايات\u{00A0}\tالمتحدة", "الولايات المتحده"),
+            ("دمشق \n  حلب", "دمشق\nحلب"),
+            ("  ", " "),
+        ];
+        for &(text, expected) in cases {
+            assert_eq!(normalize_spacing(text).text, expected, "{text:?}");
+        }
+        let folded = normalize_spacing("الولايات   المتحدة");
+        assert_eq!(folded.original_range(0, 16), (0, 18));
+    }
+}

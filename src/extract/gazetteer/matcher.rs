@@ -1,0 +1,359 @@
+//! The compiled lists and the search: one Aho-Corasick automaton over the normalised names,
+//! run over the normalised article, whose hits are kept only where they are whole words (or
+//! words after a proclitic) and then resolved leftmost-longest.
+//!
+//! Searching the folded text is what makes `أ`/`ا`, `ى`/`ي`, `ة`/`ه`, tatweel, diacritics and
+//! bidi marks irrelevant; [`Normalized::original_range`] brings each hit back to the article's
+//! own code points.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::arabic::clitics::{proclitic_splits, DefiniteArticle};
+use crate::arabic::normalize::{normalize_spacing, normalize_word, Normalized};
+
+/// One name in a list, with its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub label: String,
+}
+
+/// One name found in a text: code points in the original text, end-exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// A set of names with labels, compiled for search.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    /// Normalised name → label: what the lists say, after ties are resolved.
+    entries: BTreeMap<String, String>,
+    /// `None` when there are no entries.
+    automaton: Option<AhoCorasick>,
+    /// What each automaton pattern stands for, by pattern id.
+    patterns: Vec<Pattern>,
+}
+
+/// One search string. The same string can be a name as written and, for a name spelled with
+/// `ال`, the form it takes after the particle `ل` (`الأمم` → `لأمم`, as in `للأمم`).
+#[derive(Debug, Clone, Default)]
+struct Pattern {
+    /// Label when the string is a name as written.
+    plain: Option<String>,
+    /// Label when the string is a name whose article lost its alef after `ل`.
+    elided: Option<String>,
+}
+
+/// Where in a word a match may start.
+const WORD_START: u8 = 1;
+/// After a particle ending in `ل`, where a name's elided article starts.
+const AFTER_LAM: u8 = 2;
+
+impl Gazetteer {
+    /// Compiles `entries`. Names are normalised as articles are (see `crate::arabic::normalize`)
+    /// and runs of whitespace count as one space; entries with no letters left are skipped.
+    /// When the same normalised name has several labels, the first label in sorted order
+    /// wins, so the result does not depend on the order of the lists.
+    pub fn new(entries: impl IntoIterator<Item = Entry>) -> Gazetteer {
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for entry in entries {
+            let (name, label) = (normalize_name(&entry.name), entry.label.trim());
+            if name.is_empty() || label.is_empty() {
+                continue;
+            }
+            keep_first_label(names.entry(name).or_default(), label);
+        }
+        Gazetteer::compile(names)
+    }
+
+    fn compile(entries: BTreeMap<String, String>) -> Gazetteer {
+        let mut by_string: BTreeMap<String, Pattern> = BTreeMap::new();
+        for (name, label) in &entries {
+            keep_first_label(by_string.entry(name.clone()).or_default().plain.get_or_insert_with(String::new), label);
+            if let Some(stem) = name.strip_prefix("ال").filter(|stem| !stem.is_empty()) {
+                let elided = by_string.entry(format!("ل{stem}")).or_default();
+                keep_first_label(elided.elided.get_or_insert_with(String::new), label);
+            }
+        }
+        let (strings, patterns): (Vec<String>, Vec<Pattern>) = by_string.into_iter().unzip();
+        // Building fails only past 2^31 patterns or automaton states, which lists that fit in
+        // memory as strings cannot reach.
+        let automaton = (!strings.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&strings)
+                .expect("gazetteer lists exceed the automaton's size limits")
+        });
+        Gazetteer { entries, automaton, patterns }
+    }
+
+    /// Number of distinct normalised names.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The label of a name, compared after normalisation: `label_of("سورية")` finds an entry
+    /// written `سوريه`.
+    pub fn label_of(&self, name: &str) -> Option<&str> {
+        self.entries.get(&normalize_name(name)).map(String::as_str)
+    }
+
+    /// Normalised names and their labels, sorted by name.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(name, label)| (name.as_str(), label.as_str()))
+    }
+
+    /// The names in `text`, sorted and non-overlapping, in the original text's code points.
+    ///
+    /// A match starts at the start of a word or right after a proclitic (which stays outside:
+    /// `وبريطانيا` gives `بريطانيا`), and ends at the end of a word. A name spelled with `ال`
+    /// also matches after `ب`, `و`, `ف`, `ك` (`بالولايات المتحدة` gives `الولايات المتحدة`)
+    /// and after `ل`, where the article's alef is not written (`للولايات المتحدة` gives
+    /// `لولايات المتحدة`). Overlaps go to the leftmost match, then the longest, then the label
+    /// first in sorted order.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = normalize_spacing(text);
+        let words = WordBoundaries::new(&folded);
+        let mut candidates: Vec<(usize, usize, &str)> = Vec::new();
+        for hit in automaton.find_overlapping_iter(folded.text.as_str()) {
+            let (start, end) = (words.char_index(hit.start()), words.char_index(hit.end()));
+            if !words.ends_word(end) {
+                continue;
+            }
+            let pattern = &self.patterns[hit.pattern().as_usize()];
+            if let Some(label) = pattern.plain.as_deref().filter(|_| words.starts_at(start, WORD_START)) {
+                candidates.push((start, end, label));
+            }
+            if let Some(label) = pattern.elided.as_deref().filter(|_| words.starts_at(start, AFTER_LAM)) {
+                candidates.push((start, end, label));
+            }
+        }
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        let mut matches: Vec<Match> = Vec::new();
+        let mut free_from = 0;
+        for (start, end, label) in candidates {
+            if start < free_from {
+                continue;
+            }
+            free_from = end;
+            let (start, end) = folded.original_range(start, end);
+            matches.push(Match { start, end, label: label.to_string() });
+        }
+        matches
+    }
+}
+
+/// Keeps in `slot` the first label in sorted order (an empty slot takes any label).
+fn keep_first_label(slot: &mut String, label: &str) {
+    if slot.is_empty() || label < slot.as_str() {
+        *slot = label.to_string();
+    }
+}
+
+/// A list name as the automaton holds it: folded, words separated by one space.
+pub(crate) fn normalize_name(name: &str) -> String {
+    normalize_word(name).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Word structure of a normalised text, by character index: where matches may start and end.
+struct WordBoundaries {
+    /// Byte offset of each character, for turning the automaton's byte offsets into indexes.
+    byte_starts: Vec<usize>,
+    /// Whether each character is a letter or digit.
+    in_word: Vec<bool>,
+    /// [`WORD_START`] and [`AFTER_LAM`] flags per character.
+    starts: Vec<u8>,
+}
+
+impl WordBoundaries {
+    fn new(folded: &Normalized) -> Self {
+        let text = folded.text.as_str();
+        let byte_starts: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+        let in_word: Vec<bool> = text.chars().map(char::is_alphanumeric).collect();
+        let mut starts = vec![0u8; in_word.len()];
+        let mut index = 0;
+        while index < in_word.len() {
+            if !in_word[index] {
+                index += 1;
+                continue;
+            }
+            let first = index;
+            while index < in_word.len() && in_word[index] {
+                index += 1;
+            }
+            let end_byte = byte_starts.get(index).copied().unwrap_or(text.len());
+            let word = &text[byte_starts[first]..end_byte];
+            for split in proclitic_splits(word) {
+                let flag = if split.article == DefiniteArticle::Elided { AFTER_LAM } else { WORD_START };
+                starts[first + split.rest_offset()] |= flag;
+            }
+        }
+        WordBoundaries { byte_starts, in_word, starts }
+    }
+
+    fn char_index(&self, byte: usize) -> usize {
+        self.byte_starts.partition_point(|&b| b < byte)
+    }
+
+    /// Whether a match may start at `index` with `flag`; a name that opens with punctuation
+    /// needs no word start.
+    fn starts_at(&self, index: usize, flag: u8) -> bool {
+        self.starts.get(index).is_some_and(|&f| f & flag != 0)
+            || (flag == WORD_START && self.in_word.get(index) == Some(&false))
+    }
+
+    /// Whether a match ending before `index` ends a word: the next character is not a letter
+    /// or digit (or the match itself ends in punctuation).
+    fn ends_word(&self, index: usize) -> bool {
+        index == 0
+            || !self.in_word.get(index).copied().unwrap_or(false)
+            || !self.in_word.get(index - 1).copied().unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer(entries: &[(&str, &str)]) -> Gazetteer {
+        Gazetteer::new(entries.iter().map(|&(name, label)| Entry { name: name.into(), label: label.into() }))
+    }
+
+    /// The matches of `text` as (covered original text, label).
+    fn found(gazetteer: &Gazetteer, text: &str) -> Vec<(String, String)> {
+        let chars: Vec<char> = text.chars().collect();
+        gazetteer
+            .find(text)
+            .into_iter()
+            .map(|m| (chars[m.start..m.end].iter().collect(), m.label))
+            .collect()
+    }
+
+    fn lists() -> Gazetteer {
+        gazetteer(&[
+            ("روسيا", "LOC"),
+            ("بريطانيا", "LOC"),
+            ("لندن", "LOC"),
+            ("عمان", "LOC"),
+            ("سورية", "LOC"),
+            ("الولايات المتحدة", "LOC"),
+            ("المتحدة", "MISC"),
+            ("الأمم المتحدة", "ORG"),
+            ("مجلس الأمن", "ORG"),
+            ("مجلس الأمن الدولي", "ORG"),
+            ("لبنان", "LOC"),
+            ("مصطفى", "PER"),
+            ("سيرغي لافروف", "PER"),
+            ("لافروف", "PER"),
+            ("أ ف ب", "ORG"),
+        ])
+    }
+
+    #[test]
+    fn finds_names_whatever_the_spelling() {
+        let g = lists();
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("", &[]),
+            ("زار روسيا", &[("روسيا", "LOC")]),
+            // Alef, alef maqsura and ta marbuta variants, both ways round.
+            ("الامم المتحده", &[("الامم المتحده", "ORG")]),
+            ("قال مصطفي", &[("مصطفي", "PER")]),
+            ("في سوريا وسوريه", &[("سوريه", "LOC")]),
+            // Tatweel, diacritics and bidi marks inside a name.
+            ("روســيا", &[("روســيا", "LOC")]),
+            ("رُوسِيَا", &[("رُوسِيَا", "LOC")]),
+            ("رو\u{200F}سيا", &[("رو\u{200F}سيا", "LOC")]),
+            ("\u{200F}روسيا\u{200F}", &[("روسيا", "LOC")]),
+            // Extra spaces between the words of a name, but not a line break.
+            ("سيرغي   لافروف", &[("سيرغي   لافروف", "PER")]),
+            ("سيرغي\nلافروف", &[("لافروف", "PER")]),
+            ("(أ ف ب)", &[("أ ف ب", "ORG")]),
+        ];
+        for &(text, expected) in cases {
+            let expected: Vec<(String, String)> = expected.iter().map(|&(t, l)| (t.into(), l.into())).collect();
+            assert_eq!(found(&g, text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_proclitics_outside_and_words_whole() {
+        let g = lists();
+        let cases: &[(&str, &[&str])] = &[
+            ("وبريطانيا", &["بريطانيا"]),
+            ("لروسيا", &["روسيا"]),
+            ("فلروسيا", &["روسيا"]),
+            ("لندن", &["لندن"]),
+            ("للبنان", &["لبنان"]),
+            ("لافروف", &["لافروف"]),
+            ("والولايات المتحدة", &["الولايات المتحدة"]),
+            ("بالولايات المتحدة", &["الولايات المتحدة"]),
+            ("وبالولايات المتحدة", &["الولايات المتحدة"]),
+            ("للولايات المتحدة", &["لولايات المتحدة"]),
+            ("للأمم المتحدة", &["لأمم المتحدة"]),
+            ("وللأمم المتحدة", &["لأمم المتحدة"]),
+            // Never inside a longer word, nor after a bare article or a non-particle.
+            ("الروسيا", &[]),
+            ("عماني", &[]),
+            ("سلطنة عمان", &["عمان"]),
+            ("تروسيا", &[]),
+            ("لولايات المتحدة", &["المتحدة"]),
+            ("روسيا2018", &[]),
+        ];
+        for &(text, expected) in cases {
+            let got: Vec<String> = found(&g, text).into_iter().map(|(t, _)| t).collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prefers_the_longest_leftmost_name() {
+        let g = lists();
+        let cases: &[(&str, &[&str])] = &[
+            ("الولايات المتحدة", &["الولايات المتحدة"]),
+            ("مجلس الأمن الدولي", &["مجلس الأمن الدولي"]),
+            ("مجلس الأمن الوطني", &["مجلس الأمن"]),
+            ("سيرغي لافروف ولافروف", &["سيرغي لافروف", "لافروف"]),
+            ("المملكة المتحدة", &["المتحدة"]),
+        ];
+        for &(text, expected) in cases {
+            let got: Vec<String> = found(&g, text).into_iter().map(|(t, _)| t).collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn maps_offsets_back_past_diacritics_and_emoji() {
+        let g = lists();
+        let text = "😀 قالَ سيرْغي لافروفُ 😀 في لـندن";
+        let matches = g.find(text);
+        let chars: Vec<char> = text.chars().collect();
+        let spans: Vec<(usize, usize, String)> =
+            matches.iter().map(|m| (m.start, m.end, chars[m.start..m.end].iter().collect())).collect();
+        assert_eq!(
+            spans,
+            [(7, 21, "سيرْغي لافروفُ".to_string()), (27, 32, "لـندن".to_string())]
+        );
+    }
+
+    #[test]
+    fn resolves_label_ties_by_label_order() {
+        let g = gazetteer(&[("عمان", "LOC"), ("عمّان", "ORG"), ("عمان", "LOC"), ("", "LOC"), ("قطر", "")]);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g.label_of("عُمان"), Some("LOC"));
+        let reversed = gazetteer(&[("عمّان", "ORG"), ("عمان", "LOC")]);
+        assert_eq!(reversed.find("عمان"), g.find("عمان"));
+        assert!(gazetteer(&[]).find("روسيا").is_empty());
+    }
+}
