@@ -183,8 +183,9 @@ mod tests {
 
     #[test]
     fn maps_folded_ranges_back_to_the_original() {
+        type Range = (usize, usize);
         // (text, folded range, original range)
-        let cases: &[(&str, (usize, usize), (usize, usize))] = &[
+        let cases: &[(&str, Range, Range)] = &[
             ("روسيا", (0, 5), (0, 5)),
             // The diacritics after the last letter stay with it.
             ("مُحَمَّدٌ قال", (0, 4), (0, 9)),

@@ -141,8 +141,8 @@ mod tests {
         let (one, two) = (dir.path().join("LOC.txt"), dir.path().join("LOC-b.txt"));
         std::fs::write(&one, "# a\nروسيا\nلندن\n").unwrap();
         std::fs::write(&two, "# b\nلندن\nرُوسيا\n").unwrap();
-        let a = GazetteerExtractor::new("g", Some(&[one.clone()])).unwrap();
-        let b = GazetteerExtractor::new("g", Some(&[two.clone()])).unwrap();
+        let a = GazetteerExtractor::new("g", Some(std::slice::from_ref(&one))).unwrap();
+        let b = GazetteerExtractor::new("g", Some(std::slice::from_ref(&two))).unwrap();
         assert_eq!(a.parameters()["content_hash"], b.parameters()["content_hash"]);
         assert_eq!(a.parameters()["lists"], json!([one.display().to_string()]));
         let builtin = GazetteerExtractor::new("g", None).unwrap();

@@ -34,7 +34,7 @@ impl Gazetteer {
         static BUILT: OnceLock<Gazetteer> = OnceLock::new();
         BUILT.get_or_init(|| {
             let mut entries = Vec::new();
-            for (name, contents) in BUILTIN {
+            for (name, contents) in builtin_lists() {
                 let path = Path::new("data/gazetteer").join(name);
                 // The shipped lists are checked by the tests below; a failure is a build defect.
                 entries.extend(parse_list(contents, &path).unwrap_or_else(|e| panic!("shipped list: {e}")));
@@ -58,7 +58,7 @@ impl Gazetteer {
     }
 }
 
-/// Names of the shipped lists with their contents, for reports and documentation.
+/// The shipped lists: file name under `data/gazetteer/`, and contents.
 pub(crate) fn builtin_lists() -> impl Iterator<Item = (&'static str, &'static str)> {
     BUILTIN.into_iter()
 }
@@ -147,7 +147,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let good = dir.path().join("ORG.txt");
         std::fs::write(&good, "# compiled by hand\nسانا\nرويترز\n").unwrap();
-        let gazetteer = Gazetteer::from_files(&[good.clone()]).unwrap();
+        let gazetteer = Gazetteer::from_files(std::slice::from_ref(&good)).unwrap();
         assert_eq!(gazetteer.len(), 2);
         assert_eq!(gazetteer.label_of("سانا"), Some("ORG"));
 
@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(error, format!("{}:2: not valid UTF-8: save the list as UTF-8", latin1.display()));
 
         let missing = dir.path().join("LOC.txt");
-        let error = Gazetteer::from_files(&[missing.clone()]).unwrap_err().to_string();
+        let error = Gazetteer::from_files(std::slice::from_ref(&missing)).unwrap_err().to_string();
         assert!(error.starts_with(&format!("{}: ", missing.display())), "{error}");
     }
 
@@ -169,10 +169,22 @@ mod tests {
             assert!(contents.starts_with('#'), "{name} has no header");
         }
         let builtin = Gazetteer::builtin();
-        assert!(builtin.len() > 5, "{}", builtin.len());
+        assert!(builtin.len() > 1500, "{}", builtin.len());
         assert!(std::ptr::eq(builtin, Gazetteer::builtin()));
-        for (name, label) in [("روسيا", "LOC"), ("دمشق", "LOC"), ("سانا", "ORG")] {
+        for (name, label) in [("روسيا", "LOC"), ("دمشق", "LOC"), ("سانا", "ORG"), ("لافروف", "PER")] {
             assert_eq!(builtin.label_of(name), Some(label), "{name}");
         }
+    }
+
+    #[test]
+    fn shipped_lists_give_each_name_one_label() {
+        let mut labels: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        for (name, contents) in builtin_lists() {
+            for entry in parse_list(contents, Path::new(name)).unwrap() {
+                labels.entry(normalize_name(&entry.name)).or_default().insert(entry.label);
+            }
+        }
+        let ambiguous: Vec<_> = labels.iter().filter(|(_, l)| l.len() > 1).collect();
+        assert!(ambiguous.is_empty(), "names under several labels: {ambiguous:?}");
     }
 }

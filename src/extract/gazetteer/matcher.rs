@@ -75,9 +75,9 @@ impl Gazetteer {
         let mut by_string: BTreeMap<String, Pattern> = BTreeMap::new();
         for (name, label) in &entries {
             keep_first_label(by_string.entry(name.clone()).or_default().plain.get_or_insert_with(String::new), label);
-            if let Some(stem) = name.strip_prefix("ال").filter(|stem| !stem.is_empty()) {
-                let elided = by_string.entry(format!("ل{stem}")).or_default();
-                keep_first_label(elided.elided.get_or_insert_with(String::new), label);
+            if let Some(elided) = after_lam(name) {
+                let pattern = by_string.entry(elided).or_default();
+                keep_first_label(pattern.elided.get_or_insert_with(String::new), label);
             }
         }
         let (strings, patterns): (Vec<String>, Vec<Pattern>) = by_string.into_iter().unzip();
@@ -160,6 +160,15 @@ fn keep_first_label(slot: &mut String, label: &str) {
     if slot.is_empty() || label < slot.as_str() {
         *slot = label.to_string();
     }
+}
+
+/// How a name spelled with `ال` is written after the particle `ل`, from the article's `ل`
+/// on: the alef is dropped (`ل` + `الأمم` → `للأمم`, matched from the second `ل`: `لأمم`),
+/// and before a stem that starts with `ل` the article's `ل` merges into it too (`ل` +
+/// `اللاذقية` → `للاذقية`, matched as `لاذقية`).
+fn after_lam(name: &str) -> Option<String> {
+    let stem = name.strip_prefix("ال").filter(|stem| !stem.is_empty())?;
+    Some(if stem.starts_with('ل') { stem.to_string() } else { format!("ل{stem}") })
 }
 
 /// A list name as the automaton holds it: folded, words separated by one space.
@@ -254,6 +263,7 @@ mod tests {
             ("مجلس الأمن", "ORG"),
             ("مجلس الأمن الدولي", "ORG"),
             ("لبنان", "LOC"),
+            ("اللاذقية", "LOC"),
             ("مصطفى", "PER"),
             ("سيرغي لافروف", "PER"),
             ("لافروف", "PER"),
@@ -303,6 +313,9 @@ mod tests {
             ("للولايات المتحدة", &["لولايات المتحدة"]),
             ("للأمم المتحدة", &["لأمم المتحدة"]),
             ("وللأمم المتحدة", &["لأمم المتحدة"]),
+            ("للاذقية", &["لاذقية"]),
+            ("باللاذقية", &["اللاذقية"]),
+            ("لاذقية", &[]),
             // Never inside a longer word, nor after a bare article or a non-particle.
             ("الروسيا", &[]),
             ("عماني", &[]),
