@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::model::PerceptronModel;
+use super::train::gazetteer_fingerprint;
 use super::PerceptronError;
 use crate::extract::{ExtractError, Extractor};
 use crate::model::{Article, Span};
@@ -47,12 +48,14 @@ impl Extractor for PerceptronNer {
         vec![self.model.summary().layer.clone()]
     }
 
-    /// The model's path and content hash: the hash alone decides the output, the path says
-    /// where it came from.
+    /// The model's path and content hash, and the fingerprint of the built-in gazetteer when
+    /// the model uses it: together they decide the output; the path says where it came from.
     fn parameters(&self) -> serde_json::Value {
+        let gazetteer = self.model.summary().gazetteer.as_ref().map(|_| gazetteer_fingerprint());
         serde_json::json!({
             "model": self.path.as_ref().map(|p| p.display().to_string()),
             "hash": self.model.content_hash(),
+            "gazetteer": gazetteer,
         })
     }
 

@@ -9,8 +9,9 @@
 //! [`FEATURE_SET`] names this list; a model records the one it was trained with and refuses to
 //! load under another, since its weights would be attached to the wrong observations.
 
-use super::normalize::{normalize_word, split_proclitics};
+use super::normalize::{normalize_word, other_stems, split_proclitics};
 use super::tokenize::Token;
+use crate::extract::gazetteer::Match;
 
 /// The version of the feature templates; bump it on any change below.
 pub(crate) const FEATURE_SET: u32 = 1;
@@ -64,6 +65,11 @@ struct Word<'a> {
     shape: &'static str,
     /// Lexicon counts of `norm`: occurrences, then occurrences per tag.
     lexicon: Option<Vec<u32>>,
+    /// Where the token sits in a gazetteer match (`B`, `B+` after a proclitic, `I`) and the
+    /// match's label.
+    gazetteer: Option<(&'static str, &'a str)>,
+    /// Lexicon counts of the stem, when proclitics were taken off.
+    stem_lexicon: Option<Vec<u32>>,
 }
 
 impl Word<'_> {
@@ -139,9 +145,18 @@ const LEXICON_SEEN: u8 = 24;
 const LEXICON_TAG: u8 = 25;
 const LEXICON_TAG_BEFORE: u8 = 26;
 const LEXICON_TAG_AFTER: u8 = 27;
+const OTHER_STEM: u8 = 28;
+const GAZETTEER: u8 = 29;
+const GAZETTEER_BEFORE: u8 = 30;
+const GAZETTEER_AFTER: u8 = 31;
+const STEM_LEXICON_SEEN: u8 = 32;
+const STEM_LEXICON_TAG: u8 = 33;
 
 const START: &str = "<s>";
 const END: &str = "</s>";
+
+/// How many of a token's features, at the front of its list, name the word itself.
+pub(crate) const IDENTITY: usize = 5;
 
 /// The key a word has in the lexicon: that of its normalised-form feature.
 pub(crate) fn word_key(text: &str) -> u64 {
@@ -172,16 +187,38 @@ fn usual_tags(counts: &[u32]) -> impl Iterator<Item = usize> + '_ {
     counts[1..].iter().enumerate().filter(move |&(_, &c)| c > 0 && 2 * c >= counts[0]).map(|(t, _)| t)
 }
 
-/// The feature keys of every token of a sentence. `lexicon` gives the counts of a word key
-/// (see [`word_key`]) in the training lexicon, or `None`.
-pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> Option<Vec<u32>>) -> Vec<Vec<u64>> {
+/// What the features know beyond the sentence itself.
+pub(crate) struct Context<'a> {
+    /// The counts of a word key (see [`word_key`]) in the training lexicon, or `None`.
+    pub(crate) lexicon: &'a dyn Fn(u64) -> Option<Vec<u32>>,
+    /// Gazetteer matches in the text the tokens come from, sorted and non-overlapping; empty
+    /// when the model does not use a gazetteer.
+    pub(crate) gazetteer: &'a [Match],
+}
+
+/// The gazetteer match a token is part of, as (position, label).
+fn gazetteer_position<'a>(matches: &'a [Match], token: &Token<'_>) -> Option<(&'static str, &'a str)> {
+    let first = matches.partition_point(|m| m.end <= token.start);
+    let found = matches.get(first).filter(|m| m.start < token.end)?;
+    let position = match found.start.cmp(&token.start) {
+        std::cmp::Ordering::Less => "I",
+        std::cmp::Ordering::Equal => "B",
+        std::cmp::Ordering::Greater => "B+",
+    };
+    Some((position, found.label.as_str()))
+}
+
+/// The feature keys of every token of a sentence.
+pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>) -> Vec<Vec<u64>> {
     let words: Vec<Word<'_>> = tokens
         .iter()
         .map(|token| {
             let norm = normalize_word(token.text);
-            let stem_at = split_proclitics(&norm).0.len();
-            let lexicon = lexicon(key(NORM, &[&norm]));
-            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon }
+            let stem_at = norm.len() - split_proclitics(&norm).1.len();
+            let lexicon = (context.lexicon)(key(NORM, &[&norm]));
+            let gazetteer = gazetteer_position(context.gazetteer, token);
+            let stem_lexicon = (stem_at > 0).then(|| (context.lexicon)(key(NORM, &[&norm[stem_at..]]))).flatten();
+            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon, stem_lexicon, gazetteer }
         })
         .collect();
     let at = |i: usize, offset: isize| -> Option<&Word<'_>> {
@@ -194,10 +231,13 @@ pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> O
             let word = &words[i];
             let stem = word.stem();
             let mut keys = Vec::with_capacity(32);
-            keys.push(key(BIAS, &[]));
+            // The word's identity first: training may hide these (see `IDENTITY`).
             keys.push(key(RAW, &[word.raw]));
             keys.push(key(NORM, &[&word.norm]));
             keys.push(key(STEM, &[stem]));
+            keys.push(key(BIGRAM_BEFORE, &[norm_at(i, -1), &word.norm]));
+            keys.push(key(BIGRAM_AFTER, &[&word.norm, norm_at(i, 1)]));
+            keys.push(key(BIAS, &[]));
             keys.push(key(PROCLITICS, &[word.proclitics()]));
             for n in 1..=3u8 {
                 keys.push(key(STEM_PREFIX + n - 1, &[prefix(stem, n as usize)]));
@@ -210,8 +250,6 @@ pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> O
             }
             keys.push(key(STEM_BEFORE, &[at(i, -1).map_or(START, Word::stem)]));
             keys.push(key(STEM_AFTER, &[at(i, 1).map_or(END, Word::stem)]));
-            keys.push(key(BIGRAM_BEFORE, &[norm_at(i, -1), &word.norm]));
-            keys.push(key(BIGRAM_AFTER, &[&word.norm, norm_at(i, 1)]));
             let shape_at = |offset| at(i, offset).map_or("none", |w: &Word<'_>| w.shape);
             keys.push(key(SHAPES_AROUND, &[shape_at(-1), word.shape, shape_at(1)]));
             keys.push(key(SUFFIX_BEFORE, &[at(i, -1).map_or(START, |w| suffix(&w.norm, 2))]));
@@ -225,9 +263,26 @@ pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> O
                     }
                 }
             }
+            for stem in other_stems(&word.norm) {
+                keys.push(key(OTHER_STEM, &[stem]));
+            }
+            if let Some((position, label)) = word.gazetteer {
+                keys.push(key(GAZETTEER, &[position, label]));
+            }
+            for (offset, template) in [(-1, GAZETTEER_BEFORE), (1, GAZETTEER_AFTER)] {
+                if let Some((position, label)) = at(i, offset).and_then(|w| w.gazetteer) {
+                    keys.push(key(template, &[position, label]));
+                }
+            }
             for (offset, template) in [(-1, LEXICON_TAG_BEFORE), (1, LEXICON_TAG_AFTER)] {
                 if let Some(counts) = at(i, offset).and_then(|w| w.lexicon.as_deref()) {
                     keys.extend(usual_tags(counts).map(|tag| key_with_tag(template, Some(tag), &[])));
+                }
+            }
+            if let Some(counts) = &word.stem_lexicon {
+                keys.push(key(STEM_LEXICON_SEEN, &[seen_class(counts[0])]));
+                for (tag, &count) in counts[1..].iter().enumerate().filter(|(_, &c)| c > 0) {
+                    keys.push(key_with_tag(STEM_LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
                 }
             }
             keys
@@ -239,6 +294,8 @@ pub(crate) fn sentence_features(tokens: &[Token<'_>], lexicon: &dyn Fn(u64) -> O
 mod tests {
     use super::*;
     use crate::extract::perceptron::tokenize::tokenize;
+
+    const NONE: Context<'static> = Context { lexicon: &|_| None, gazetteer: &[] };
 
     #[test]
     fn shapes() {
@@ -269,7 +326,7 @@ mod tests {
     fn spelling_variants_share_their_normalised_features() {
         let a = tokenize("وصل إلى القاهرة");
         let b = tokenize("وصل الى القاهره");
-        let (fa, fb) = (sentence_features(&a[0], &|_| None), sentence_features(&b[0], &|_| None));
+        let (fa, fb) = (sentence_features(&a[0], &NONE), sentence_features(&b[0], &NONE));
         assert_eq!(fa.len(), 3);
         // Only the raw-word feature of the variant tokens differs.
         for i in [1, 2] {
@@ -282,12 +339,11 @@ mod tests {
     #[test]
     fn the_stem_is_shared_across_proclitics() {
         let sentence = tokenize("دمشق وبدمشق ودمشق");
-        let features = sentence_features(&sentence[0], &|_| None);
+        let features = sentence_features(&sentence[0], &NONE);
         let stem = key(STEM, &["دمشق"]);
         assert!(features[0].contains(&stem));
         assert!(!features[1].contains(&stem));
         assert!(features[2].contains(&stem));
-        assert!(features.iter().all(|f| f.len() == features[0].len()));
     }
 
     #[test]
@@ -296,7 +352,7 @@ mod tests {
         let sami = word_key("سامي");
         // Seen 4 times: 3 as tag 1, once as tag 0.
         let lexicon = |word: u64| (word == sami).then(|| vec![4, 1, 3, 0]);
-        let features = sentence_features(&sentence[0], &lexicon);
+        let features = sentence_features(&sentence[0], &Context { lexicon: &lexicon, gazetteer: &[] });
         assert!(features[1].contains(&key(LEXICON_SEEN, &["4-9"])));
         assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(1), &["most"])));
         assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(0), &["some"])));
@@ -304,6 +360,20 @@ mod tests {
         assert!(features[0].contains(&key_with_tag(LEXICON_TAG_AFTER, Some(1), &[])));
         assert!(features[2].contains(&key_with_tag(LEXICON_TAG_BEFORE, Some(1), &[])));
         assert!(!features[2].contains(&key_with_tag(LEXICON_TAG_BEFORE, Some(0), &[])));
+    }
+
+    #[test]
+    fn gazetteer_matches_mark_their_tokens() {
+        let text = "زار وبريطانيا والولايات المتحدة";
+        let sentence = tokenize(text);
+        let found = |start, end, label: &str| Match { start, end, label: label.into() };
+        let matches = [found(5, 13, "LOC"), found(15, 31, "LOC")];
+        let features = sentence_features(&sentence[0], &Context { lexicon: &|_| None, gazetteer: &matches });
+        assert!(features[1].contains(&key(GAZETTEER, &["B+", "LOC"])));
+        assert!(features[2].contains(&key(GAZETTEER, &["B+", "LOC"])));
+        assert!(features[3].contains(&key(GAZETTEER, &["I", "LOC"])));
+        assert!(features[0].contains(&key(GAZETTEER_AFTER, &["B+", "LOC"])));
+        assert!(!features[0].iter().any(|&k| k == key(GAZETTEER, &["B", "LOC"])));
     }
 
     #[test]

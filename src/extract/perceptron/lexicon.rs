@@ -12,7 +12,7 @@
 use super::model::KeyMap;
 
 /// Folds of the jackknife.
-pub(crate) const FOLDS: usize = 10;
+pub(crate) const FOLDS: usize = 3;
 
 /// Counts per word: `1 + tags` numbers each (occurrences, then occurrences under each tag).
 #[derive(Debug, Clone, Default, PartialEq)]

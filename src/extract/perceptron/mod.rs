@@ -4,7 +4,7 @@
 //!
 //! The parts, in the order text flows through them: `tokenize` (sentences of tokens with
 //! code-point offsets), `normalize` (spelling-independent word forms), `lexicon` (word counts from the
-//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train` (the
+//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train` and `learner` (the
 //! averaged perceptron), `model` and `format` (the trained weights and their file), and
 //! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
 
@@ -13,6 +13,7 @@ mod error;
 mod extractor;
 mod features;
 mod format;
+mod learner;
 mod lexicon;
 mod model;
 mod normalize;

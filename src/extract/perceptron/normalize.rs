@@ -3,56 +3,48 @@
 //!
 //! News text spells one word several ways (`أحمد`/`احمد`, `مصطفى`/`مصطفي`, `القاهرة`/`القاهره`,
 //! with or without harakat or tatweel), and glues conjunctions, prepositions and `ال` to the
-//! front of names (`وبالقاهرة`). Features on the normalised form and the stem let what was
-//! learnt from one spelling apply to the others.
+//! front of names (`وبالقاهرة`). Features on the normalised form and the stems let what was
+//! learnt from one spelling apply to the others. The folding and the proclitic readings are
+//! mizan's shared ones (`crate::arabic`), so the tagger and the gazetteer read words alike.
 
-/// The normalised form of a word: harakat and tatweel removed, `أ إ آ ٱ` → `ا`, `ى` → `ي`,
-/// `ة` → `ه`, Arabic-Indic digits → ASCII, Latin letters lower-cased.
+use crate::arabic::clitics::{proclitic_splits, DefiniteArticle, ProcliticSplit};
+
+/// The normalised form of a word: [`crate::arabic::normalize_word`]'s fold, with Latin letters
+/// also lower-cased (Arabic has no case, and `Reuters`/`REUTERS` are one name).
 pub(crate) fn normalize_word(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        match c {
-            '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => {}
-            '\u{200C}' | '\u{200D}' => {}
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' => out.push('ي'),
-            'ة' => out.push('ه'),
-            '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
-            '۰'..='۹' => out.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
-            _ if c.is_uppercase() => out.extend(c.to_lowercase()),
-            _ => out.push(c),
-        }
+    let folded = crate::arabic::normalize_word(word);
+    if folded.chars().any(char::is_uppercase) {
+        folded.to_lowercase()
+    } else {
+        folded
     }
-    out
 }
 
-/// Shortest stem worth keeping: stripping `و` from `ورد` would leave a stem that is no word.
-const MIN_STEM: usize = 2;
-
-/// Splits a normalised word into its proclitics (`و`/`ف`, then `ب`/`ل`/`ك`, then `ال`; `لل` is
-/// `ل` + `ال`) and the stem. Each step is taken only when at least [`MIN_STEM`] letters remain,
-/// so short words stay whole.
+/// The one reading of a normalised word the single-stem features use: particles are taken off
+/// only when the reading is unlikely to eat a name's first letter — `و`/`ف` (a stem of two
+/// letters or more remains), or any particle followed by the article (`بالقاهره`, `للرئيس`);
+/// then the article. `بدمشق` stays whole, `وبالقاهره` gives `قاهره`. Returns the taken-off
+/// part (`وبال`) and the stem.
 pub(crate) fn split_proclitics(word: &str) -> (&str, &str) {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let letters = chars.len();
-    let mut at = 0;
-    let remaining = |at: usize, take: usize| letters >= at + take + MIN_STEM;
-    if matches!(chars.first(), Some((_, 'و' | 'ف'))) && remaining(at, 1) {
-        at += 1;
+    let plausible = |s: &ProcliticSplit<'_>| s.article != DefiniteArticle::None || matches!(s.proclitic, "" | "و" | "ف");
+    let best = proclitic_splits(word).filter(plausible).min_by_key(|s| s.stem.len());
+    match best {
+        Some(split) => word.split_at(word.len() - split.stem.len()),
+        None => ("", word),
     }
-    let next = |i: usize| chars.get(i).map(|&(_, c)| c);
-    if next(at) == Some('ل') && next(at + 1) == Some('ل') && remaining(at, 2) {
-        at += 2;
-    } else {
-        if matches!(next(at), Some('ب' | 'ل' | 'ك')) && next(at + 1) == Some('ا') && next(at + 2) == Some('ل') && remaining(at, 3) {
-            at += 1;
-        }
-        if next(at) == Some('ا') && next(at + 1) == Some('ل') && remaining(at, 2) {
-            at += 2;
+}
+
+/// The stems of every reading of a normalised word other than the word itself (see
+/// [`proclitic_splits`]), without repeats: the features offer them all and training learns
+/// which to trust.
+pub(crate) fn other_stems(word: &str) -> Vec<&str> {
+    let mut stems: Vec<&str> = Vec::new();
+    for split in proclitic_splits(word) {
+        if split.stem != word && !stems.contains(&split.stem) {
+            stems.push(split.stem);
         }
     }
-    let byte = chars.get(at).map_or(word.len(), |&(b, _)| b);
-    word.split_at(byte)
+    stems
 }
 
 #[cfg(test)]
@@ -89,5 +81,12 @@ mod tests {
         ] {
             assert_eq!(split_proclitics(word), (prefix, stem), "{word}");
         }
+    }
+
+    #[test]
+    fn offers_every_reading() {
+        assert_eq!(other_stems("وبريطانيا"), ["بريطانيا", "ريطانيا"]);
+        assert_eq!(other_stems("لندن"), ["ندن"]);
+        assert!(other_stems("في").is_empty());
     }
 }

@@ -1,21 +1,24 @@
-//! Training: gold spans become BIO tags over tokens, and an averaged structured perceptron
-//! (Collins 2002) learns feature and transition weights from them.
+//! Training: gold spans become BIO tags over tokens, the tokens become features, and the
+//! averaged perceptron (`learner`) learns weights from them.
 //!
-//! Each epoch visits the sentences in a fresh order drawn from a seeded generator; for each,
-//! the current weights decode a tag sequence with Viterbi, and where it differs from the gold
-//! the gold's features gain one and the prediction's lose one. The saved weights are the
-//! average of the weights after every sentence, which generalises far better than the last
-//! ones. The average is kept with the usual trick: beside each weight `w`, a sum `u` of
-//! `c · Δ` over its updates (`c` = sentences seen), so that the average is `w − u / c`.
-//! Everything is integer until the average, so the result does not depend on the order of
-//! floating-point additions: the same data, options and seed give the same bytes.
+//! Two things make the training sentences look like new text. The lexicon (`lexicon`) is
+//! jackknifed: the articles are cut into [`FOLDS`] contiguous blocks, and a sentence sees word
+//! counts from the other blocks only. Contiguous, because neighbouring sentences of a corpus
+//! usually come from one news story and repeat its names: new text is a new story. And the
+//! features that name a word itself (`features::IDENTITY`) are left out for words that the
+//! other blocks never saw, as they would be absent on text with words never seen in training;
+//! the model then learns to tag such words from their context, shape and affixes.
+//!
+//! Several runs over the data in different orders are averaged into one model ([`TrainOptions::
+//! runs`]), which evens out the luck of one order. Everything is seeded, so the same data,
+//! options and seed give the same bytes.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::decode::{start_row, viterbi};
-use super::features::{sentence_features, word_key};
+use super::features::{sentence_features, word_key, Context, IDENTITY};
+use super::learner::{Instance, Learner, Rng};
 use super::lexicon::{Jackknife, Lexicon, FOLDS};
 use super::model::{KeyMap, PerceptronModel};
 use super::tags::{align, TagSet};
@@ -23,24 +26,32 @@ use super::tokenize::tokenize;
 use super::PerceptronError;
 use crate::model::{Article, Span};
 use crate::progress::Progress;
+use crate::extract::gazetteer::Gazetteer;
 use crate::Dataset;
 
 /// How to train.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrainOptions {
-    /// Passes over the training sentences.
+    /// Passes over the training sentences in each run.
     pub epochs: usize,
+    /// Independent runs (each in its own sentence order) whose averaged weights are averaged.
+    pub runs: usize,
+    /// Subtracted from the score of `O` at every token when tagging: more recall, less
+    /// precision. In units of the averaged weights.
+    pub recall_bias: f32,
     /// Seeds the order in which each epoch visits the sentences.
     pub seed: u64,
     /// The layer whose gold spans are learnt.
     pub layer: String,
     /// Train only on articles whose `split` metadata is this (e.g. `train`); all when `None`.
     pub split: Option<String>,
+    /// Whether tokens carry features from mizan's built-in gazetteer.
+    pub gazetteer: bool,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 10, seed: 1, layer: "ner".into(), split: None }
+        TrainOptions { epochs: 10, runs: 4, recall_bias: 8.0, seed: 1, layer: "ner".into(), split: None, gazetteer: true }
     }
 }
 
@@ -54,7 +65,7 @@ pub struct UnalignedSpan {
 }
 
 /// What training saw and did; stored in the model file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrainSummary {
     pub layer: String,
     pub articles: usize,
@@ -70,9 +81,15 @@ pub struct TrainSummary {
     /// Distinct features seen, and those with a non-zero weight kept in the model.
     pub features: usize,
     pub kept_features: usize,
+    /// Fingerprint of the built-in gazetteer the model was trained with; `None` when it was
+    /// trained without one. Tagging uses the gazetteer of the running mizan.
+    pub gazetteer: Option<String>,
     pub epochs: usize,
+    pub runs: usize,
     pub seed: u64,
-    /// Tokens tagged right during each epoch, by the weights of the moment.
+    /// [`TrainOptions::recall_bias`]; tagging applies it.
+    pub recall_bias: f32,
+    /// Tokens tagged right during each epoch of the first run, by the weights of the moment.
     pub epoch_correct: Vec<usize>,
 }
 
@@ -86,39 +103,16 @@ impl TrainSummary {
 /// How many unaligned spans the summary names.
 const EXAMPLES: usize = 10;
 
-/// SplitMix64: small, fast, and good enough to shuffle sentences reproducibly.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Fisher–Yates.
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
+/// FNV-1a 64 of the built-in gazetteer's entries, as 16 hex digits: it changes whenever the
+/// lists do, which changes what the gazetteer features say.
+pub(crate) fn gazetteer_fingerprint() -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, label) in Gazetteer::builtin().entries() {
+        for byte in name.bytes().chain([b'\t']).chain(label.bytes()).chain([b'\n']) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-}
-
-/// One training sentence: feature rows of each token, flattened, and the gold tags.
-struct Instance {
-    features: Vec<u32>,
-    /// Token `i`'s features are `features[bounds[i]..bounds[i + 1]]`.
-    bounds: Vec<usize>,
-    gold: Vec<usize>,
-}
-
-impl Instance {
-    fn token(&self, i: usize) -> &[u32] {
-        &self.features[self.bounds[i]..self.bounds[i + 1]]
-    }
+    format!("{hash:016x}")
 }
 
 /// Trains on a loaded dataset's articles and gold.
@@ -156,7 +150,10 @@ pub fn train_articles(
         layer: options.layer.clone(),
         articles: articles.len(),
         epochs: options.epochs,
+        runs: options.runs,
         seed: options.seed,
+        recall_bias: options.recall_bias,
+        gazetteer: options.gazetteer.then(gazetteer_fingerprint),
         ..TrainSummary::default()
     };
     progress.start("reading the training articles", Some(articles.len() as u64));
@@ -176,13 +173,14 @@ pub fn train_articles(
                 label: span.label.clone(),
             });
         }
-        let fold = number % FOLDS;
+        let fold = number * FOLDS / articles.len();
         for (tokens, tags) in sentences.iter().zip(&alignment.tags) {
             for (token, &tag) in tokens.iter().zip(tags) {
                 jackknife.add(fold, word_key(token.text), tag);
             }
         }
-        aligned.push((fold, sentences, alignment.tags));
+        let matches = if options.gazetteer { Gazetteer::builtin().find(&article.text) } else { Vec::new() };
+        aligned.push((fold, sentences, alignment.tags, matches));
         progress.advance(1);
     }
     progress.finish();
@@ -191,12 +189,14 @@ pub fn train_articles(
     let mut keys: Vec<u64> = Vec::new();
     let mut instances = Vec::new();
     progress.start("computing features", Some(aligned.len() as u64));
-    for (fold, sentences, tags) in aligned {
+    for (fold, sentences, tags, matches) in aligned {
         let lexicon = |word: u64| jackknife.without(fold, word);
+        let context = Context { lexicon: &lexicon, gazetteer: &matches };
         for (tokens, gold) in sentences.iter().zip(tags) {
             let mut instance = Instance { features: Vec::new(), bounds: vec![0], gold };
-            for token_keys in sentence_features(tokens, &lexicon) {
-                for key in token_keys {
+            for (token, token_keys) in tokens.iter().zip(sentence_features(tokens, &context)) {
+                let unseen = jackknife.without(fold, word_key(token.text)).is_none();
+                for key in token_keys.into_iter().skip(if unseen { IDENTITY } else { 0 }) {
                     let row = *rows.entry(key).or_insert_with(|| {
                         keys.push(key);
                         (keys.len() - 1) as u32
@@ -214,113 +214,57 @@ pub fn train_articles(
     progress.finish();
     summary.features = keys.len();
 
-    let mut learner = Learner::new(tag_set.len(), keys.len());
-    let mut order: Vec<usize> = (0..instances.len()).collect();
-    let mut rng = Rng(options.seed);
-    for epoch in 0..options.epochs {
-        rng.shuffle(&mut order);
-        progress.start(&format!("epoch {}/{}", epoch + 1, options.epochs), Some(order.len() as u64));
-        let mut correct = 0;
-        for &i in &order {
-            correct += learner.learn(&tag_set, &instances[i]);
-            progress.advance(1);
-        }
-        progress.finish();
-        summary.epoch_correct.push(correct);
-    }
-    Ok(learner.into_model(tag_set, keys, jackknife.total.sorted(), summary))
-}
-
-/// Weights being learnt, with their running sums for the average.
-struct Learner {
-    tags: usize,
-    weights: Vec<i32>,
-    sums: Vec<i64>,
-    transitions: Vec<i32>,
-    transition_sums: Vec<i64>,
-    /// Sentences seen, plus one.
-    clock: i64,
-}
-
-impl Learner {
-    fn new(tags: usize, rows: usize) -> Self {
-        Learner {
-            tags,
-            weights: vec![0; rows * tags],
-            sums: vec![0; rows * tags],
-            transitions: vec![0; (tags + 1) * tags],
-            transition_sums: vec![0; (tags + 1) * tags],
-            clock: 1,
-        }
-    }
-
-    /// Decodes one sentence, updates on its mistakes, and returns the tokens it got right.
-    fn learn(&mut self, tag_set: &TagSet, instance: &Instance) -> usize {
-        let tags = self.tags;
-        let n = instance.gold.len();
-        let mut emissions = vec![0f32; n * tags];
-        for i in 0..n {
-            let out = &mut emissions[i * tags..(i + 1) * tags];
-            for &row in instance.token(i) {
-                let row = row as usize * tags;
-                for (o, &w) in out.iter_mut().zip(&self.weights[row..row + tags]) {
-                    *o += w as f32;
-                }
+    let tags = tag_set.len();
+    let runs = options.runs.max(1);
+    let mut weights = vec![0f64; keys.len() * tags];
+    let mut transitions = vec![0f64; (tags + 1) * tags];
+    for run in 0..runs {
+        let mut learner = Learner::new(tags, keys.len());
+        let mut order: Vec<usize> = (0..instances.len()).collect();
+        let mut rng = Rng(options.seed.wrapping_add((run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        for epoch in 0..options.epochs {
+            rng.shuffle(&mut order);
+            let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, options.epochs);
+            progress.start(&what, Some(order.len() as u64));
+            let mut correct = 0;
+            for &i in &order {
+                correct += learner.learn(&tag_set, &instances[i]);
+                progress.advance(1);
+            }
+            progress.finish();
+            if run == 0 {
+                summary.epoch_correct.push(correct);
             }
         }
-        let transitions: Vec<f32> = self.transitions.iter().map(|&w| w as f32).collect();
-        let predicted = viterbi(tag_set, &emissions, &transitions);
-        let correct = predicted.iter().zip(&instance.gold).filter(|(p, g)| p == g).count();
-        if correct < n {
-            let clock = self.clock;
-            let start = start_row(tags);
-            for i in 0..n {
-                let (gold, guess) = (instance.gold[i], predicted[i]);
-                if gold != guess {
-                    for &row in instance.token(i) {
-                        let row = row as usize * tags;
-                        bump(&mut self.weights, &mut self.sums, row + gold, 1, clock);
-                        bump(&mut self.weights, &mut self.sums, row + guess, -1, clock);
-                    }
-                }
-                let gold_before = if i == 0 { start } else { instance.gold[i - 1] };
-                let guess_before = if i == 0 { start } else { predicted[i - 1] };
-                if (gold_before, gold) != (guess_before, guess) {
-                    bump(&mut self.transitions, &mut self.transition_sums, gold_before * tags + gold, 1, clock);
-                    bump(&mut self.transitions, &mut self.transition_sums, guess_before * tags + guess, -1, clock);
-                }
-            }
-        }
-        self.clock += 1;
-        correct
+        learner.add_averages(&mut weights, &mut transitions);
     }
-
-    /// The averaged weights as a model, rows whose weights are all zero left out.
-    fn into_model(self, tag_set: TagSet, keys: Vec<u64>, lexicon: Lexicon, mut summary: TrainSummary) -> PerceptronModel {
-        let tags = self.tags;
-        let clock = self.clock as f64;
-        let average = |w: i32, u: i64| (f64::from(w) - u as f64 / clock) as f32;
-        let mut kept: Vec<(u64, Vec<f32>)> = keys
-            .iter()
-            .enumerate()
-            .filter_map(|(r, &key)| {
-                let range = r * tags..(r + 1) * tags;
-                let row: Vec<f32> =
-                    self.weights[range.clone()].iter().zip(&self.sums[range]).map(|(&w, &u)| average(w, u)).collect();
-                row.iter().any(|&w| w != 0.0).then_some((key, row))
-            })
-            .collect();
-        kept.sort_by_key(|(key, _)| *key);
-        summary.kept_features = kept.len();
-        let transitions = self.transitions.iter().zip(&self.transition_sums).map(|(&w, &u)| average(w, u)).collect();
-        let (keys, rows): (Vec<u64>, Vec<Vec<f32>>) = kept.into_iter().unzip();
-        PerceptronModel::new(tag_set, keys, rows.concat(), transitions, lexicon, summary)
-    }
+    let scale = 1.0 / runs as f64;
+    let weights: Vec<f32> = weights.iter().map(|w| (w * scale) as f32).collect();
+    let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
+    Ok(build_model(tag_set, keys, weights, transitions, jackknife.total.sorted(), summary))
 }
 
-fn bump(weights: &mut [i32], sums: &mut [i64], at: usize, by: i32, clock: i64) {
-    weights[at] += by;
-    sums[at] += i64::from(by) * clock;
+/// The model from averaged weights, rows whose weights are all zero left out.
+fn build_model(
+    tag_set: TagSet,
+    keys: Vec<u64>,
+    weights: Vec<f32>,
+    transitions: Vec<f32>,
+    lexicon: Lexicon,
+    mut summary: TrainSummary,
+) -> PerceptronModel {
+    let tags = tag_set.len();
+    let mut kept: Vec<(u64, &[f32])> = keys
+        .iter()
+        .zip(weights.chunks_exact(tags))
+        .filter(|(_, row)| row.iter().any(|&w| w != 0.0))
+        .map(|(&key, row)| (key, row))
+        .collect();
+    kept.sort_by_key(|(key, _)| *key);
+    summary.kept_features = kept.len();
+    let kept_keys = kept.iter().map(|(key, _)| *key).collect();
+    let rows = kept.iter().flat_map(|(_, row)| row.iter().copied()).collect();
+    PerceptronModel::new(tag_set, kept_keys, rows, transitions, lexicon, summary)
 }
 
 #[cfg(test)]
@@ -376,7 +320,9 @@ pub(crate) mod tests {
     #[test]
     fn learns_a_tiny_training_set_perfectly() {
         let (articles, gold) = toy_data();
-        let model = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
+        // Without the recall bias, which is scaled for corpora of thousands of sentences.
+        let options = TrainOptions { recall_bias: 0.0, ..TrainOptions::default() };
+        let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
         assert_eq!(model.labels(), ["LOC", "PER"]);
         let summary = model.summary();
         assert_eq!((summary.articles, summary.sentences, summary.spans, summary.unaligned_spans), (6, 6, 12, 0));
@@ -413,18 +359,5 @@ pub(crate) mod tests {
         let options = TrainOptions { split: Some("train".into()), ..TrainOptions::default() };
         let error = train_articles(&articles, &gold, &options, &NoProgress).unwrap_err();
         assert!(error.to_string().contains("no articles in split `train`"), "{error}");
-    }
-
-    #[test]
-    fn shuffles_reproducibly() {
-        let mut a: Vec<u32> = (0..20).collect();
-        let mut b = a.clone();
-        Rng(7).shuffle(&mut a);
-        Rng(7).shuffle(&mut b);
-        assert_eq!(a, b);
-        assert_ne!(a, (0..20).collect::<Vec<_>>());
-        let mut sorted = a.clone();
-        sorted.sort();
-        assert_eq!(sorted, (0..20).collect::<Vec<_>>());
     }
 }
