@@ -79,6 +79,7 @@ fn anercorp_strict_f1_is_at_least_0_70() {
         test.tokens as f64 / tagging.as_secs_f64(),
     );
     eprintln!("epoch accuracy: {:?}", summary.epoch_accuracy());
+    eprintln!("outside margin {} recall bias {}", summary.outside_margin, summary.recall_bias);
     eprintln!(
         "strict micro: P {:.4} R {:.4} F1 {:.4}",
         strict.precision, strict.recall, strict.f1

@@ -42,7 +42,7 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
-    fn token(&self, i: usize) -> &[u32] {
+    pub(crate) fn token(&self, i: usize) -> &[u32] {
         &self.features[self.bounds[i]..self.bounds[i + 1]]
     }
 }

@@ -21,7 +21,7 @@ use super::features::{sentence_features, word_key, Context, IDENTITY};
 use super::learner::{Instance, Learner, Rng};
 use super::lexicon::{Jackknife, Lexicon, FOLDS};
 use super::model::{KeyMap, PerceptronModel};
-use super::tags::{align, TagSet};
+use super::tags::{align, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::PerceptronError;
 use crate::model::{Article, Span};
@@ -36,8 +36,8 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Independent runs (each in its own sentence order) whose averaged weights are averaged.
     pub runs: usize,
-    /// Subtracted from the score of `O` at every token when tagging: more recall, less
-    /// precision. In units of the averaged weights.
+    /// How much tagging lowers the score of `O` at every token, as a fraction of the model's
+    /// mean margin of `O` on training tokens: more recall, less precision. 0 turns it off.
     pub recall_bias: f32,
     /// Seeds the order in which each epoch visits the sentences.
     pub seed: u64,
@@ -51,7 +51,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 10, runs: 4, recall_bias: 8.0, seed: 1, layer: "ner".into(), split: None, gazetteer: true }
+        TrainOptions { epochs: 10, runs: 4, recall_bias: 0.12, seed: 1, layer: "ner".into(), split: None, gazetteer: true }
     }
 }
 
@@ -87,7 +87,9 @@ pub struct TrainSummary {
     pub epochs: usize,
     pub runs: usize,
     pub seed: u64,
-    /// [`TrainOptions::recall_bias`]; tagging applies it.
+    /// The mean margin of `O` over the other tags on training tokens tagged `O`.
+    pub outside_margin: f32,
+    /// [`TrainOptions::recall_bias`] × `outside_margin`: what tagging subtracts from `O`.
     pub recall_bias: f32,
     /// Tokens tagged right during each epoch of the first run, by the weights of the moment.
     pub epoch_correct: Vec<usize>,
@@ -241,7 +243,33 @@ pub fn train_articles(
     let scale = 1.0 / runs as f64;
     let weights: Vec<f32> = weights.iter().map(|w| (w * scale) as f32).collect();
     let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
+    summary.outside_margin = outside_margin(&instances, &weights, tags);
+    summary.recall_bias = options.recall_bias * summary.outside_margin;
     Ok(build_model(tag_set, keys, weights, transitions, jackknife.total.sorted(), summary))
+}
+
+/// How far, on average over the training tokens tagged `O`, the score of `O` is above the
+/// best other tag's: the scale on which [`TrainOptions::recall_bias`] is measured, so that the
+/// same option means the same on a corpus of ten sentences and on one of ten thousand.
+fn outside_margin(instances: &[Instance], weights: &[f32], tags: usize) -> f32 {
+    let (mut total, mut count) = (0f64, 0usize);
+    let mut scores = vec![0f32; tags];
+    for instance in instances {
+        for (i, &gold) in instance.gold.iter().enumerate() {
+            if gold != OUTSIDE {
+                continue;
+            }
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            for &row in instance.token(i) {
+                let row = row as usize * tags;
+                scores.iter_mut().zip(&weights[row..row + tags]).for_each(|(s, w)| *s += w);
+            }
+            let best_other = scores[1..].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            total += f64::from(scores[OUTSIDE] - best_other);
+            count += 1;
+        }
+    }
+    if count == 0 { 0.0 } else { (total / count as f64) as f32 }
 }
 
 /// The model from averaged weights, rows whose weights are all zero left out.
@@ -320,8 +348,7 @@ pub(crate) mod tests {
     #[test]
     fn learns_a_tiny_training_set_perfectly() {
         let (articles, gold) = toy_data();
-        // Without the recall bias, which is scaled for corpora of thousands of sentences.
-        let options = TrainOptions { recall_bias: 0.0, ..TrainOptions::default() };
+        let options = TrainOptions::default();
         let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
         assert_eq!(model.labels(), ["LOC", "PER"]);
         let summary = model.summary();
