@@ -81,3 +81,33 @@ impl Extractor for PerceptronNer {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::perceptron::train::tests::toy_data;
+    use crate::extract::perceptron::train::{train_articles, TrainOptions};
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn extracts_sorted_spans_with_their_text() {
+        let (articles, gold) = toy_data();
+        let model = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
+        let hash = model.content_hash();
+        let ner = PerceptronNer::from_model("toy", model);
+        assert_eq!((ner.name(), ner.version(), ner.layers()), ("toy", "1", vec!["ner".to_string()]));
+        assert_eq!(ner.parameters()["hash"], hash.as_str());
+        assert_eq!(ner.parameters()["model"], serde_json::Value::Null);
+
+        let article = Article::new("x", "غادر أحمد علي القاهرة، ثم زار دمشق", BTreeMap::new());
+        let spans = ner.extract(&article).unwrap();
+        let found: Vec<(usize, usize, &str, Option<&str>)> =
+            spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_deref())).collect();
+        assert_eq!(
+            found,
+            [(5, 13, "PER", Some("أحمد علي")), (14, 21, "LOC", Some("القاهرة")), (30, 34, "LOC", Some("دمشق"))]
+        );
+        assert!(spans.iter().all(|s| s.layer == "ner" && s.article_id.is_empty()));
+        assert!(ner.extract(&Article::new("e", "", BTreeMap::new())).unwrap().is_empty());
+    }
+}
