@@ -155,6 +155,16 @@ impl Span {
     }
 }
 
+/// Spans as span JSONL, one line each (`layer` always written).
+pub fn spans_jsonl(spans: &[Span]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for span in spans {
+        out.extend(span.to_json().to_string().into_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
 /// Bidirectional control marks that copy-pasted Arabic text often carries invisibly.
 pub fn is_bidi_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

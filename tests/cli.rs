@@ -33,7 +33,7 @@ fn the_shipped_dataset_validates_cleanly() {
     let output = mizan().args(["validate", "sana"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("sana: 1 article, 64 valid gold spans: no problems"), "{stdout}");
+    assert!(stdout.contains("sana: 1 article, 68 valid gold spans: no problems"), "{stdout}");
 }
 
 #[test]
@@ -43,6 +43,7 @@ fn stats_json_has_the_documented_shape() {
     assert_eq!(stats["characters"], 3038);
     assert_eq!(stats["spans"]["quote"]["QUOTE"], 9);
     assert_eq!(stats["spans"]["dateline"]["DATELINE"], 1);
+    assert_eq!(stats["spans"]["date"]["DATE"], 4);
     let ner: u64 = stats["spans"]["ner"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(ner, 54);
     assert_eq!(stats["splits"]["test"]["articles"], 1);
@@ -62,7 +63,7 @@ fn a_dataset_can_be_named_by_its_folder() {
     let output = mizan().args(["validate", "datasets/sana"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("64 valid gold spans"), "{stdout}");
+    assert!(stdout.contains("68 valid gold spans"), "{stdout}");
 }
 
 /// Imports a corpus file and returns the output folder's stats.

@@ -124,5 +124,16 @@ fn terminal_table_honours_digits_and_layer() {
 fn a_layer_with_no_spans_is_an_error() {
     let output = mizan().args(["score", "--gold", "gold/sana/ner.jsonl", "--pred", "gold/sana/ner.jsonl", "--layer", "date"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no span in layer `date`"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no span in layer `date` in the gold or the predictions (layers present: ner)"));
+}
+
+#[test]
+fn empty_gold_and_predictions_score_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.jsonl"), "").unwrap();
+    std::fs::write(dir.path().join("p.jsonl"), "\n").unwrap();
+    let out = score_json(dir.path(), &["--gold", "g.jsonl", "--pred", "p.jsonl"]);
+    assert_eq!(out["layer"], "ner");
+    assert_eq!(out["overall"]["strict"]["possible"], 0);
+    assert_eq!(out["overall"]["strict"]["f1"], 0.0);
 }

@@ -7,7 +7,7 @@
 //!
 //! - A word is an optional conjunction (`و`, `ف`), then an optional preposition (`ب`, `ل`,
 //!   `ك`), then optionally the article `ال`, then the stem. [`PROCLITICS`] lists the particle
-//!   combinations: `و ف ب ل ك وب ول وك فب فل`.
+//!   combinations: `و ف ب ل ك وب ول وك فب فل فك`.
 //! - After `ل` the alef of the article is not written: `ل` + `الأمم` is `للأمم`. Such a
 //!   word reads as particle `ل`, article [`DefiniteArticle::Elided`], stem `أمم`; the
 //!   entity span then starts after the first `ل` (`لأمم`, guidelines 2.2.3).
@@ -27,7 +27,7 @@
 //! [`normalize_word`](super::normalize_word) first when they may carry diacritics or tatweel.
 
 /// The particle combinations that may precede a word, shortest first.
-pub const PROCLITICS: [&str; 10] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل"];
+pub const PROCLITICS: [&str; 11] = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
 
 /// The fewest letters a reading leaves as its stem.
 pub const MIN_STEM: usize = 2;
@@ -178,6 +178,7 @@ mod tests {
         }
         assert!(!is_proclitic(""));
         assert!(!is_proclitic("ال"));
-        assert!(!is_proclitic("فك"));
+        assert!(is_proclitic("فك"));
+        assert!(!is_proclitic("كف"));
     }
 }

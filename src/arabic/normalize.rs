@@ -64,6 +64,12 @@ enum Fold {
     Drop,
 }
 
+/// Short vowels, shadda, sukun, dagger alif and the Quranic marks written over or under
+/// letters (U+064B–U+065F, U+0670, U+06D6–U+06ED).
+pub fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
 fn fold(c: char) -> Fold {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => Fold::Keep('ا'),
@@ -72,7 +78,7 @@ fn fold(c: char) -> Fold {
         'ک' => Fold::Keep('ك'),
         '\u{0660}'..='\u{0669}' => Fold::Keep(ascii_digit(c, '\u{0660}')),
         '\u{06F0}'..='\u{06F9}' => Fold::Keep(ascii_digit(c, '\u{06F0}')),
-        '\u{064B}'..='\u{065F}' | '\u{0670}' => Fold::Attach,
+        c if is_diacritic(c) => Fold::Attach,
         '\u{0640}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Fold::Drop,
         c if crate::model::is_bidi_mark(c) => Fold::Drop,
         c => Fold::Keep(c),
@@ -85,7 +91,7 @@ fn ascii_digit(c: char, zero: char) -> char {
 
 /// Folds `text`: alef forms `أ إ آ ٱ` → `ا`, `ى` and Persian `ی` → `ي`, `ة` → `ه`, Persian
 /// `ک` → `ك`, Arabic-Indic and Extended Arabic-Indic digits → ASCII; removes tatweel, the
-/// diacritics U+064B–U+065F and U+0670, bidi marks and zero-width (non-)joiners and spaces.
+/// diacritics ([`is_diacritic`]), bidi marks and zero-width (non-)joiners and spaces.
 pub fn normalize(text: &str) -> Normalized {
     fold_text(text, false)
 }

@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use mizan::dataset::{ArticleFormat, ArticleSource, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
 use mizan::load::Diagnostics;
-use mizan::{Article, Dataset, DatasetSpec, Manifest, Span};
+use mizan::{Article, Dataset, DatasetSpec, Manifest};
 
 use crate::cli::common::{plural, report_problems};
 use crate::cli::output::write_atomic;
@@ -128,7 +128,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         layers: BTreeMap::from([(args.layer.clone(), LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat: true })]),
     };
     write_atomic(&args.out.join("articles.jsonl"), &articles_jsonl(&imported.articles))?;
-    write_atomic(&args.out.join("gold").join(format!("{}.jsonl", args.layer)), &spans_jsonl(&imported.spans))?;
+    write_atomic(&args.out.join("gold").join(format!("{}.jsonl", args.layer)), &mizan::model::spans_jsonl(&imported.spans))?;
     write_atomic(&manifest_path, manifest.to_toml().as_bytes())?;
 
     // Read back what was written through the same checks every command uses.
@@ -175,11 +175,3 @@ fn articles_jsonl(articles: &[Article]) -> Vec<u8> {
     out
 }
 
-fn spans_jsonl(spans: &[Span]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for span in spans {
-        out.extend(span.to_json().to_string().into_bytes());
-        out.push(b'\n');
-    }
-    out
-}

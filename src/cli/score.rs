@@ -10,10 +10,13 @@ use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
 use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
-use mizan::score::json::layer_json;
+use mizan::report::terminal::align;
+use mizan::report::LayerReport;
+use mizan::score::bootstrap::Confidence;
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
+use mizan::model::DEFAULT_LAYER;
 use mizan::Span;
 
 use crate::cli::common::{plural, report_problems, thousands};
@@ -40,6 +43,12 @@ pub struct Args {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// Bootstrap resamples for confidence intervals of the strict micro figures (0: none).
+    #[arg(long, default_value_t = mizan::score::bootstrap::RESAMPLES)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    seed: u64,
     /// Digits after the decimal point in tables.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -75,12 +84,16 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         Some(set) => set.articles.iter().map(|a| a.id.clone()).collect(),
         None => gold.iter().chain(&pred).map(|s| s.article_id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
     };
-    let layers = layers_of(&gold, &pred, args.layer.as_deref());
+    let mut layers = layers_of(&gold, &pred, args.layer.as_deref());
     if layers.is_empty() {
-        match &args.layer {
-            Some(layer) => bail!("no span in layer `{layer}` in the gold or the predictions"),
-            None => bail!("the gold and the predictions hold no spans"),
+        if let Some(layer) = args.layer.as_ref().filter(|_| !gold.is_empty() || !pred.is_empty()) {
+            let present = layers_of(&gold, &pred, None).join(", ");
+            bail!("no span in layer `{layer}` in the gold or the predictions (layers present: {present})");
         }
+        // Nothing to compare is a valid evaluation: every count is zero.
+        let layer = args.layer.clone().unwrap_or_else(|| DEFAULT_LAYER.to_string());
+        eprintln!("note: the gold and the predictions hold no spans; layer `{layer}` scores zero");
+        layers.push(layer);
     }
     let frame = match &articles {
         Some(set) => Some(articles_frame(&set.articles).context("building the articles frame")?),
@@ -98,46 +111,31 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         scored.push((score, slices));
     }
 
+    let reports: Vec<LayerReport> =
+        scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
-        let primary = scored.iter().position(|(s, _)| s.layer == "ner").unwrap_or(0);
-        let mut out = layer_json(&scored[primary].0, &scored[primary].1);
-        out["layers"] =
-            scored.iter().map(|(score, slices)| (score.layer.clone(), layer_json(score, slices))).collect::<serde_json::Map<_, _>>().into();
+        let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
+        let mut out = serde_json::to_value(&reports[primary])?;
+        out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        for (k, (score, slices)) in scored.iter().enumerate() {
+        for (k, ((score, slices), report)) in scored.iter().zip(&reports).enumerate() {
             if k > 0 {
                 println!();
             }
-            print!("{}", render(score, slices, args.digits));
+            print!("{}", render(score, slices, report.confidence.as_ref(), args.digits));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Left-aligns the first column and right-aligns the others.
-fn table(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                let pad = widths[c].saturating_sub(cell.chars().count());
-                if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// The terminal rendering of one layer.
-fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, digits: usize) -> String {
+fn render(
+    score: &LayerScore,
+    slices: &BTreeMap<String, BTreeMap<String, Slice>>,
+    confidence: Option<&Confidence>,
+    digits: usize,
+) -> String {
     let figure = |x: f64| format!("{x:.digits$}");
     let mut out = format!(
         "layer {}: {} gold and {} predicted spans, {}\n\n",
@@ -167,7 +165,20 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
     if score.has_attributes() {
         scheme_row("strict+attrs", metrics(Scheme::Strict, &score.strict_attrs));
     }
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
+    if let Some(c) = confidence {
+        out.push_str(&format!(
+            "strict micro, {:.0}% bootstrap intervals ({} resamples): precision [{}, {}], recall [{}, {}], f1 [{}, {}]\n",
+            c.level * 100.0,
+            c.resamples,
+            figure(c.precision[0]),
+            figure(c.precision[1]),
+            figure(c.recall[0]),
+            figure(c.recall[1]),
+            figure(c.f1[0]),
+            figure(c.f1[1])
+        ));
+    }
 
     out.push_str("\nper label (strict; each label scored on its own)\n");
     let mut rows = vec![["label", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
@@ -182,7 +193,7 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
     rows.push(vec!["macro avg".into(), gold.clone(), pred.clone(), figure(p), figure(r), figure(f)]);
     let (p, r, f) = weighted_average(&score.per_label, Scheme::Strict);
     rows.push(vec!["weighted avg".into(), gold, pred, figure(p), figure(r), figure(f)]);
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
 
     if !score.attributes.is_empty() {
         out.push_str("\nattributes (pairs that overlap with the same label)\n");
@@ -190,7 +201,7 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
         for (name, counts) in &score.attributes {
             rows.push(vec![name.clone(), counts.compared.to_string(), counts.correct.to_string(), figure(counts.accuracy())]);
         }
-        out.push_str(&table(&rows));
+        out.push_str(&align(&rows, 1));
     }
 
     out.push_str("\nconfusion (rows: gold, columns: predicted)\n");
@@ -211,7 +222,7 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
         }
         rows.push(row);
     }
-    out.push_str(&table(&rows));
+    out.push_str(&align(&rows, 1));
 
     for (column, groups) in slices {
         out.push_str(&format!("\nby {column} (strict)\n"));
@@ -228,7 +239,7 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
                 figure(m.f1),
             ]);
         }
-        out.push_str(&table(&rows));
+        out.push_str(&align(&rows, 1));
     }
     out
 }

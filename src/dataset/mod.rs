@@ -224,6 +224,24 @@ impl Dataset {
         Ok((dataset, diagnostics))
     }
 
+    /// A hash of every article (id, text, metadata) and gold span, independent of file order:
+    /// two datasets with the same fingerprint hold the same data.
+    pub fn fingerprint(&self) -> String {
+        let mut articles: Vec<&Article> = self.articles.iter().collect();
+        articles.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut hash = crate::fingerprint::Fingerprint::new();
+        for article in articles {
+            hash.add_str(&article.id).add_str(&article.text);
+            hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
+        }
+        let mut spans: Vec<String> = self.gold.iter().map(|s| s.to_json().to_string()).collect();
+        spans.sort();
+        for span in &spans {
+            hash.add_str(span);
+        }
+        hash.hex()
+    }
+
     /// Article id → index into `articles`.
     pub fn article_index(&self) -> HashMap<&str, usize> {
         self.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect()

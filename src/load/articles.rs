@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::arabic::parse_dateline;
 use crate::load::fields::{parse_object, required_string, scalar_string};
-use crate::load::lines::{read_text, Lines};
+use crate::load::lines::{read_records, read_text};
 use crate::load::{Diagnostics, LoadError, Progress};
 use crate::model::Article;
 
@@ -88,29 +88,10 @@ pub fn load_articles_jsonl(
     diagnostics: &mut Diagnostics,
     progress: &dyn Progress,
 ) -> Result<LoadedArticles, LoadError> {
-    let mut lines = Lines::open(path)?;
     let mut loaded = LoadedArticles::default();
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    while let Some(line) = lines.next_line().map_err(io)? {
-        progress.position(line.bytes_read);
-        let number = Some(line.number);
-        let Some(text) = line.text else {
-            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match parse_article(&text) {
-            Ok((article, warnings)) => {
-                for warning in warnings {
-                    diagnostics.warning(path, number, warning);
-                }
-                loaded.push(article, Origin { path: path.to_path_buf(), line: number });
-            }
-            Err(message) => diagnostics.error(path, number, message),
-        }
-    }
+    read_records(path, diagnostics, progress, parse_article, |article, line| {
+        loaded.push(article, Origin { path: path.to_path_buf(), line: Some(line) });
+    })?;
     if loaded.articles.is_empty() && diagnostics.error_count() == 0 {
         diagnostics.error(path, None, "no articles in this file");
     }

@@ -6,7 +6,8 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::load::LoadError;
+use crate::load::{Diagnostics, LoadError};
+use crate::progress::Progress;
 
 /// One line of input, with its 1-based number. `text` is `None` when the line is not UTF-8.
 pub struct Line {
@@ -55,6 +56,42 @@ impl<R: BufRead> Lines<R> {
         let text = std::str::from_utf8(bytes).ok().map(str::to_owned);
         Ok(Some(Line { number: self.number, text, bytes_read: self.bytes_read }))
     }
+}
+
+/// Reads a JSON Lines file record by record: `parse` turns a non-blank line into a value and
+/// its warnings, or says why it cannot. Every problem is reported with the file and line
+/// (invalid UTF-8 included) and the line skipped; `keep` receives each parsed value with its
+/// line number.
+pub fn read_records<T>(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+    parse: impl Fn(&str) -> Result<(T, Vec<String>), String>,
+    mut keep: impl FnMut(T, usize),
+) -> Result<(), LoadError> {
+    let mut lines = Lines::open(path)?;
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    while let Some(line) = lines.next_line().map_err(io)? {
+        progress.position(line.bytes_read);
+        let number = Some(line.number);
+        let Some(text) = line.text else {
+            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match parse(&text) {
+            Ok((value, warnings)) => {
+                for warning in warnings {
+                    diagnostics.warning(path, number, warning);
+                }
+                keep(value, line.number);
+            }
+            Err(message) => diagnostics.error(path, number, message),
+        }
+    }
+    Ok(())
 }
 
 /// Reads a whole text file, stripping a BOM. Invalid UTF-8 yields the 1-based line of the

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::load::fields::{kind, optional_string, parse_object, required_offset, required_string};
-use crate::load::lines::Lines;
+use crate::load::lines::read_records;
 use crate::load::{Diagnostics, LoadError};
 use crate::model::Span;
 use crate::progress::Progress;
@@ -31,29 +31,9 @@ pub fn load_spans(
     diagnostics: &mut Diagnostics,
     progress: &dyn Progress,
 ) -> Result<Vec<SpanRecord>, LoadError> {
-    let mut lines = Lines::open(path)?;
     let mut records = Vec::new();
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    while let Some(line) = lines.next_line().map_err(io)? {
-        progress.position(line.bytes_read);
-        let number = Some(line.number);
-        let Some(text) = line.text else {
-            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match parse_span(&text, default_layer, required_layer) {
-            Ok((span, warnings)) => {
-                for warning in warnings {
-                    diagnostics.warning(path, number, warning);
-                }
-                records.push(SpanRecord { span, line: line.number });
-            }
-            Err(message) => diagnostics.error(path, number, message),
-        }
-    }
+    let parse = |line: &str| parse_span(line, default_layer, required_layer);
+    read_records(path, diagnostics, progress, parse, |span, line| records.push(SpanRecord { span, line }))?;
     Ok(records)
 }
 

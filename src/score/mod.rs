@@ -1,13 +1,14 @@
 //! Scoring: comparing predicted spans with gold. `scheme` matches spans and counts
 //! nervaluate's four schemes; `evaluate` adds them up over a layer (per label, per article,
 //! confusion, attributes); `slices` groups per-article counts by article metadata with polars;
-//! `conlleval` reproduces conlleval.pl's token-file scoring byte for byte.
+//! `conlleval` reproduces conlleval.pl's token-file scoring byte for byte. The JSON shape of a
+//! layer's scores is `report::LayerReport`.
 
+pub mod bootstrap;
 pub mod conlleval;
 pub mod evaluate;
 pub mod scheme;
 pub mod slices;
-pub mod json;
 
 pub use evaluate::{score_layer, LayerScore};
 pub use scheme::{metrics, Counts, Metrics, Scheme, SchemeCounts};

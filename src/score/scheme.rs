@@ -132,7 +132,7 @@ impl Scheme {
 }
 
 /// The five SemEval counts of one scheme.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub correct: u64,
     pub incorrect: u64,
@@ -160,7 +160,7 @@ impl Counts {
 }
 
 /// Counts with the figures derived from them under one scheme.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub correct: u64,
     pub incorrect: u64,
@@ -207,7 +207,7 @@ pub fn metrics(scheme: Scheme, counts: &Counts) -> Metrics {
 
 /// How one gold/pred pair (or lone span) came out — kept for error browsers, confusion tables
 /// and attribute scoring later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Same boundaries, same label.

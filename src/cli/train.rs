@@ -1,0 +1,60 @@
+//! `mizan train KIND --dataset DATASET --out FILE`: builds what a learned or list-based
+//! extractor needs from a dataset's gold — a gazetteer list, or a perceptron model — for use
+//! in a registry entry (`[extractor.NAME] kind = "…"`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use mizan::extract::gazetteer;
+
+use crate::cli::common::DatasetArgs;
+use crate::cli::output::write_atomic;
+use crate::cli::progress::Bar;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    /// A list file of the gold's distinct names with their most frequent label.
+    Gazetteer,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to train.
+    #[arg(value_enum)]
+    kind: Kind,
+    /// The dataset to train on (a name or a dataset folder).
+    #[arg(long, required_unless_present = "articles")]
+    dataset: Option<String>,
+    /// Articles instead of --dataset (JSONL or a folder of .txt).
+    #[arg(long, value_name = "FILE", conflicts_with = "dataset")]
+    articles: Option<PathBuf>,
+    /// Gold span files to go with --articles.
+    #[arg(long, value_name = "FILE", requires = "articles")]
+    gold: Vec<PathBuf>,
+    /// The layer to learn from.
+    #[arg(long, default_value = "ner")]
+    layer: String,
+    /// Where to write the list or model.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    let source = DatasetArgs { dataset: args.dataset.clone(), articles: args.articles.clone(), gold: args.gold.clone() };
+    let Ok(dataset) = source.load_checked(progress)? else {
+        return Ok(ExitCode::from(1));
+    };
+    if !dataset.gold.iter().any(|s| s.layer == args.layer) {
+        anyhow::bail!("dataset `{}` has no gold spans in layer `{}` to learn from", dataset.name, args.layer);
+    }
+    match args.kind {
+        Kind::Gazetteer => {
+            let list = gazetteer::train(&dataset, &args.layer);
+            write_atomic(&args.out, list.as_bytes())?;
+            let names = list.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count();
+            eprintln!("wrote {} names to {}", names, args.out.display());
+            eprintln!("use it with:\n  [extractor.my-gazetteer]\n  kind = \"gazetteer\"\n  lists = [\"{}\"]", args.out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,197 @@
+//! report.md: the report as plain Markdown tables, readable in a terminal, a pull request or a
+//! wiki — summary, then per extractor and layer the schemes, labels, attributes, confusion,
+//! slices and errors.
+
+use std::fmt::Write;
+
+use crate::report::{LayerReport, Report};
+use crate::score::Metrics;
+
+fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+fn f(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// Escapes what would break a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn row(cells: &[String]) -> String {
+    format!("| {} |\n", cells.join(" | "))
+}
+
+fn header(cells: &[&str]) -> String {
+    let mut out = row(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    // Text columns (the first, and the second when it names something) align left.
+    let text_columns = if cells.get(1).is_some_and(|c| matches!(*c, "extractor" | "error")) { 2 } else { 1 };
+    out.push_str(&row(&cells.iter().enumerate().map(|(i, _)| if i < text_columns { "---".into() } else { "---:".into() }).collect::<Vec<_>>()));
+    out
+}
+
+fn metrics_row(name: &str, m: &Metrics) -> String {
+    row(&[
+        cell(name),
+        m.correct.to_string(),
+        m.incorrect.to_string(),
+        m.partial.to_string(),
+        m.missed.to_string(),
+        m.spurious.to_string(),
+        f(m.precision),
+        f(m.recall),
+        f(m.f1),
+    ])
+}
+
+/// The whole report as Markdown.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# mizan report: {}\n", cell(&report.dataset.name));
+    let _ = writeln!(
+        out,
+        "- dataset: `{}`, {}, fingerprint `{}`",
+        cell(&report.dataset.name),
+        count(report.dataset.articles, "article"),
+        report.dataset.fingerprint
+    );
+    let commit = report.git_commit.as_deref().map(|c| format!(", commit `{c}`")).unwrap_or_default();
+    let _ = writeln!(out, "- created {} by mizan {}{commit}\n", report.created, report.mizan_version);
+
+    out.push_str("## Summary\n\n");
+    out.push_str(&header(&["layer", "extractor", "gold", "predicted", "strict P", "strict R", "strict F1", "strict F1 95% CI", "exact F1", "partial F1", "type F1", "failed articles"]));
+    for (name, extractor) in &report.extractors {
+        for (layer, scores) in &extractor.layers {
+            let get = |s: &str| scores.scheme(s).copied();
+            let (Some(strict), Some(exact), Some(partial), Some(kind)) = (get("strict"), get("exact"), get("partial"), get("type")) else {
+                continue;
+            };
+            out.push_str(&row(&[
+                cell(layer),
+                cell(name),
+                scores.gold_spans.to_string(),
+                scores.predicted_spans.to_string(),
+                f(strict.precision),
+                f(strict.recall),
+                f(strict.f1),
+                scores.confidence.as_ref().map_or(String::from("-"), |c| format!("[{}, {}]", f(c.f1[0]), f(c.f1[1]))),
+                f(exact.f1),
+                f(partial.f1),
+                f(kind.f1),
+                extractor.errors.len().to_string(),
+            ]));
+        }
+    }
+
+    for (name, extractor) in &report.extractors {
+        let _ = writeln!(
+            out,
+            "\n## {}\n\nkind `{}`, version `{}`, config `{}`; {} in {:.2} s ({} from the cache)\n",
+            cell(name),
+            cell(&extractor.kind),
+            cell(&extractor.version),
+            extractor.config_hash,
+            count(extractor.timing.articles, "article"),
+            extractor.timing.seconds,
+            extractor.timing.cached
+        );
+        if !extractor.unscored_layers.is_empty() {
+            let _ = writeln!(out, "Not scored (no gold): {}\n", extractor.unscored_layers.join(", "));
+        }
+        for (layer, scores) in &extractor.layers {
+            render_layer(&mut out, layer, scores);
+        }
+        if !extractor.errors.is_empty() {
+            let _ = writeln!(out, "### Failed articles ({})\n", extractor.errors.len());
+            out.push_str(&header(&["article", "error"]));
+            for failure in &extractor.errors {
+                out.push_str(&row(&[format!("`{}`", cell(&failure.article_id)), cell(&failure.error)]));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// How many of the worst articles report.md lists per extractor and layer.
+const WORST_ARTICLES: usize = 10;
+
+/// The articles with the most strict errors (incorrect + missed + spurious).
+fn render_worst_articles(out: &mut String, scores: &LayerReport) {
+    let mut articles: Vec<(&String, u64, &crate::score::Counts)> = scores
+        .per_article
+        .iter()
+        .filter_map(|(id, schemes)| schemes.get("strict").map(|c| (id, c.incorrect + c.missed + c.spurious, c)))
+        .filter(|(_, errors, _)| *errors > 0)
+        .collect();
+    if articles.is_empty() {
+        return;
+    }
+    articles.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let _ = writeln!(out, "\nWorst articles (strict errors: incorrect + missed + spurious; {} of {}):\n", articles.len().min(WORST_ARTICLES), articles.len());
+    out.push_str(&header(&["article", "errors", "correct", "incorrect", "missed", "spurious"]));
+    for (id, errors, c) in articles.into_iter().take(WORST_ARTICLES) {
+        out.push_str(&row(&[format!("`{}`", cell(id)), errors.to_string(), c.correct.to_string(), c.incorrect.to_string(), c.missed.to_string(), c.spurious.to_string()]));
+    }
+}
+
+fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
+    let _ = writeln!(out, "### Layer `{}`: {} gold, {} predicted\n", cell(layer), scores.gold_spans, scores.predicted_spans);
+    out.push_str(&header(&["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"]));
+    for (scheme, m) in scores.overall_in_order() {
+        out.push_str(&metrics_row(scheme, m));
+    }
+    if let Some(c) = &scores.confidence {
+        let _ = writeln!(
+            out,
+            "\n{} micro, {:.0}% bootstrap intervals over articles ({} resamples, seed {}): precision [{}, {}], recall [{}, {}], F1 [{}, {}]",
+            c.scheme, c.level * 100.0, c.resamples, c.seed, f(c.precision[0]), f(c.precision[1]), f(c.recall[0]), f(c.recall[1]), f(c.f1[0]), f(c.f1[1])
+        );
+    }
+    out.push_str("\nPer label (strict, each label scored on its own):\n\n");
+    out.push_str(&header(&["label", "gold", "predicted", "precision", "recall", "f1"]));
+    for (label, schemes) in &scores.per_label {
+        if let Some(m) = schemes.get("strict") {
+            out.push_str(&row(&[cell(label), m.possible.to_string(), m.actual.to_string(), f(m.precision), f(m.recall), f(m.f1)]));
+        }
+    }
+    for (kind, averages) in &scores.averages {
+        if let Some(a) = averages.get("strict") {
+            out.push_str(&row(&[format!("*{kind} avg*"), String::new(), String::new(), f(a.precision), f(a.recall), f(a.f1)]));
+        }
+    }
+    if !scores.attributes.is_empty() {
+        out.push_str("\nAttributes (pairs that overlap with the same label):\n\n");
+        out.push_str(&header(&["attribute", "compared", "correct", "accuracy"]));
+        for (name, a) in &scores.attributes {
+            out.push_str(&row(&[cell(name), a.compared.to_string(), a.correct.to_string(), f(a.accuracy)]));
+        }
+    }
+    if !scores.confusion.is_empty() {
+        out.push_str("\nConfusion (rows gold, columns predicted):\n\n");
+        let mut columns: Vec<&String> = scores.confusion.values().flat_map(|r| r.keys()).collect();
+        columns.sort();
+        columns.dedup();
+        let mut head = vec![""];
+        head.extend(columns.iter().map(|c| c.as_str()));
+        out.push_str(&header(&head));
+        for (gold, counts) in &scores.confusion {
+            let mut cells = vec![cell(gold)];
+            cells.extend(columns.iter().map(|c| counts.get(*c).map_or(String::new(), |n| n.to_string())));
+            out.push_str(&row(&cells));
+        }
+    }
+    render_worst_articles(out, scores);
+    for (column, groups) in &scores.slices {
+        let _ = writeln!(out, "\nBy `{}` (strict):\n", cell(column));
+        out.push_str(&header(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"]));
+        for (value, slice) in groups {
+            if let Some(m) = slice.schemes.get("strict") {
+                out.push_str(&row(&[cell(value), slice.articles.to_string(), m.possible.to_string(), m.actual.to_string(), f(m.precision), f(m.recall), f(m.f1)]));
+            }
+        }
+    }
+    out.push('\n');
+}

@@ -1,0 +1,109 @@
+//! Reports: the data of an evaluation run (`report.json`, `schema_version` 1, documented in
+//! `docs/report-schema.md`) and its renderings — Markdown, the HTML page with its error browser,
+//! and the terminal summary. Renderers return strings; only the CLI writes files.
+
+pub mod html;
+mod layer;
+pub mod markdown;
+pub mod tables;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::runner::Failure;
+pub use layer::{AttributeReport, Average, LayerReport, SliceReport, SCHEME_ORDER, STRICT_ATTRS};
+
+/// The version of report.json's shape; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One evaluation run: a dataset, and each extractor's results on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub schema_version: u32,
+    pub mizan_version: String,
+    /// When the run finished, RFC 3339 in UTC.
+    pub created: String,
+    /// The commit checked out in the working directory, when it is a git checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
+    pub dataset: DatasetInfo,
+    pub extractors: BTreeMap<String, ExtractorReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetInfo {
+    pub name: String,
+    /// Hash of every article (id, text, metadata) and gold span: equal fingerprints mean the
+    /// same data.
+    pub fingerprint: String,
+    pub articles: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractorReport {
+    pub kind: String,
+    pub version: String,
+    /// Hash of the version and parameters.
+    pub config_hash: String,
+    /// Layer → scores against that layer's gold.
+    pub layers: BTreeMap<String, LayerReport>,
+    /// Layers the extractor produces that the dataset has no gold for (not scored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unscored_layers: Vec<String>,
+    /// Articles it failed on; their gold counts as missed.
+    pub errors: Vec<Failure>,
+    pub timing: Timing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    pub seconds: f64,
+    pub articles: u64,
+    /// Articles answered from the prediction cache.
+    pub cached: u64,
+    pub articles_per_second: f64,
+}
+
+/// The current time as RFC 3339 UTC (`2026-11-29T02:16:23Z`), without a date library.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's algorithm.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(20_786), (2026, 11, 29));
+        assert_eq!(now_rfc3339().len(), 20);
+    }
+}

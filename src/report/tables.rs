@@ -1,0 +1,199 @@
+//! Tables for analysis elsewhere (`--tables parquet|csv`): per-article counts and per-span
+//! outcomes of every extractor and layer, as polars frames encoded to Parquet or CSV, so that
+//! users can slice results in pandas, polars or DuckDB.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use crate::report::Report;
+use crate::score::evaluate::SpanOutcome;
+use crate::score::scheme::Outcome;
+use crate::score::{Counts, Scheme};
+
+/// A table file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Parquet,
+    Csv,
+}
+
+impl TableFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Parquet => "parquet",
+            TableFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The name an outcome has in tables and reports.
+pub fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Correct => "correct",
+        Outcome::WrongType => "wrong_type",
+        Outcome::WrongBoundary => "wrong_boundary",
+        Outcome::WrongBoundaryAndType => "wrong_boundary_and_type",
+        Outcome::Missed => "missed",
+        Outcome::Spurious => "spurious",
+    }
+}
+
+/// One row per extractor, layer and article: `extractor`, `layer`, `article_id`, then
+/// `<scheme>_<count>` for every scheme and count.
+pub fn article_table(report: &Report) -> PolarsResult<DataFrame> {
+    let mut keys: Vec<(&str, &str, &str)> = Vec::new();
+    let mut rows: Vec<&BTreeMap<String, Counts>> = Vec::new();
+    for (name, extractor) in &report.extractors {
+        for (layer, scores) in &extractor.layers {
+            for (article, counts) in &scores.per_article {
+                keys.push((name, layer, article));
+                rows.push(counts);
+            }
+        }
+    }
+    let mut columns = vec![
+        Column::new("extractor".into(), keys.iter().map(|k| k.0).collect::<Vec<_>>()),
+        Column::new("layer".into(), keys.iter().map(|k| k.1).collect::<Vec<_>>()),
+        Column::new("article_id".into(), keys.iter().map(|k| k.2).collect::<Vec<_>>()),
+    ];
+    let fields: [(&str, fn(&Counts) -> u64); 5] = [
+        ("correct", |c| c.correct),
+        ("incorrect", |c| c.incorrect),
+        ("partial", |c| c.partial),
+        ("missed", |c| c.missed),
+        ("spurious", |c| c.spurious),
+    ];
+    for scheme in Scheme::ALL {
+        for (field, get) in fields {
+            let values: Vec<u64> = rows.iter().map(|r| r.get(scheme.name()).map_or(0, get)).collect();
+            columns.push(Column::new(format!("{}_{field}", scheme.name()).into(), values));
+        }
+    }
+    DataFrame::new(keys.len(), columns)
+}
+
+/// One row per gold span and per prediction: `extractor`, `layer`, `article_id`, `side`
+/// (`gold` or `predicted`), `start`, `end`, `label`, `outcome`, and the span it was matched
+/// with (`matched_start`, `matched_end`, `matched_label`, null when alone).
+pub fn outcome_table(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> PolarsResult<DataFrame> {
+    let mut extractor = Vec::new();
+    let mut layer = Vec::new();
+    let mut article = Vec::new();
+    let mut side = Vec::new();
+    let (mut start, mut end, mut label) = (Vec::new(), Vec::new(), Vec::new());
+    let mut outcome = Vec::new();
+    let (mut matched_start, mut matched_end, mut matched_label) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, layers) in outcomes {
+        for (layer_name, rows) in layers {
+            for row in rows {
+                for (this, other, which) in [(&row.gold, &row.pred, "gold"), (&row.pred, &row.gold, "predicted")] {
+                    let Some(span) = this else { continue };
+                    extractor.push(name.as_str());
+                    layer.push(layer_name.as_str());
+                    article.push(row.article_id.as_str());
+                    side.push(which);
+                    start.push(span.start as u64);
+                    end.push(span.end as u64);
+                    label.push(span.label.as_str());
+                    outcome.push(outcome_name(row.outcome));
+                    matched_start.push(other.as_ref().map(|m| m.start as u64));
+                    matched_end.push(other.as_ref().map(|m| m.end as u64));
+                    matched_label.push(other.as_ref().map(|m| m.label.as_str()));
+                }
+            }
+        }
+    }
+    let height = extractor.len();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("extractor".into(), extractor),
+            Column::new("layer".into(), layer),
+            Column::new("article_id".into(), article),
+            Column::new("side".into(), side),
+            Column::new("start".into(), start),
+            Column::new("end".into(), end),
+            Column::new("label".into(), label),
+            Column::new("outcome".into(), outcome),
+            Column::new("matched_start".into(), matched_start),
+            Column::new("matched_end".into(), matched_end),
+            Column::new("matched_label".into(), matched_label),
+        ],
+    )
+}
+
+/// Every outcome as JSON Lines (`outcomes.jsonl` in a report folder): one line per gold span,
+/// prediction or pair — `extractor`, `layer`, `article_id`, `outcome`, `gold`, `pred` (each
+/// `{start, end, label, attrs?}` or null) — what `mizan compare` reads to find changed articles.
+pub fn outcomes_jsonl(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> Vec<u8> {
+    let span = |m: &Option<crate::score::scheme::Mention>| match m {
+        None => serde_json::Value::Null,
+        Some(m) => {
+            let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
+            if !m.attrs.is_empty() {
+                value["attrs"] = serde_json::json!(m.attrs);
+            }
+            value
+        }
+    };
+    let mut out = Vec::new();
+    for (name, layers) in outcomes {
+        for (layer, rows) in layers {
+            for row in rows {
+                let line = serde_json::json!({
+                    "extractor": name,
+                    "layer": layer,
+                    "article_id": row.article_id,
+                    "outcome": outcome_name(row.outcome),
+                    "gold": span(&row.gold),
+                    "pred": span(&row.pred),
+                });
+                out.extend(line.to_string().into_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+    out
+}
+
+/// Encodes a frame in a table format.
+pub fn encode(frame: &mut DataFrame, format: TableFormat) -> PolarsResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match format {
+        TableFormat::Parquet => {
+            ParquetWriter::new(&mut bytes).finish(frame)?;
+        }
+        TableFormat::Csv => CsvWriter::new(&mut bytes).finish(frame)?,
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::scheme::Mention;
+
+    fn mention(start: usize, end: usize, label: &str) -> Mention {
+        Mention { start, end, label: label.into(), attrs: BTreeMap::new() }
+    }
+
+    #[test]
+    fn outcomes_give_a_row_per_span_with_its_match() {
+        let rows = vec![
+            SpanOutcome { article_id: "a".into(), gold: Some(mention(0, 5, "PER")), pred: Some(mention(0, 5, "LOC")), outcome: Outcome::WrongType, attrs_match: None },
+            SpanOutcome { article_id: "a".into(), gold: Some(mention(7, 9, "LOC")), pred: None, outcome: Outcome::Missed, attrs_match: None },
+        ];
+        let outcomes = BTreeMap::from([("x".to_string(), BTreeMap::from([("ner".to_string(), rows)]))]);
+        let mut frame = outcome_table(&outcomes).unwrap();
+        assert_eq!(frame.height(), 3);
+        assert_eq!(frame.column("side").unwrap().str().unwrap().get(1), Some("predicted"));
+        assert_eq!(frame.column("matched_label").unwrap().str().unwrap().get(1), Some("PER"));
+        assert_eq!(frame.column("matched_start").unwrap().u64().unwrap().get(2), None);
+        let csv = String::from_utf8(encode(&mut frame, TableFormat::Csv).unwrap()).unwrap();
+        assert!(csv.starts_with("extractor,layer,article_id,side,start,end,label,outcome,matched_start,matched_end,matched_label\n"));
+        assert!(csv.contains("x,ner,a,gold,7,9,LOC,missed,,,\n"), "{csv}");
+        let parquet = encode(&mut frame, TableFormat::Parquet).unwrap();
+        assert_eq!(&parquet[..4], b"PAR1");
+    }
+}
