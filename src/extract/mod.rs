@@ -9,6 +9,7 @@ pub mod command;
 pub mod gazetteer;
 pub mod news_rules;
 pub mod oracle;
+pub mod perceptron;
 pub mod registry;
 pub mod runner;
 

@@ -1,0 +1,163 @@
+//! The averaged structured perceptron (Collins 2002): weights learnt from training sentences
+//! whose features are already rows of a weight table.
+//!
+//! For each sentence, the current weights decode a tag sequence with Viterbi; where it differs
+//! from the gold, the gold's features gain one and the prediction's lose one. The result is
+//! the average of the weights after every sentence, which generalises far better than the
+//! last ones. The average is kept with the usual trick: beside each weight `w`, a sum `u` of
+//! `c · Δ` over its updates (`c` = sentences seen), so that the average is `w − u / c`.
+//! Everything is integer until the average, so the result does not depend on the order of
+//! floating-point additions.
+
+use super::decode::{start_row, viterbi};
+use super::tags::TagSet;
+
+/// SplitMix64: small, fast, and good enough to shuffle sentences reproducibly.
+pub(crate) struct Rng(pub(crate) u64);
+
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Fisher–Yates.
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// One training sentence: feature rows of each token, flattened, and the gold tags.
+pub(crate) struct Instance {
+    pub(crate) features: Vec<u32>,
+    /// Token `i`'s features are `features[bounds[i]..bounds[i + 1]]`.
+    pub(crate) bounds: Vec<usize>,
+    pub(crate) gold: Vec<usize>,
+}
+
+impl Instance {
+    pub(crate) fn token(&self, i: usize) -> &[u32] {
+        &self.features[self.bounds[i]..self.bounds[i + 1]]
+    }
+}
+
+/// Weights being learnt, with their running sums for the average.
+pub(crate) struct Learner {
+    tags: usize,
+    weights: Vec<i32>,
+    sums: Vec<i64>,
+    transitions: Vec<i32>,
+    transition_sums: Vec<i64>,
+    /// Sentences seen, plus one.
+    clock: i64,
+}
+
+impl Learner {
+    pub(crate) fn new(tags: usize, rows: usize) -> Self {
+        Learner {
+            tags,
+            weights: vec![0; rows * tags],
+            sums: vec![0; rows * tags],
+            transitions: vec![0; (tags + 1) * tags],
+            transition_sums: vec![0; (tags + 1) * tags],
+            clock: 1,
+        }
+    }
+
+    /// Decodes one sentence, updates on its mistakes, and returns the tokens it got right.
+    pub(crate) fn learn(&mut self, tag_set: &TagSet, instance: &Instance) -> usize {
+        let tags = self.tags;
+        let n = instance.gold.len();
+        let mut emissions = vec![0f32; n * tags];
+        for i in 0..n {
+            let out = &mut emissions[i * tags..(i + 1) * tags];
+            for &row in instance.token(i) {
+                let row = row as usize * tags;
+                for (o, &w) in out.iter_mut().zip(&self.weights[row..row + tags]) {
+                    *o += w as f32;
+                }
+            }
+        }
+        let transitions: Vec<f32> = self.transitions.iter().map(|&w| w as f32).collect();
+        let predicted = viterbi(tag_set, &emissions, &transitions);
+        let correct = predicted.iter().zip(&instance.gold).filter(|(p, g)| p == g).count();
+        if correct < n {
+            let clock = self.clock;
+            let start = start_row(tags);
+            for i in 0..n {
+                let (gold, guess) = (instance.gold[i], predicted[i]);
+                if gold != guess {
+                    for &row in instance.token(i) {
+                        let row = row as usize * tags;
+                        bump(&mut self.weights, &mut self.sums, row + gold, 1, clock);
+                        bump(&mut self.weights, &mut self.sums, row + guess, -1, clock);
+                    }
+                }
+                let gold_before = if i == 0 { start } else { instance.gold[i - 1] };
+                let guess_before = if i == 0 { start } else { predicted[i - 1] };
+                if (gold_before, gold) != (guess_before, guess) {
+                    bump(&mut self.transitions, &mut self.transition_sums, gold_before * tags + gold, 1, clock);
+                    bump(&mut self.transitions, &mut self.transition_sums, guess_before * tags + guess, -1, clock);
+                }
+            }
+        }
+        self.clock += 1;
+        correct
+    }
+
+    /// Adds the averaged weights and transitions to `weights` and `transitions`.
+    pub(crate) fn add_averages(&self, weights: &mut [f64], transitions: &mut [f64]) {
+        let clock = self.clock as f64;
+        let average = |w: i32, u: i64| f64::from(w) - u as f64 / clock;
+        for (out, (&w, &u)) in weights.iter_mut().zip(self.weights.iter().zip(&self.sums)) {
+            *out += average(w, u);
+        }
+        for (out, (&w, &u)) in transitions.iter_mut().zip(self.transitions.iter().zip(&self.transition_sums)) {
+            *out += average(w, u);
+        }
+    }
+}
+
+fn bump(weights: &mut [i32], sums: &mut [i64], at: usize, by: i32, clock: i64) {
+    weights[at] += by;
+    sums[at] += i64::from(by) * clock;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shuffles_reproducibly() {
+        let mut a: Vec<u32> = (0..20).collect();
+        let mut b = a.clone();
+        Rng(7).shuffle(&mut a);
+        Rng(7).shuffle(&mut b);
+        assert_eq!(a, b);
+        assert_ne!(a, (0..20).collect::<Vec<_>>());
+        let mut sorted = a.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn learns_from_mistakes_and_averages() {
+        // One token, one feature (row 0): the gold is B-PER.
+        let tag_set = TagSet::new(["PER".to_string()]);
+        let instance = Instance { features: vec![0], bounds: vec![0, 1], gold: vec![1] };
+        let mut learner = Learner::new(3, 1);
+        assert_eq!(learner.learn(&tag_set, &instance), 0); // all zero: O wins the tie
+        assert_eq!(learner.learn(&tag_set, &instance), 1);
+        let (mut weights, mut transitions) = (vec![0.0; 3], vec![0.0; 12]);
+        learner.add_averages(&mut weights, &mut transitions);
+        // w = (-1, 1, 0) from the first sentence on; averaged over the three points 0, w, w.
+        let expected = [-2.0 / 3.0, 2.0 / 3.0, 0.0];
+        assert!(weights.iter().zip(expected).all(|(w, e)| (w - e).abs() < 1e-12), "{weights:?}");
+    }
+}

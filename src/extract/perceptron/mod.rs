@@ -1,0 +1,28 @@
+//! `perceptron-ner`: a named-entity tagger learnt from a dataset's gold, an averaged
+//! perceptron over BIO tags with Viterbi decoding. `docs/extractors/perceptron-ner.md`
+//! describes the model, its features, its file format and its measured accuracy.
+//!
+//! The parts, in the order text flows through them: `tokenize` (sentences of tokens with
+//! code-point offsets), `normalize` (spelling-independent word forms), `lexicon` (word counts from the
+//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train` and `learner` (the
+//! averaged perceptron), `model` and `format` (the trained weights and their file), and
+//! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
+
+mod decode;
+mod error;
+mod extractor;
+mod features;
+mod format;
+mod learner;
+mod lexicon;
+mod model;
+mod normalize;
+mod tags;
+mod tokenize;
+mod train;
+
+pub use error::PerceptronError;
+pub use extractor::PerceptronNer;
+pub use model::{Entity, PerceptronModel};
+pub use tokenize::{tokenize, Token};
+pub use train::{train, train_articles, TrainOptions, TrainSummary, UnalignedSpan};

@@ -1,0 +1,163 @@
+//! A trained tagger: averaged weights for each (feature, tag) pair and each pair of
+//! neighbouring tags, with the tag set and the summary of its training. It tags a text by
+//! tokenising it, scoring every token's features and decoding each sentence with Viterbi.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+
+use super::decode::viterbi;
+use super::features::{sentence_features, Context};
+use crate::extract::gazetteer::Gazetteer;
+use super::format;
+use super::lexicon::Lexicon;
+use super::tags::{chunks, TagSet, OUTSIDE};
+use super::tokenize::tokenize;
+use super::train::TrainSummary;
+use super::PerceptronError;
+
+/// Feature keys are already well-mixed hashes (see `features`), so the table uses them as they
+/// are instead of hashing them again.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// One entity the tagger found, in code points of the tagged text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// An averaged-perceptron BIO tagger.
+#[derive(Debug, Clone)]
+pub struct PerceptronModel {
+    pub(crate) tag_set: TagSet,
+    /// Feature keys in increasing order; row `r` of `weights` belongs to `keys[r]`.
+    pub(crate) keys: Vec<u64>,
+    /// `keys.len() × tags`, row-major.
+    pub(crate) weights: Vec<f32>,
+    /// `(tags + 1) × tags`; see `decode::start_row`.
+    pub(crate) transitions: Vec<f32>,
+    /// Word counts from the training data, for the lexicon features.
+    pub(crate) lexicon: Lexicon,
+    pub(crate) summary: TrainSummary,
+    rows: KeyMap<u32>,
+    /// FNV-1a 64 of the model's file form.
+    hash: u64,
+}
+
+impl PerceptronModel {
+    /// Assembles a freshly trained model; `keys` must be strictly increasing.
+    pub(crate) fn new(
+        tag_set: TagSet,
+        keys: Vec<u64>,
+        weights: Vec<f32>,
+        transitions: Vec<f32>,
+        lexicon: Lexicon,
+        summary: TrainSummary,
+    ) -> Self {
+        let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, summary, 0);
+        model.hash = format::content_hash(&format::to_bytes(&model));
+        model
+    }
+
+    /// Assembles a model read from a file whose content hash is `hash`.
+    pub(crate) fn from_parts(
+        tag_set: TagSet,
+        keys: Vec<u64>,
+        weights: Vec<f32>,
+        transitions: Vec<f32>,
+        lexicon: Lexicon,
+        summary: TrainSummary,
+        hash: u64,
+    ) -> Self {
+        let rows = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
+        PerceptronModel { tag_set, keys, weights, transitions, lexicon, summary, rows, hash }
+    }
+
+    /// The entity labels the model tags, sorted.
+    pub fn labels(&self) -> &[String] {
+        self.tag_set.labels()
+    }
+
+    /// How the model was trained.
+    pub fn summary(&self) -> &TrainSummary {
+        &self.summary
+    }
+
+    /// The FNV-1a 64 hash of the model file, as 16 hex digits; it identifies the model in
+    /// reports and caches.
+    pub fn content_hash(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+
+    /// Writes the model to `path` (atomically: a temporary file beside it, then a rename).
+    pub fn save(&self, path: &Path) -> Result<(), PerceptronError> {
+        format::save(self, path)
+    }
+
+    /// Reads a model written by [`PerceptronModel::save`].
+    pub fn load(path: &Path) -> Result<Self, PerceptronError> {
+        format::load(path)
+    }
+
+    /// The tags of one sentence's tokens, given their feature keys.
+    pub(crate) fn tag_features(&self, features: &[Vec<u64>]) -> Vec<usize> {
+        let tags = self.tag_set.len();
+        let mut emissions = vec![0f32; features.len() * tags];
+        for (token, keys) in features.iter().enumerate() {
+            let out = &mut emissions[token * tags..(token + 1) * tags];
+            for key in keys {
+                if let Some(&row) = self.rows.get(key) {
+                    let row = row as usize * tags;
+                    for (o, w) in out.iter_mut().zip(&self.weights[row..row + tags]) {
+                        *o += w;
+                    }
+                }
+            }
+        }
+        // The recall bias: a perceptron trained on text that is mostly `O` is cautious with
+        // words it has not seen; lowering `O` a little trades some precision for more recall.
+        for row in emissions.chunks_exact_mut(tags) {
+            row[OUTSIDE] -= self.summary.recall_bias;
+        }
+        viterbi(&self.tag_set, &emissions, &self.transitions)
+    }
+
+    /// The entities in `text`, sorted by start, end and label.
+    pub fn tag(&self, text: &str) -> Vec<Entity> {
+        let mut entities = Vec::new();
+        let lexicon = |word: u64| self.lexicon.get(word).map(<[u32]>::to_vec);
+        let matches = if self.summary.gazetteer.is_some() { Gazetteer::builtin().find(text) } else { Vec::new() };
+        let context = Context { lexicon: &lexicon, gazetteer: &matches };
+        for tokens in tokenize(text) {
+            let tags = self.tag_features(&sentence_features(&tokens, &context));
+            for (first, last, label) in chunks(&self.tag_set, &tags) {
+                entities.push(Entity {
+                    start: tokens[first].start,
+                    end: tokens[last].end,
+                    label: self.tag_set.labels()[label].clone(),
+                });
+            }
+        }
+        entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+        entities
+    }
+}

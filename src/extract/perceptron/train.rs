@@ -1,0 +1,390 @@
+//! Training: gold spans become BIO tags over tokens, the tokens become features, and the
+//! averaged perceptron (`learner`) learns weights from them.
+//!
+//! Two things make the training sentences look like new text. The lexicon (`lexicon`) is
+//! jackknifed: the articles are cut into [`FOLDS`] contiguous blocks, and a sentence sees word
+//! counts from the other blocks only. Contiguous, because neighbouring sentences of a corpus
+//! usually come from one news story and repeat its names: new text is a new story. And the
+//! features that name a word itself (`features::IDENTITY`) are left out for words that the
+//! other blocks never saw, as they would be absent on text with words never seen in training;
+//! the model then learns to tag such words from their context, shape and affixes.
+//!
+//! Several runs over the data in different orders are averaged into one model ([`TrainOptions::
+//! runs`]), which evens out the luck of one order. Everything is seeded, so the same data,
+//! options and seed give the same bytes.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::features::{sentence_features, word_key, Context, IDENTITY};
+use super::learner::{Instance, Learner, Rng};
+use super::lexicon::{Jackknife, Lexicon, FOLDS};
+use super::model::{KeyMap, PerceptronModel};
+use super::tags::{align, TagSet, OUTSIDE};
+use super::tokenize::tokenize;
+use super::PerceptronError;
+use crate::model::{Article, Span};
+use crate::progress::Progress;
+use crate::extract::gazetteer::Gazetteer;
+use crate::Dataset;
+
+/// How to train.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainOptions {
+    /// Passes over the training sentences in each run.
+    pub epochs: usize,
+    /// Independent runs (each in its own sentence order) whose averaged weights are averaged.
+    pub runs: usize,
+    /// How much tagging lowers the score of `O` at every token, as a fraction of the model's
+    /// mean margin of `O` on training tokens: more recall, less precision. 0 turns it off.
+    pub recall_bias: f32,
+    /// Seeds the order in which each epoch visits the sentences.
+    pub seed: u64,
+    /// The layer whose gold spans are learnt.
+    pub layer: String,
+    /// Train only on articles whose `split` metadata is this (e.g. `train`); all when `None`.
+    pub split: Option<String>,
+    /// Whether tokens carry features from mizan's built-in gazetteer.
+    pub gazetteer: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 10, runs: 4, recall_bias: 0.12, seed: 1, layer: "ner".into(), split: None, gazetteer: true }
+    }
+}
+
+/// A gold span the tokeniser could not represent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnalignedSpan {
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// What training saw and did; stored in the model file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainSummary {
+    pub layer: String,
+    pub articles: usize,
+    pub sentences: usize,
+    pub tokens: usize,
+    /// Gold spans of the layer in the training articles.
+    pub spans: usize,
+    /// Spans whose ends are not token boundaries of one sentence, or that overlap another
+    /// span: left out of training.
+    pub unaligned_spans: usize,
+    /// The first few of them, to show what the tokeniser missed.
+    pub unaligned_examples: Vec<UnalignedSpan>,
+    /// Distinct features seen, and those with a non-zero weight kept in the model.
+    pub features: usize,
+    pub kept_features: usize,
+    /// Fingerprint of the built-in gazetteer the model was trained with; `None` when it was
+    /// trained without one. Tagging uses the gazetteer of the running mizan.
+    pub gazetteer: Option<String>,
+    pub epochs: usize,
+    pub runs: usize,
+    pub seed: u64,
+    /// The mean margin of `O` over the other tags on training tokens tagged `O`.
+    pub outside_margin: f32,
+    /// [`TrainOptions::recall_bias`] × `outside_margin`: what tagging subtracts from `O`.
+    pub recall_bias: f32,
+    /// Tokens tagged right during each epoch of the first run, by the weights of the moment.
+    pub epoch_correct: Vec<usize>,
+}
+
+impl TrainSummary {
+    /// Token accuracy on the training data during each epoch.
+    pub fn epoch_accuracy(&self) -> Vec<f64> {
+        self.epoch_correct.iter().map(|&c| if self.tokens == 0 { 0.0 } else { c as f64 / self.tokens as f64 }).collect()
+    }
+}
+
+/// How many unaligned spans the summary names.
+const EXAMPLES: usize = 10;
+
+/// FNV-1a 64 of the built-in gazetteer's entries, as 16 hex digits: it changes whenever the
+/// lists do, which changes what the gazetteer features say.
+pub(crate) fn gazetteer_fingerprint() -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, label) in Gazetteer::builtin().entries() {
+        for byte in name.bytes().chain([b'\t']).chain(label.bytes()).chain([b'\n']) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Trains on a loaded dataset's articles and gold.
+pub fn train(dataset: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<PerceptronModel, PerceptronError> {
+    train_articles(&dataset.articles, &dataset.gold, options, progress)
+}
+
+/// Trains on articles and their gold spans (spans of other layers or articles are ignored).
+pub fn train_articles(
+    articles: &[Article],
+    gold: &[Span],
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<PerceptronModel, PerceptronError> {
+    let articles: Vec<&Article> = articles
+        .iter()
+        .filter(|a| options.split.as_ref().map_or(true, |s| a.metadata.get("split") == Some(s)))
+        .collect();
+    if articles.is_empty() {
+        let which = options.split.as_ref().map_or(String::new(), |s| format!(" in split `{s}`"));
+        return Err(PerceptronError::NoTrainingData(format!("no articles{which}")));
+    }
+    let mut by_article: HashMap<&str, Vec<&Span>> = articles.iter().map(|a| (a.id.as_str(), Vec::new())).collect();
+    for span in gold.iter().filter(|s| s.layer == options.layer) {
+        if let Some(spans) = by_article.get_mut(span.article_id.as_str()) {
+            spans.push(span);
+        }
+    }
+    let tag_set = TagSet::new(by_article.values().flatten().map(|s| s.label.clone()));
+    if tag_set.labels().is_empty() {
+        return Err(PerceptronError::NoTrainingData(format!("no gold spans in layer `{}`", options.layer)));
+    }
+
+    let mut summary = TrainSummary {
+        layer: options.layer.clone(),
+        articles: articles.len(),
+        epochs: options.epochs,
+        runs: options.runs,
+        seed: options.seed,
+        recall_bias: options.recall_bias,
+        gazetteer: options.gazetteer.then(gazetteer_fingerprint),
+        ..TrainSummary::default()
+    };
+    progress.start("reading the training articles", Some(articles.len() as u64));
+    let mut aligned = Vec::with_capacity(articles.len());
+    let mut jackknife = Jackknife::new(tag_set.len());
+    for (number, article) in articles.iter().enumerate() {
+        let sentences = tokenize(&article.text);
+        let spans = &by_article[article.id.as_str()];
+        let alignment = align(&tag_set, &sentences, spans);
+        summary.spans += spans.len();
+        summary.unaligned_spans += alignment.unaligned.len();
+        for span in alignment.unaligned.iter().take(EXAMPLES.saturating_sub(summary.unaligned_examples.len())) {
+            summary.unaligned_examples.push(UnalignedSpan {
+                article_id: span.article_id.clone(),
+                start: span.start,
+                end: span.end,
+                label: span.label.clone(),
+            });
+        }
+        let fold = number * FOLDS / articles.len();
+        for (tokens, tags) in sentences.iter().zip(&alignment.tags) {
+            for (token, &tag) in tokens.iter().zip(tags) {
+                jackknife.add(fold, word_key(token.text), tag);
+            }
+        }
+        let matches = if options.gazetteer { Gazetteer::builtin().find(&article.text) } else { Vec::new() };
+        aligned.push((fold, sentences, alignment.tags, matches));
+        progress.advance(1);
+    }
+    progress.finish();
+
+    let mut rows: KeyMap<u32> = KeyMap::default();
+    let mut keys: Vec<u64> = Vec::new();
+    let mut instances = Vec::new();
+    progress.start("computing features", Some(aligned.len() as u64));
+    for (fold, sentences, tags, matches) in aligned {
+        let lexicon = |word: u64| jackknife.without(fold, word);
+        let context = Context { lexicon: &lexicon, gazetteer: &matches };
+        for (tokens, gold) in sentences.iter().zip(tags) {
+            let mut instance = Instance { features: Vec::new(), bounds: vec![0], gold };
+            for (token, token_keys) in tokens.iter().zip(sentence_features(tokens, &context)) {
+                let unseen = jackknife.without(fold, word_key(token.text)).is_none();
+                for key in token_keys.into_iter().skip(if unseen { IDENTITY } else { 0 }) {
+                    let row = *rows.entry(key).or_insert_with(|| {
+                        keys.push(key);
+                        (keys.len() - 1) as u32
+                    });
+                    instance.features.push(row);
+                }
+                instance.bounds.push(instance.features.len());
+            }
+            summary.sentences += 1;
+            summary.tokens += tokens.len();
+            instances.push(instance);
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    summary.features = keys.len();
+
+    let tags = tag_set.len();
+    let runs = options.runs.max(1);
+    let mut weights = vec![0f64; keys.len() * tags];
+    let mut transitions = vec![0f64; (tags + 1) * tags];
+    for run in 0..runs {
+        let mut learner = Learner::new(tags, keys.len());
+        let mut order: Vec<usize> = (0..instances.len()).collect();
+        let mut rng = Rng(options.seed.wrapping_add((run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        for epoch in 0..options.epochs {
+            rng.shuffle(&mut order);
+            let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, options.epochs);
+            progress.start(&what, Some(order.len() as u64));
+            let mut correct = 0;
+            for &i in &order {
+                correct += learner.learn(&tag_set, &instances[i]);
+                progress.advance(1);
+            }
+            progress.finish();
+            if run == 0 {
+                summary.epoch_correct.push(correct);
+            }
+        }
+        learner.add_averages(&mut weights, &mut transitions);
+    }
+    let scale = 1.0 / runs as f64;
+    let weights: Vec<f32> = weights.iter().map(|w| (w * scale) as f32).collect();
+    let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
+    summary.outside_margin = outside_margin(&instances, &weights, tags);
+    summary.recall_bias = options.recall_bias * summary.outside_margin;
+    Ok(build_model(tag_set, keys, weights, transitions, jackknife.total.sorted(), summary))
+}
+
+/// How far, on average over the training tokens tagged `O`, the score of `O` is above the
+/// best other tag's: the scale on which [`TrainOptions::recall_bias`] is measured, so that the
+/// same option means the same on a corpus of ten sentences and on one of ten thousand.
+fn outside_margin(instances: &[Instance], weights: &[f32], tags: usize) -> f32 {
+    let (mut total, mut count) = (0f64, 0usize);
+    let mut scores = vec![0f32; tags];
+    for instance in instances {
+        for (i, &gold) in instance.gold.iter().enumerate() {
+            if gold != OUTSIDE {
+                continue;
+            }
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            for &row in instance.token(i) {
+                let row = row as usize * tags;
+                scores.iter_mut().zip(&weights[row..row + tags]).for_each(|(s, w)| *s += w);
+            }
+            let best_other = scores[1..].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            total += f64::from(scores[OUTSIDE] - best_other);
+            count += 1;
+        }
+    }
+    if count == 0 { 0.0 } else { (total / count as f64) as f32 }
+}
+
+/// The model from averaged weights, rows whose weights are all zero left out.
+fn build_model(
+    tag_set: TagSet,
+    keys: Vec<u64>,
+    weights: Vec<f32>,
+    transitions: Vec<f32>,
+    lexicon: Lexicon,
+    mut summary: TrainSummary,
+) -> PerceptronModel {
+    let tags = tag_set.len();
+    let mut kept: Vec<(u64, &[f32])> = keys
+        .iter()
+        .zip(weights.chunks_exact(tags))
+        .filter(|(_, row)| row.iter().any(|&w| w != 0.0))
+        .map(|(&key, row)| (key, row))
+        .collect();
+    kept.sort_by_key(|(key, _)| *key);
+    summary.kept_features = kept.len();
+    let kept_keys = kept.iter().map(|(key, _)| *key).collect();
+    let rows = kept.iter().flat_map(|(_, row)| row.iter().copied()).collect();
+    PerceptronModel::new(tag_set, kept_keys, rows, transitions, lexicon, summary)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use std::collections::BTreeMap;
+
+    /// A handful of sentences, each an article, with their PER and LOC spans found by name.
+    pub(crate) fn toy_data() -> (Vec<Article>, Vec<Span>) {
+        let sentences = [
+            "قال محمد إن دمشق جميلة",
+            "وصل أحمد علي إلى القاهرة أمس",
+            "زار سامي بيروت",
+            "أكد محمد أن بيروت قريبة من دمشق",
+            "غادر أحمد علي القاهرة، ثم زار دمشق",
+            "قال الرئيس إن الوضع جيد",
+        ];
+        let names = [("أحمد علي", "PER"), ("محمد", "PER"), ("سامي", "PER"), ("دمشق", "LOC"), ("القاهرة", "LOC"), ("بيروت", "LOC")];
+        let mut articles = Vec::new();
+        let mut spans = Vec::new();
+        for (i, text) in sentences.iter().enumerate() {
+            let article = Article::new(format!("t{i}"), *text, BTreeMap::new());
+            for (name, label) in names {
+                for (byte, _) in text.match_indices(name) {
+                    let start = article.char_offset(byte).unwrap();
+                    let end = start + name.chars().count();
+                    // "أحمد علي" is one PER; its parts are not spans of their own.
+                    if spans.iter().any(|s: &Span| s.article_id == article.id && s.start <= start && end <= s.end) {
+                        continue;
+                    }
+                    spans.push(Span {
+                        article_id: article.id.clone(),
+                        layer: "ner".into(),
+                        start,
+                        end,
+                        label: label.into(),
+                        text: Some(name.into()),
+                        attrs: BTreeMap::new(),
+                    });
+                }
+            }
+            articles.push(article);
+        }
+        (articles, spans)
+    }
+
+    fn sorted(mut spans: Vec<(usize, usize, String)>) -> Vec<(usize, usize, String)> {
+        spans.sort();
+        spans
+    }
+
+    #[test]
+    fn learns_a_tiny_training_set_perfectly() {
+        let (articles, gold) = toy_data();
+        let options = TrainOptions::default();
+        let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        assert_eq!(model.labels(), ["LOC", "PER"]);
+        let summary = model.summary();
+        assert_eq!((summary.articles, summary.sentences, summary.spans, summary.unaligned_spans), (6, 6, 12, 0));
+        assert_eq!(summary.epoch_correct.last(), Some(&summary.tokens));
+        for article in &articles {
+            let found = model.tag(&article.text).into_iter().map(|e| (e.start, e.end, e.label)).collect();
+            let expected = gold.iter().filter(|s| s.article_id == article.id).map(|s| (s.start, s.end, s.label.clone()));
+            assert_eq!(sorted(found), sorted(expected.collect()), "{}", article.text);
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_model() {
+        let (articles, gold) = toy_data();
+        let options = TrainOptions { epochs: 3, seed: 42, ..TrainOptions::default() };
+        let a = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        let b = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        assert_eq!(super::super::format::to_bytes(&a), super::super::format::to_bytes(&b));
+        assert_eq!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn reports_spans_it_cannot_align_and_refuses_empty_data() {
+        let (articles, mut gold) = toy_data();
+        let mut inside = gold[0].clone();
+        inside.start += 1;
+        gold.push(inside);
+        let model = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
+        assert_eq!(model.summary().unaligned_spans, 1);
+        assert_eq!(model.summary().unaligned_examples[0].start, gold[0].start + 1);
+
+        let error = train_articles(&articles, &[], &TrainOptions::default(), &NoProgress).unwrap_err();
+        assert!(error.to_string().contains("no gold spans in layer `ner`"), "{error}");
+        let options = TrainOptions { split: Some("train".into()), ..TrainOptions::default() };
+        let error = train_articles(&articles, &gold, &options, &NoProgress).unwrap_err();
+        assert!(error.to_string().contains("no articles in split `train`"), "{error}");
+    }
+}

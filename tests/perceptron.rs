@@ -1,0 +1,104 @@
+//! `perceptron-ner` on ANERcorp (CAMeL Lab split): trains on the train file, tags the test
+//! file, and holds the strict micro F1 at 0.70 or more. Needs `MIZAN_CORPORA` (the shared
+//! datasets folder); skipped when it is unset.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use mizan::extract::perceptron::{train_articles, PerceptronModel, PerceptronNer, TrainOptions};
+use mizan::extract::Extractor;
+use mizan::load::conll::{read_conll, ConllImport, ConllOptions};
+use mizan::load::Diagnostics;
+use mizan::progress::NoProgress;
+use mizan::score::{metrics, score_layer, Scheme};
+use mizan::Span;
+
+fn corpus(file: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("MIZAN_CORPORA")?;
+    Some(Path::new(&root).join("anercorp").join(file))
+}
+
+fn import(path: &Path, prefix: &str) -> ConllImport {
+    let options = ConllOptions { id_prefix: prefix.into(), ..ConllOptions::default() };
+    let mut diagnostics = Diagnostics::default();
+    let import = read_conll(path, &options, &mut diagnostics, &NoProgress).expect("ANERcorp reads");
+    assert_eq!(diagnostics.error_count(), 0, "{:?}", diagnostics.problems());
+    import
+}
+
+#[test]
+fn anercorp_strict_f1_is_at_least_0_70() {
+    let (Some(train_file), Some(test_file)) =
+        (corpus("ANERCorp_CamelLab_train.txt"), corpus("ANERCorp_CamelLab_test.txt"))
+    else {
+        eprintln!("skipped: set MIZAN_CORPORA to the shared datasets folder to run the ANERcorp test");
+        return;
+    };
+    let train = import(&train_file, "train");
+    let test = import(&test_file, "test");
+
+    let clock = Instant::now();
+    let model = train_articles(&train.articles, &train.spans, &TrainOptions::default(), &NoProgress).expect("trains");
+    let training = clock.elapsed();
+    let summary = model.summary();
+    assert_eq!(summary.spans, 9000);
+    assert_eq!(summary.unaligned_spans, 0, "{:?}", summary.unaligned_examples);
+
+    // Through the file, as a user would run it.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("anercorp.pnr");
+    model.save(&path).expect("saves");
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let ner = PerceptronNer::load("perceptron-ner", &path).expect("loads");
+    assert_eq!(ner.model().content_hash(), model.content_hash());
+
+    let clock = Instant::now();
+    let mut predicted: Vec<Span> = Vec::new();
+    for article in &test.articles {
+        for mut span in ner.extract(article).expect("tags") {
+            span.article_id = article.id.clone();
+            predicted.push(span);
+        }
+    }
+    let tagging = clock.elapsed();
+
+    let ids: Vec<String> = test.articles.iter().map(|a| a.id.clone()).collect();
+    let score = score_layer("ner", &ids, &test.spans, &predicted);
+    let strict = metrics(Scheme::Strict, &score.overall[Scheme::Strict]);
+    eprintln!(
+        "ANERcorp: trained in {:.1} s ({} sentences, {} tokens, {} features kept of {}, {} bytes); \
+         tagged {} tokens in {:.2} s ({:.0} tokens/s)",
+        training.as_secs_f64(),
+        summary.sentences,
+        summary.tokens,
+        summary.kept_features,
+        summary.features,
+        size,
+        test.tokens,
+        tagging.as_secs_f64(),
+        test.tokens as f64 / tagging.as_secs_f64(),
+    );
+    eprintln!("epoch accuracy: {:?}", summary.epoch_accuracy());
+    eprintln!("outside margin {} recall bias {}", summary.outside_margin, summary.recall_bias);
+    eprintln!(
+        "strict micro: P {:.4} R {:.4} F1 {:.4}",
+        strict.precision, strict.recall, strict.f1
+    );
+    for (label, counts) in &score.per_label {
+        let m = metrics(Scheme::Strict, &counts[Scheme::Strict]);
+        eprintln!("  {label:5} P {:.4} R {:.4} F1 {:.4} (gold {})", m.precision, m.recall, m.f1, m.possible);
+    }
+    assert!(strict.f1 >= 0.70, "strict micro F1 {:.4} is below 0.70", strict.f1);
+}
+
+#[test]
+fn a_model_file_that_is_not_one_is_an_error_naming_it() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let path = folder.path().join("model.pnr");
+    std::fs::write(&path, b"{\"not\": \"a model\"}").expect("writes");
+    let error = PerceptronModel::load(&path).expect_err("refused").to_string();
+    assert!(error.contains(&path.display().to_string()), "{error}");
+    let missing = folder.path().join("missing.pnr");
+    let error = PerceptronNer::load("x", &missing).err().expect("refused").to_string();
+    assert!(error.contains("missing.pnr"), "{error}");
+}
