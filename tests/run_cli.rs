@@ -215,3 +215,25 @@ fn detail_slices_and_worst_articles_appear_in_the_renderings() {
     assert!(markdown.contains("By `source` (strict):"), "{markdown}");
     assert!(markdown.contains("strict F1 95% CI"));
 }
+
+#[test]
+fn a_perceptron_trained_from_the_cli_runs_from_a_registry_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("sana.model");
+    let output = mizan().args(["train", "perceptron-ner", "--dataset", "sana", "--epochs", "5", "--runs", "1", "--out"]).arg(&model).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("trained on") && stderr.contains("labels: LOC, MISC, ORG, PER"), "{stderr}");
+    let registry = dir.path().join("extractors.toml");
+    std::fs::write(&registry, "[extractor.sana-ner]\nkind = \"perceptron-ner\"\nmodel = \"sana.model\"\n").unwrap();
+    let out = dir.path().join("out");
+    let output = mizan().args(["run", "sana", "-e", "sana-ner", "--registry"]).arg(&registry).arg("--out").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Tagging its own training article, a short training run finds most of it.
+    let f1 = report(&out)["extractors"]["sana-ner"]["layers"]["ner"]["overall"]["strict"]["f1"].as_f64().unwrap();
+    assert!(f1 > 0.7, "{f1}");
+    std::fs::write(&registry, "[extractor.broken]\nkind = \"perceptron-ner\"\nmodel = \"missing.model\"\n").unwrap();
+    let output = mizan().args(["run", "sana", "-e", "broken", "--registry"]).arg(&registry).arg("--out").arg(&out).output().unwrap();
+    assert_ne!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing.model"), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use mizan::extract::gazetteer;
+use mizan::extract::perceptron::{self, TrainOptions};
 
 use crate::cli::common::DatasetArgs;
 use crate::cli::output::write_atomic;
@@ -15,6 +16,9 @@ use crate::cli::progress::Bar;
 enum Kind {
     /// A list file of the gold's distinct names with their most frequent label.
     Gazetteer,
+    /// An averaged-perceptron BIO tagger (docs/extractors/perceptron-ner.md).
+    #[value(name = "perceptron-ner")]
+    PerceptronNer,
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +41,18 @@ pub struct Args {
     /// Where to write the list or model.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// perceptron-ner: passes over the training data per run.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// perceptron-ner: runs averaged into the model.
+    #[arg(long)]
+    runs: Option<usize>,
+    /// perceptron-ner: seed of the shuffling.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// perceptron-ner: train only on the articles of this split.
+    #[arg(long)]
+    split: Option<String>,
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
@@ -54,6 +70,34 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             let names = list.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count();
             eprintln!("wrote {} names to {}", names, args.out.display());
             eprintln!("use it with:\n  [extractor.my-gazetteer]\n  kind = \"gazetteer\"\n  lists = [\"{}\"]", args.out.display());
+        }
+        Kind::PerceptronNer => {
+            let defaults = TrainOptions::default();
+            let options = TrainOptions {
+                epochs: args.epochs.unwrap_or(defaults.epochs),
+                runs: args.runs.unwrap_or(defaults.runs),
+                seed: args.seed.unwrap_or(defaults.seed),
+                layer: args.layer.clone(),
+                split: args.split.clone(),
+                ..defaults
+            };
+            let started = std::time::Instant::now();
+            let model = perceptron::train(&dataset, &options, progress)?;
+            model.save(&args.out)?;
+            let summary = model.summary();
+            eprintln!(
+                "trained on {} sentences, {} tokens, {} spans ({} not on token boundaries, left out) in {:.1} s",
+                summary.sentences,
+                summary.tokens,
+                summary.spans,
+                summary.unaligned_spans,
+                started.elapsed().as_secs_f64()
+            );
+            for span in summary.unaligned_examples.iter().take(3) {
+                eprintln!("  not aligned: `{}` {}..{} {}", span.article_id, span.start, span.end, span.label);
+            }
+            eprintln!("labels: {}; model {} ({})", model.labels().join(", "), args.out.display(), model.content_hash());
+            eprintln!("use it with:\n  [extractor.my-ner]\n  kind = \"perceptron-ner\"\n  model = \"{}\"", args.out.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -11,6 +11,7 @@ use crate::extract::command::{CommandExtractor, CommandSpec};
 use crate::extract::gazetteer::GazetteerExtractor;
 use crate::extract::news_rules::NewsRules;
 use crate::extract::oracle::Oracle;
+use crate::extract::perceptron::PerceptronNer;
 use crate::extract::Extractor;
 use crate::model::Span;
 
@@ -31,6 +32,7 @@ pub const KINDS: &[Kind] = &[
     Kind { name: "oracle", description: "returns the gold spans (tests the whole path: every score is 1.0)", needs_configuration: false, listed_by_default: true, build: build_oracle },
     Kind { name: "gazetteer", description: "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span", needs_configuration: false, listed_by_default: true, build: build_gazetteer },
     Kind { name: "news-rules", description: "datelines, quotes with their speakers, and dates, by rules for Arabic news copy", needs_configuration: false, listed_by_default: true, build: build_news_rules },
+    Kind { name: "perceptron-ner", description: "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`", needs_configuration: true, listed_by_default: false, build: build_perceptron },
     Kind { name: "command", description: "an external program in any language, one JSON article a line on stdin", needs_configuration: true, listed_by_default: false, build: build_command },
 ];
 
@@ -136,6 +138,15 @@ fn build_gazetteer(declaration: &Declaration, _context: &Context<'_>) -> Result<
     declaration.allow_only(&["lists"])?;
     let lists: Option<Vec<PathBuf>> = declaration.strings("lists")?.map(|l| l.iter().map(|p| declaration.path(p)).collect());
     let extractor = GazetteerExtractor::new(&declaration.name, lists.as_deref()).map_err(|e| declaration.error(e.to_string()))?;
+    Ok(Box::new(extractor))
+}
+
+fn build_perceptron(declaration: &Declaration, _context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+    declaration.allow_only(&["model"])?;
+    let model = declaration
+        .string("model")?
+        .ok_or_else(|| declaration.error("`model` is required: a file written by `mizan train perceptron-ner`"))?;
+    let extractor = PerceptronNer::load(&declaration.name, &declaration.path(&model)).map_err(|e| declaration.error(e.to_string()))?;
     Ok(Box::new(extractor))
 }
 
