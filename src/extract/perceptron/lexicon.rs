@@ -6,12 +6,14 @@
 //! Counted over the very sentences it is trained on, the lexicon would make every training
 //! word look known and every training entity certain, and the perceptron would learn to trust
 //! it far more than it deserves on new text. So training uses it jackknifed: the training
-//! articles are dealt into [`FOLDS`] folds, and a sentence sees counts from the other folds
-//! only. Tagging uses the counts of the whole training set.
+//! articles are cut into [`FOLDS`] contiguous blocks (see `train` for why contiguous), and a
+//! sentence sees counts from the other blocks only. Tagging uses the counts of the whole
+//! training set.
 
 use super::model::KeyMap;
 
-/// Folds of the jackknife.
+/// Blocks of the jackknife. Three (each sentence sees two thirds of the data) left more words
+/// unseen in training than ten, closer to new text, and scored as well or better on ANERcorp.
 pub(crate) const FOLDS: usize = 3;
 
 /// Counts per word: `1 + tags` numbers each (occurrences, then occurrences under each tag).
