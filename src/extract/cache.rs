@@ -86,10 +86,10 @@ mod tests {
             text: Some("ال".into()),
             attrs: BTreeMap::from([("speaker".into(), "لافروف".into())]),
         };
-        let oracle = Oracle::new("o", &[span.clone()]);
+        let oracle = Oracle::new("o", std::slice::from_ref(&span));
         let article = Article::new("a", "قال", BTreeMap::new());
         assert_eq!(cache.get(&oracle, &article), None);
-        cache.put(&oracle, &article, &[span.clone()]);
+        cache.put(&oracle, &article, std::slice::from_ref(&span));
         assert_eq!(cache.get(&oracle, &article), Some(vec![span]));
         // Another text, or another id, is another key.
         assert_eq!(cache.get(&oracle, &Article::new("b", "قال", BTreeMap::new())), None);

@@ -15,6 +15,9 @@ use crate::extract::perceptron::PerceptronNer;
 use crate::extract::Extractor;
 use crate::model::Span;
 
+/// Makes an extractor from its declaration.
+pub type Build = fn(&Declaration, &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError>;
+
 /// A built-in kind of extractor.
 pub struct Kind {
     pub name: &'static str,
@@ -24,7 +27,7 @@ pub struct Kind {
     pub needs_configuration: bool,
     /// Whether an instance named after the kind exists without a registry file.
     pub listed_by_default: bool,
-    pub build: fn(&Declaration, &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError>,
+    pub build: Build,
 }
 
 /// Every built-in kind. One line each.

@@ -57,7 +57,8 @@ pub fn article_table(report: &Report) -> PolarsResult<DataFrame> {
         Column::new("layer".into(), keys.iter().map(|k| k.1).collect::<Vec<_>>()),
         Column::new("article_id".into(), keys.iter().map(|k| k.2).collect::<Vec<_>>()),
     ];
-    let fields: [(&str, fn(&Counts) -> u64); 5] = [
+    type Field = (&'static str, fn(&Counts) -> u64);
+    let fields: [Field; 5] = [
         ("correct", |c| c.correct),
         ("incorrect", |c| c.incorrect),
         ("partial", |c| c.partial),

@@ -10,7 +10,7 @@ use crate::score::{metrics, Counts, Scheme};
 /// Default number of resamples.
 pub const RESAMPLES: usize = 1000;
 /// Default seed.
-pub const SEED: u64 = 0x6d69_7a61_6e;
+pub const SEED: u64 = 0x006d_697a_616e;
 
 /// 95% intervals for one scheme's micro figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1027,7 +1027,7 @@ mod tests {
                             if overlaps(p, t) {
                                 let d = distance(p, t);
                                 if p.label == t.label {
-                                    if best.map_or(true, |b| d < b) {
+                                    if best.is_none_or(|b| d < b) {
                                         found = Some(ti);
                                         best = Some(d);
                                     }
@@ -1057,7 +1057,7 @@ mod tests {
         }
 
         fn only<'a>(spans: &'a [Mention], label: Option<&str>) -> Vec<&'a Mention> {
-            spans.iter().filter(|m| label.map_or(true, |l| m.label == l)).collect()
+            spans.iter().filter(|m| label.is_none_or(|l| m.label == l)).collect()
         }
 
         pub fn evaluate(

@@ -64,7 +64,7 @@ pub(crate) fn pair_marks(chars: &[char]) -> Vec<Pair> {
 /// closes) it decides, so that one stray mark does not swap every later pair's inside and
 /// outside; where it does not (spaces on both sides), marks alternate.
 fn pair_straight(chars: &[char], i: usize, open: &mut Vec<(usize, char)>, pairs: &mut Vec<Pair>) {
-    let blank = |c: Option<&char>| c.map_or(true, |c| c.is_whitespace() || is_bidi_mark(*c) || matches!(c, '(' | '['));
+    let blank = |c: Option<&char>| c.is_none_or(|c| c.is_whitespace() || is_bidi_mark(*c) || matches!(c, '(' | '['));
     let left_free = blank(i.checked_sub(1).and_then(|k| chars.get(k)));
     let right_free = blank(chars.get(i + 1));
     let opening = left_free && !right_free;

@@ -61,7 +61,7 @@ fn narration(tokens: &[Token], pairs: &[Pair]) -> (Vec<Token>, Vec<usize>) {
             });
             next.next();
         }
-        if !inside.is_some_and(|close| token.start <= close) {
+        if inside.is_none_or(|close| token.start > close) {
             out.push(token.clone());
         }
     }

@@ -131,7 +131,7 @@ pub fn train_articles(
 ) -> Result<PerceptronModel, PerceptronError> {
     let articles: Vec<&Article> = articles
         .iter()
-        .filter(|a| options.split.as_ref().map_or(true, |s| a.metadata.get("split") == Some(s)))
+        .filter(|a| options.split.as_ref().is_none_or(|s| a.metadata.get("split") == Some(s)))
         .collect();
     if articles.is_empty() {
         let which = options.split.as_ref().map_or(String::new(), |s| format!(" in split `{s}`"));
