@@ -167,17 +167,8 @@ fn render(
     }
     out.push_str(&align(&rows, 1));
     if let Some(c) = confidence {
-        out.push_str(&format!(
-            "strict micro, {:.0}% bootstrap intervals ({} resamples): precision [{}, {}], recall [{}, {}], f1 [{}, {}]\n",
-            c.level * 100.0,
-            c.resamples,
-            figure(c.precision[0]),
-            figure(c.precision[1]),
-            figure(c.recall[0]),
-            figure(c.recall[1]),
-            figure(c.f1[0]),
-            figure(c.f1[1])
-        ));
+        out.push_str(&c.describe(digits));
+        out.push('\n');
     }
 
     out.push_str("\nper label (strict; each label scored on its own)\n");

@@ -144,11 +144,7 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
         out.push_str(&metrics_row(scheme, m));
     }
     if let Some(c) = &scores.confidence {
-        let _ = writeln!(
-            out,
-            "\n{} micro, {:.0}% bootstrap intervals over articles ({} resamples, seed {}): precision [{}, {}], recall [{}, {}], F1 [{}, {}]",
-            c.scheme, c.level * 100.0, c.resamples, c.seed, f(c.precision[0]), f(c.precision[1]), f(c.recall[0]), f(c.recall[1]), f(c.f1[0]), f(c.f1[1])
-        );
+        let _ = writeln!(out, "\n{}", c.describe(4));
     }
     out.push_str("\nPer label (strict, each label scored on its own):\n\n");
     out.push_str(&header(&["label", "gold", "predicted", "precision", "recall", "f1"]));

@@ -26,6 +26,24 @@ pub struct Confidence {
     pub f1: [f64; 2],
 }
 
+impl Confidence {
+    /// One line for people: `strict micro, 95% bootstrap intervals over articles (1000
+    /// resamples, seed …): precision [a, b], recall [c, d], F1 [e, f]`, figures to `digits`.
+    pub fn describe(&self, digits: usize) -> String {
+        let pair = |[low, high]: [f64; 2]| format!("[{low:.digits$}, {high:.digits$}]");
+        format!(
+            "{} micro, {:.0}% bootstrap intervals over articles ({} resamples, seed {}): precision {}, recall {}, F1 {}",
+            self.scheme,
+            self.level * 100.0,
+            self.resamples,
+            self.seed,
+            pair(self.precision),
+            pair(self.recall),
+            pair(self.f1)
+        )
+    }
+}
+
 /// The value at quantile `q` of sorted `values` (linear interpolation between neighbours).
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -91,6 +109,8 @@ mod tests {
         assert!(ci.precision[0] < ci.precision[1]);
         assert_eq!(bootstrap(&articles, Scheme::Strict, 500, 1), Some(ci));
         assert_eq!(bootstrap(&[], Scheme::Strict, 500, 1), None);
+        let line = bootstrap(&articles, Scheme::Strict, 500, 1).unwrap().describe(2);
+        assert!(line.starts_with("strict micro, 95% bootstrap intervals over articles (500 resamples, seed 1): precision ["), "{line}");
     }
 
     #[test]

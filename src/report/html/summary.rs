@@ -122,20 +122,7 @@ fn details(name: &str, layer: &str, scores: &LayerReport) -> String {
     }
     out.push_str("</div>");
     if let Some(c) = &scores.confidence {
-        let _ = write!(
-            out,
-            "<p class=\"note\">{} micro, {:.0}% bootstrap intervals over articles ({} resamples, seed {}): precision [{}, {}], recall [{}, {}], F1 [{}, {}]</p>",
-            html(&c.scheme),
-            c.level * 100.0,
-            c.resamples,
-            c.seed,
-            figure(c.precision[0]),
-            figure(c.precision[1]),
-            figure(c.recall[0]),
-            figure(c.recall[1]),
-            figure(c.f1[0]),
-            figure(c.f1[1])
-        );
+        let _ = write!(out, "<p class=\"note\">{}</p>", html(&c.describe(4)));
     }
     if !scores.attributes.is_empty() {
         out.push_str("<table class=\"small\"><caption>Attributes (pairs that overlap with the same label)</caption><thead><tr><th>attribute</th><th>compared</th><th>correct</th><th>accuracy</th></tr></thead><tbody>");
