@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// Metadata columns every article frame carries, filled or null.
-pub const STANDARD_METADATA: [&str; 6] =
-    ["source", "date", "url", "split", "dateline_place", "dateline_agency"];
+pub const STANDARD_METADATA: [&str; 6] = ["source", "date", "url", "split", "dateline_place", "dateline_agency"];
 
 /// The layer a span belongs to when its line names none.
 pub const DEFAULT_LAYER: &str = "ner";
@@ -237,9 +236,6 @@ mod tests {
             attrs: BTreeMap::from([("speaker".to_string(), "لافروف".to_string())]),
         };
         let json = span.to_json().to_string();
-        assert_eq!(
-            json,
-            r#"{"article_id":"a","layer":"quote","start":1,"end":4,"label":"QUOTE","attrs":{"speaker":"لافروف"}}"#
-        );
+        assert_eq!(json, r#"{"article_id":"a","layer":"quote","start":1,"end":4,"label":"QUOTE","attrs":{"speaker":"لافروف"}}"#);
     }
 }

@@ -52,17 +52,9 @@ pub enum RunError {
 }
 
 /// Runs every extractor over the dataset and scores it.
-pub fn evaluate(
-    dataset: &Dataset,
-    entries: &[Entry],
-    options: &RunOptions<'_>,
-    progress: &dyn Progress,
-) -> Result<Evaluation, RunError> {
+pub fn evaluate(dataset: &Dataset, entries: &[Entry], options: &RunOptions<'_>, progress: &dyn Progress) -> Result<Evaluation, RunError> {
     let jobs = options.jobs.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| RunError::Threads { jobs, message: e.to_string() })?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads { jobs, message: e.to_string() })?;
     let ids: Vec<String> = dataset.articles.iter().map(|a| a.id.clone()).collect();
     let gold_layers: Vec<String> = {
         let mut layers: Vec<String> = dataset.gold.iter().map(|s| s.layer.clone()).collect();
@@ -97,8 +89,8 @@ pub fn evaluate(
             let score = pool.install(|| score_layer(layer, &ids, &dataset.gold, &run.spans));
             let mut slices = BTreeMap::new();
             for column in options.slice_by {
-                let groups = slice_by(&score, &dataset.article_frame, column)
-                    .map_err(|e| RunError::Slice { column: column.clone(), message: e.to_string() })?;
+                let groups =
+                    slice_by(&score, &dataset.article_frame, column).map_err(|e| RunError::Slice { column: column.clone(), message: e.to_string() })?;
                 slices.insert(column.clone(), groups);
             }
             layers.insert(layer.clone(), LayerReport::new(&score, &slices, options.bootstrap, options.seed));

@@ -26,12 +26,7 @@ fn run_case(case: &Path) -> Result<(), String> {
     let expected = std::fs::read_to_string(case.join("expected")).unwrap();
     let mut lines = expected.lines();
     let exit: i32 = lines.next().and_then(|l| l.strip_prefix("exit ")).and_then(|n| n.parse().ok()).unwrap();
-    let output = Command::cargo_bin("mizan")
-        .unwrap()
-        .current_dir(work.path())
-        .args(args.lines().filter(|l| !l.is_empty()))
-        .output()
-        .unwrap();
+    let output = Command::cargo_bin("mizan").unwrap().current_dir(work.path()).args(args.lines().filter(|l| !l.is_empty())).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     if text.contains("panicked") {
         return Err(format!("panicked:\n{text}"));
@@ -55,9 +50,7 @@ fn every_bad_input_is_reported_with_its_file_and_line() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
     cases.sort();
     assert!(cases.len() >= 25, "expected the bad-input corpus, found {} cases", cases.len());
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|case| run_case(case).err().map(|e| format!("{}: {e}", case.file_name().unwrap().to_string_lossy())))
-        .collect();
+    let failures: Vec<String> =
+        cases.iter().filter_map(|case| run_case(case).err().map(|e| format!("{}: {e}", case.file_name().unwrap().to_string_lossy()))).collect();
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }

@@ -71,14 +71,7 @@ fn import_counts(file: &str, extra: &[&str]) -> Option<(Value, String)> {
     let path = corpora()?.join(file);
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("ds");
-    let output = mizan()
-        .args(["import", "--from", "conll"])
-        .arg(&path)
-        .arg("--out")
-        .arg(&dir)
-        .args(extra)
-        .output()
-        .unwrap();
+    let output = mizan().args(["import", "--from", "conll"]).arg(&path).arg("--out").arg(&dir).args(extra).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
     let stats = stats_json(&[dir.to_str().unwrap()]);

@@ -55,7 +55,21 @@ fn dataset(dir: &Path, n: usize) {
 /// Runs `replay` (and `extra` extractors) with a registry over a dataset into `out`.
 fn run(data: &Path, registry: &str, extractors: &str, out: &Path) -> PathBuf {
     let output = mizan(data)
-        .args(["run", "--articles", "articles.jsonl", "--gold", "gold.jsonl", "--registry", registry, "--bootstrap", "0", "-q", "--extractor", extractors, "--out"])
+        .args([
+            "run",
+            "--articles",
+            "articles.jsonl",
+            "--gold",
+            "gold.jsonl",
+            "--registry",
+            registry,
+            "--bootstrap",
+            "0",
+            "-q",
+            "--extractor",
+            extractors,
+            "--out",
+        ])
         .arg(out)
         .output()
         .unwrap();
@@ -91,7 +105,8 @@ fn a_report_compared_with_itself_has_no_difference_and_passes_any_gate() {
     assert!(stdout.contains("changed articles A → B: none"), "{stdout}");
     assert!(!stdout.contains("-0.") && !stdout.contains("0*"), "{stdout}");
 
-    let output = mizan(f.dir.path()).arg("compare").args([&f.full, &f.full]).args(["--json", "--fail-on-regression", "0", "--trials", "2000"]).output().unwrap();
+    let output =
+        mizan(f.dir.path()).arg("compare").args([&f.full, &f.full]).args(["--json", "--fail-on-regression", "0", "--trials", "2000"]).output().unwrap();
     let comparison = json(&output);
     assert_eq!(comparison["gate"]["passed"], true);
     let mut tested = 0;

@@ -18,12 +18,7 @@ fn every_case_matches_conlleval_pl_byte_for_byte() {
         command.arg("conlleval").args(args.split_whitespace());
         let output = command.pipe_stdin(case.join("input.txt")).unwrap().output().unwrap();
         let expected = std::fs::read(case.join("expected.txt")).unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&expected),
-            "{}",
-            case.display()
-        );
+        assert_eq!(String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&expected), "{}", case.display());
         match std::fs::read_to_string(case.join("error.txt")) {
             Ok(error) => {
                 assert_eq!(String::from_utf8_lossy(&output.stderr), error, "{}", case.display());

@@ -67,10 +67,7 @@ fn report(what: &str, dataset: &Dataset, pred: &[Span]) -> (f64, f64) {
 #[test]
 fn the_shipped_lists_on_the_sana_article() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = DatasetSpec::Files {
-        articles: root.join("datasets/sana"),
-        gold: vec![root.join("gold/sana/ner.jsonl")],
-    };
+    let spec = DatasetSpec::Files { articles: root.join("datasets/sana"), gold: vec![root.join("gold/sana/ner.jsonl")] };
     let dataset = Dataset::load(&spec, &NoProgress).unwrap().0;
     let extractor = GazetteerExtractor::new("gazetteer", None).unwrap();
     let (strict, loc) = report("sana, shipped lists", &dataset, &predict(&extractor, &dataset));
@@ -85,13 +82,7 @@ fn the_shipped_and_trained_lists_on_anercorp() {
     let import = |split: &str| {
         let file = corpora.join(format!("anercorp/ANERCorp_CamelLab_{split}.txt"));
         let out = dir.path().join(split);
-        Command::cargo_bin("mizan")
-            .unwrap()
-            .args(["import", "--from", "conll", "--label-map", "PERS=PER", "--out"])
-            .arg(&out)
-            .arg(&file)
-            .assert()
-            .success();
+        Command::cargo_bin("mizan").unwrap().args(["import", "--from", "conll", "--label-map", "PERS=PER", "--out"]).arg(&out).arg(&file).assert().success();
         load(&out)
     };
     let test = import("test");

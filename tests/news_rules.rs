@@ -23,8 +23,7 @@ const FLOORS: [Floor; 3] = [
 ];
 
 fn sana() -> Dataset {
-    let (dataset, diagnostics) =
-        Dataset::load(&DatasetSpec::Named("sana".into()), &NoProgress).expect("the sana sample loads");
+    let (dataset, diagnostics) = Dataset::load(&DatasetSpec::Named("sana".into()), &NoProgress).expect("the sana sample loads");
     assert_eq!(diagnostics.error_count(), 0, "the sana sample is valid");
     dataset
 }
@@ -36,15 +35,8 @@ fn predict(dataset: &Dataset) -> Vec<Span> {
 
 fn describe(score: &LayerScore) -> String {
     let f1 = |scheme| metrics(scheme, &score.overall[scheme]).f1;
-    let attrs: Vec<String> =
-        score.attributes.iter().map(|(k, c)| format!("{k} {}/{}", c.correct, c.compared)).collect();
-    format!(
-        "{}: strict {:.3}, partial {:.3}, {}",
-        score.layer,
-        f1(Scheme::Strict),
-        f1(Scheme::Partial),
-        attrs.join(", ")
-    )
+    let attrs: Vec<String> = score.attributes.iter().map(|(k, c)| format!("{k} {}/{}", c.correct, c.compared)).collect();
+    format!("{}: strict {:.3}, partial {:.3}, {}", score.layer, f1(Scheme::Strict), f1(Scheme::Partial), attrs.join(", "))
 }
 
 #[test]
@@ -89,15 +81,9 @@ fn arabic_indic_digits_give_the_same_dates() {
     use mizan::extract::news_rules::find_dates;
     let dataset = sana();
     for article in &dataset.articles {
-        let indic: String = article
-            .text
-            .chars()
-            .map(|c| c.to_digit(10).map_or(c, |d| char::from_u32(0x0660 + d).unwrap_or(c)))
-            .collect();
+        let indic: String = article.text.chars().map(|c| c.to_digit(10).map_or(c, |d| char::from_u32(0x0660 + d).unwrap_or(c))).collect();
         let variant = mizan::Article::new(article.id.clone(), indic, article.metadata.clone());
-        let key = |spans: Vec<Span>| -> Vec<(usize, usize, String)> {
-            spans.into_iter().map(|s| (s.start, s.end, s.attrs["value"].clone())).collect()
-        };
+        let key = |spans: Vec<Span>| -> Vec<(usize, usize, String)> { spans.into_iter().map(|s| (s.start, s.end, s.attrs["value"].clone())).collect() };
         assert_eq!(key(find_dates(&variant)), key(find_dates(article)));
     }
 }

@@ -28,9 +28,7 @@ fn import(path: &Path, prefix: &str) -> ConllImport {
 
 #[test]
 fn anercorp_strict_f1_is_at_least_0_70() {
-    let (Some(train_file), Some(test_file)) =
-        (corpus("ANERCorp_CamelLab_train.txt"), corpus("ANERCorp_CamelLab_test.txt"))
-    else {
+    let (Some(train_file), Some(test_file)) = (corpus("ANERCorp_CamelLab_train.txt"), corpus("ANERCorp_CamelLab_test.txt")) else {
         eprintln!("skipped: set MIZAN_CORPORA to the shared datasets folder to run the ANERcorp test");
         return;
     };
@@ -80,10 +78,7 @@ fn anercorp_strict_f1_is_at_least_0_70() {
     );
     eprintln!("epoch accuracy: {:?}", summary.epoch_accuracy());
     eprintln!("outside margin {} recall bias {}", summary.outside_margin, summary.recall_bias);
-    eprintln!(
-        "strict micro: P {:.4} R {:.4} F1 {:.4}",
-        strict.precision, strict.recall, strict.f1
-    );
+    eprintln!("strict micro: P {:.4} R {:.4} F1 {:.4}", strict.precision, strict.recall, strict.f1);
     for (label, counts) in &score.per_label {
         let m = metrics(Scheme::Strict, &counts[Scheme::Strict]);
         eprintln!("  {label:5} P {:.4} R {:.4} F1 {:.4} (gold {})", m.precision, m.recall, m.f1, m.possible);

@@ -34,8 +34,18 @@ fn written_reports_validate() {
     let reports = [
         run_report(&["sana", "--registry", "examples/extractors/extractors.toml", "--extractor", "oracle,py-quotes", "--slice-by", "dateline_agency"]),
         run_report(&[
-            "--articles", "tests/data/run/articles.jsonl", "--gold", "tests/data/run/gold.jsonl",
-            "--registry", "tests/data/run/extractors.toml", "--extractor", "faulty", "--slice-by", "source", "--bootstrap", "0",
+            "--articles",
+            "tests/data/run/articles.jsonl",
+            "--gold",
+            "tests/data/run/gold.jsonl",
+            "--registry",
+            "tests/data/run/extractors.toml",
+            "--extractor",
+            "faulty",
+            "--slice-by",
+            "source",
+            "--bootstrap",
+            "0",
         ]),
     ];
     for report in &reports {

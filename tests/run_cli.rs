@@ -17,7 +17,8 @@ fn report(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
 }
 
-const FAULTY: [&str; 6] = ["--articles", "tests/data/run/articles.jsonl", "--gold", "tests/data/run/gold.jsonl", "--registry", "tests/data/run/extractors.toml"];
+const FAULTY: [&str; 6] =
+    ["--articles", "tests/data/run/articles.jsonl", "--gold", "tests/data/run/gold.jsonl", "--registry", "tests/data/run/extractors.toml"];
 
 #[test]
 fn the_oracle_scores_one_everywhere_and_writes_every_output() {
@@ -198,13 +199,7 @@ fn a_gazetteer_trained_from_gold_runs_from_a_registry_entry() {
 #[test]
 fn detail_slices_and_worst_articles_appear_in_the_renderings() {
     let out = tempfile::tempdir().unwrap();
-    let output = mizan()
-        .arg("run")
-        .args(FAULTY)
-        .args(["--extractor", "faulty", "--slice-by", "source", "--detail", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
+    let output = mizan().arg("run").args(FAULTY).args(["--extractor", "faulty", "--slice-by", "source", "--detail", "--out"]).arg(out.path()).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let words = |line: &str| line.split_whitespace().map(str::to_string).collect::<Vec<_>>();
     assert!(stdout.lines().any(|l| words(l) == ["faulty", "PER", "10", "4", "1.0000", "0.4000", "0.5714"]), "{stdout}");

@@ -101,7 +101,8 @@ fn slices_need_articles_and_a_known_column() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no article metadata column `colour`"));
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = score_json(root, &["--gold", "gold/sana/ner.jsonl", "--pred", "gold/sana/ner.jsonl", "--articles", "datasets/sana", "--slice-by", "dateline_agency"]);
+    let out =
+        score_json(root, &["--gold", "gold/sana/ner.jsonl", "--pred", "gold/sana/ner.jsonl", "--articles", "datasets/sana", "--slice-by", "dateline_agency"]);
     assert_eq!(out["slices"]["dateline_agency"]["سانا"]["articles"], 1);
     assert_eq!(out["slices"]["dateline_agency"]["سانا"]["strict"]["f1"], 1.0);
 }

@@ -88,15 +88,10 @@ fn readings_after<'a>(word: &'a str, particle: &str) -> [Option<ProcliticSplit<'
     let proclitic = &word[..particle.len()];
     let long_enough = |stem: &str| stem.chars().count() >= MIN_STEM;
     let whole = particle.is_empty().then_some(word).filter(|w| !w.is_empty());
-    let plain = (whole.is_some() || long_enough(rest))
-        .then_some(ProcliticSplit { proclitic, article: DefiniteArticle::None, rest, stem: rest });
-    let (article, stem) = if particle.ends_with('ل') {
-        (DefiniteArticle::Elided, rest.strip_prefix('ل'))
-    } else {
-        (DefiniteArticle::Written, rest.strip_prefix("ال"))
-    };
-    let with_article =
-        stem.filter(|s| long_enough(s)).map(|stem| ProcliticSplit { proclitic, article, rest, stem });
+    let plain = (whole.is_some() || long_enough(rest)).then_some(ProcliticSplit { proclitic, article: DefiniteArticle::None, rest, stem: rest });
+    let (article, stem) =
+        if particle.ends_with('ل') { (DefiniteArticle::Elided, rest.strip_prefix('ل')) } else { (DefiniteArticle::Written, rest.strip_prefix("ال")) };
+    let with_article = stem.filter(|s| long_enough(s)).map(|stem| ProcliticSplit { proclitic, article, rest, stem });
     [plain, with_article]
 }
 
@@ -120,32 +115,12 @@ mod tests {
         let cases: &[(&str, &[Reading])] = &[
             ("", &[]),
             ("لندن", &[("", Bare, "لندن", "لندن"), ("ل", Bare, "ندن", "ندن")]),
-            (
-                "وبريطانيا",
-                &[("", Bare, "وبريطانيا", "وبريطانيا"), ("و", Bare, "بريطانيا", "بريطانيا"), ("وب", Bare, "ريطانيا", "ريطانيا")],
-            ),
-            (
-                "للامم",
-                &[("", Bare, "للامم", "للامم"), ("ل", Bare, "لامم", "لامم"), ("ل", Elided, "لامم", "امم")],
-            ),
-            (
-                "بالولايات",
-                &[("", Bare, "بالولايات", "بالولايات"), ("ب", Bare, "الولايات", "الولايات"), ("ب", Written, "الولايات", "ولايات")],
-            ),
-            (
-                "والعراق",
-                &[("", Bare, "والعراق", "والعراق"), ("و", Bare, "العراق", "العراق"), ("و", Written, "العراق", "عراق")],
-            ),
+            ("وبريطانيا", &[("", Bare, "وبريطانيا", "وبريطانيا"), ("و", Bare, "بريطانيا", "بريطانيا"), ("وب", Bare, "ريطانيا", "ريطانيا")]),
+            ("للامم", &[("", Bare, "للامم", "للامم"), ("ل", Bare, "لامم", "لامم"), ("ل", Elided, "لامم", "امم")]),
+            ("بالولايات", &[("", Bare, "بالولايات", "بالولايات"), ("ب", Bare, "الولايات", "الولايات"), ("ب", Written, "الولايات", "ولايات")]),
+            ("والعراق", &[("", Bare, "والعراق", "والعراق"), ("و", Bare, "العراق", "العراق"), ("و", Written, "العراق", "عراق")]),
             ("الروسي", &[("", Bare, "الروسي", "الروسي"), ("", Written, "الروسي", "روسي")]),
-            (
-                "ولليبيا",
-                &[
-                    ("", Bare, "ولليبيا", "ولليبيا"),
-                    ("و", Bare, "لليبيا", "لليبيا"),
-                    ("ول", Bare, "ليبيا", "ليبيا"),
-                    ("ول", Elided, "ليبيا", "يبيا"),
-                ],
-            ),
+            ("ولليبيا", &[("", Bare, "ولليبيا", "ولليبيا"), ("و", Bare, "لليبيا", "لليبيا"), ("ول", Bare, "ليبيا", "ليبيا"), ("ول", Elided, "ليبيا", "يبيا")]),
             // Too short to leave a stem: the whole word only.
             ("وب", &[("", Bare, "وب", "وب")]),
             ("بل", &[("", Bare, "بل", "بل")]),
@@ -158,11 +133,7 @@ mod tests {
 
     #[test]
     fn restores_the_article() {
-        let cases: &[(&str, DefiniteArticle, &str)] = &[
-            ("للامم", Elided, "الامم"),
-            ("بالولايات", Written, "الولايات"),
-            ("وبريطانيا", Bare, "بريطانيا"),
-        ];
+        let cases: &[(&str, DefiniteArticle, &str)] = &[("للامم", Elided, "الامم"), ("بالولايات", Written, "الولايات"), ("وبريطانيا", Bare, "بريطانيا")];
         for &(word, article, expected) in cases {
             let split = proclitic_splits(word).find(|s| !s.proclitic.is_empty() && s.article == article);
             assert_eq!(split.map(|s| s.stem_with_article()), Some(expected.to_string()), "{word:?}");

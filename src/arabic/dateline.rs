@@ -22,15 +22,13 @@ pub fn parse_dateline(line: &str) -> Option<Dateline> {
         line.split_once(['-', '–', '—'])?
     };
     let (place, agency) = (place.trim(), agency.trim());
-    (is_name(place, 3) && is_name(agency, 3))
-        .then(|| Dateline { place: place.to_string(), agency: agency.to_string() })
+    (is_name(place, 3) && is_name(agency, 3)).then(|| Dateline { place: place.to_string(), agency: agency.to_string() })
 }
 
 /// A short run (at most `max_words` words) of letters, with `.` and `'` allowed inside names.
 fn is_name(text: &str, max_words: usize) -> bool {
     let words = text.split_whitespace().count();
-    (1..=max_words).contains(&words)
-        && text.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '\'' | '\u{0640}'))
+    (1..=max_words).contains(&words) && text.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '\'' | '\u{0640}'))
 }
 
 #[cfg(test)]

@@ -227,12 +227,8 @@ mod tests {
 
     #[test]
     fn collapses_whitespace_runs_without_crossing_lines() {
-        let cases: &[(&str, &str)] = &[
-            ("الولايات   المتحدة", "الولايات المتحده"),
-            ("الولايات\u{00A0}\tالمتحدة", "الولايات المتحده"),
-            ("دمشق \n  حلب", "دمشق\nحلب"),
-            ("  ", " "),
-        ];
+        let cases: &[(&str, &str)] =
+            &[("الولايات   المتحدة", "الولايات المتحده"), ("الولايات\u{00A0}\tالمتحدة", "الولايات المتحده"), ("دمشق \n  حلب", "دمشق\nحلب"), ("  ", " ")];
         for &(text, expected) in cases {
             assert_eq!(normalize_spacing(text).text, expected, "{text:?}");
         }

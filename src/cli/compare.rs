@@ -110,7 +110,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn gate_summary(n: usize) -> String {
-    if n == 1 { "1 extractor and layer".into() } else { format!("{n} extractors and layers") }
+    if n == 1 {
+        "1 extractor and layer".into()
+    } else {
+        format!("{n} extractors and layers")
+    }
 }
 
 fn has_changes(comparison: &Comparison) -> bool {

@@ -132,8 +132,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     write_atomic(&manifest_path, manifest.to_toml().as_bytes())?;
 
     // Read back what was written through the same checks every command uses.
-    let (_, diagnostics) = Dataset::load(&DatasetSpec::Named(args.out.display().to_string()), progress)
-        .context("checking the imported dataset")?;
+    let (_, diagnostics) = Dataset::load(&DatasetSpec::Named(args.out.display().to_string()), progress).context("checking the imported dataset")?;
     let failed = report_problems(&diagnostics);
 
     let mut per_label: BTreeMap<&str, u64> = BTreeMap::new();
@@ -174,4 +173,3 @@ fn articles_jsonl(articles: &[Article]) -> Vec<u8> {
     }
     out
 }
-

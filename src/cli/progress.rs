@@ -33,9 +33,7 @@ impl Progress for Bar {
         }
         let bar = match total {
             Some(total) => ProgressBar::new(total).with_style(
-                ProgressStyle::with_template("{msg:>20} [{bar:40}] {percent:>3}% {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
+                ProgressStyle::with_template("{msg:>20} [{bar:40}] {percent:>3}% {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
             ),
             None => ProgressBar::new_spinner(),
         };

@@ -73,12 +73,8 @@ fn git_commit() -> Option<String> {
 }
 
 fn default_selection(all: &[Declaration]) -> Vec<String> {
-    all.iter()
-        .filter(|d| d.file.is_none() && d.name != "oracle" && kind_of(d).is_some_and(|k| !k.needs_configuration))
-        .map(|d| d.name.clone())
-        .collect()
+    all.iter().filter(|d| d.file.is_none() && d.name != "oracle" && kind_of(d).is_some_and(|k| !k.needs_configuration)).map(|d| d.name.clone()).collect()
 }
-
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let Ok(dataset) = args.dataset.load_checked(progress)? else {
@@ -137,12 +133,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_outputs(
-    out: &Path,
-    evaluation: &mizan::run::Evaluation,
-    articles: &[mizan::Article],
-    tables: Option<TableFormat>,
-) -> anyhow::Result<()> {
+fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation, articles: &[mizan::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
     std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
     for (name, spans) in &evaluation.predictions {
         write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &mizan::model::spans_jsonl(spans))?;

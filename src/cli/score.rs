@@ -9,14 +9,14 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
-use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
+use mizan::model::DEFAULT_LAYER;
 use mizan::report::terminal::align;
 use mizan::report::LayerReport;
 use mizan::score::bootstrap::Confidence;
+use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
 use mizan::score::scheme::{macro_average, weighted_average};
 use mizan::score::slices::{slice_by, Slice};
 use mizan::score::{metrics, score_layer, LayerScore, Scheme};
-use mizan::model::DEFAULT_LAYER;
 use mizan::Span;
 
 use crate::cli::common::{plural, report_problems, thousands};
@@ -111,8 +111,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         scored.push((score, slices));
     }
 
-    let reports: Vec<LayerReport> =
-        scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
+    let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
         let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
         let mut out = serde_json::to_value(&reports[primary])?;
@@ -130,12 +129,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 }
 
 /// The terminal rendering of one layer.
-fn render(
-    score: &LayerScore,
-    slices: &BTreeMap<String, BTreeMap<String, Slice>>,
-    confidence: Option<&Confidence>,
-    digits: usize,
-) -> String {
+fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, confidence: Option<&Confidence>, digits: usize) -> String {
     let figure = |x: f64| format!("{x:.digits$}");
     let mut out = format!(
         "layer {}: {} gold and {} predicted spans, {}\n\n",

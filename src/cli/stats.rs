@@ -32,12 +32,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 
 /// The terminal table: one row per layer and label, a column per split when there are splits.
 fn render(stats: &Stats) -> String {
-    let mut out = format!(
-        "{}: {}, {}\n",
-        stats.dataset,
-        plural(stats.articles, "article", "articles"),
-        plural(stats.characters, "character", "characters")
-    );
+    let mut out = format!("{}: {}, {}\n", stats.dataset, plural(stats.articles, "article", "articles"), plural(stats.characters, "character", "characters"));
     for (name, split) in &stats.splits {
         out.push_str(&format!("  split {name}: {}\n", plural(split.articles, "article", "articles")));
     }
@@ -66,15 +61,11 @@ fn render(stats: &Stats) -> String {
         }
         rows.push(row);
     }
-    let widths: Vec<usize> =
-        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     out.push('\n');
     for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| if c < 2 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) })
-            .collect();
+        let cells: Vec<String> =
+            row.iter().enumerate().map(|(c, cell)| if c < 2 { format!("{cell:<w$}", w = widths[c]) } else { format!("{cell:>w$}", w = widths[c]) }).collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }

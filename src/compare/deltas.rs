@@ -70,11 +70,7 @@ fn scheme_of(name: &str) -> Option<Scheme> {
 
 /// Per-article counts of a scheme on the articles both layers scored, in the first's order.
 fn paired(first: &LayerReport, other: &LayerReport, scheme: &str) -> Vec<(Counts, Counts)> {
-    first
-        .per_article
-        .iter()
-        .filter_map(|(id, a)| Some((*a.get(scheme)?, *other.per_article.get(id)?.get(scheme)?)))
-        .collect()
+    first.per_article.iter().filter_map(|(id, a)| Some((*a.get(scheme)?, *other.per_article.get(id)?.get(scheme)?))).collect()
 }
 
 fn delta(first: &Figures, other: &Figures, significance: Option<Significance>, alpha: f64) -> Delta {

@@ -107,7 +107,8 @@ mod tests {
     }
 
     fn comparison(rows: Vec<(&str, Vec<SchemeRow>)>) -> Comparison {
-        let layers = rows.into_iter().map(|(layer, overall)| LayerComparison { layer: layer.into(), overall, per_label: Vec::new(), changed: Vec::new() }).collect();
+        let layers =
+            rows.into_iter().map(|(layer, overall)| LayerComparison { layer: layer.into(), overall, per_label: Vec::new(), changed: Vec::new() }).collect();
         Comparison {
             settings: Settings { trials: 100, resamples: 10, seed: 0, alpha: 0.05, level: 0.95 },
             reports: Vec::new(),
@@ -132,7 +133,11 @@ mod tests {
         ];
         for (before, after, p, threshold, alpha, fails, listed) in cases {
             let gate = gate(&comparison(vec![("ner", vec![row("strict", before, after, p)])]), "strict", threshold, alpha);
-            assert_eq!((gate.passed, gate.regressions.len(), gate.not_significant.len()), (!fails, usize::from(fails), usize::from(listed)), "{before} → {after} p {p:?}");
+            assert_eq!(
+                (gate.passed, gate.regressions.len(), gate.not_significant.len()),
+                (!fails, usize::from(fails), usize::from(listed)),
+                "{before} → {after} p {p:?}"
+            );
         }
     }
 

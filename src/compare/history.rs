@@ -62,7 +62,13 @@ pub fn history(sources: &[Source]) -> History {
         .iter()
         .map(|&k| {
             let r = &sources[k].report;
-            Version { path: sources[k].name.clone(), created: r.created.clone(), git_commit: r.git_commit.clone(), mizan_version: r.mizan_version.clone(), dataset: r.dataset.clone() }
+            Version {
+                path: sources[k].name.clone(),
+                created: r.created.clone(),
+                git_commit: r.git_commit.clone(),
+                mizan_version: r.mizan_version.clone(),
+                dataset: r.dataset.clone(),
+            }
         })
         .collect();
     // (dataset, extractor, layer) → the points so far, and the fingerprint of the last one.
@@ -99,7 +105,8 @@ pub fn render(history: &History) -> String {
     }
     for s in &history.series {
         let _ = writeln!(out, "\n{} on {} (dataset {})", s.extractor, s.layer, s.dataset);
-        let mut rows = vec![["#", "created", "commit", "version"].iter().map(|c| c.to_string()).chain(SCHEMES.iter().map(|s| format!("{s} F1"))).collect::<Vec<_>>()];
+        let mut rows =
+            vec![["#", "created", "commit", "version"].iter().map(|c| c.to_string()).chain(SCHEMES.iter().map(|s| format!("{s} F1"))).collect::<Vec<_>>()];
         for p in &s.points {
             let v = &history.versions[p.version];
             let mut row = vec![

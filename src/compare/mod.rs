@@ -293,7 +293,15 @@ pub(crate) mod tests {
     pub(crate) fn source(name: &str, fingerprint: &str, extractors: &[(&str, &[(&str, usize)])]) -> Source {
         let text_spans = |layer: &str| -> Vec<Span> {
             (0..4)
-                .map(|k| Span { article_id: "a<1>".into(), layer: layer.into(), start: 3 * k, end: 3 * k + 2, label: "P<ER>".into(), text: None, attrs: BTreeMap::new() })
+                .map(|k| Span {
+                    article_id: "a<1>".into(),
+                    layer: layer.into(),
+                    start: 3 * k,
+                    end: 3 * k + 2,
+                    label: "P<ER>".into(),
+                    text: None,
+                    attrs: BTreeMap::new(),
+                })
                 .collect()
         };
         let mut outcomes = source::Outcomes::new();
@@ -304,7 +312,9 @@ pub(crate) mod tests {
                 let gold = text_spans(layer);
                 let score = score_layer(layer, &["a<1>".to_string()], &gold, &gold[..*found]);
                 for o in &score.outcomes {
-                    let span = |m: &Option<crate::score::scheme::Mention>| m.as_ref().map(|m| source::SpanRef { start: m.start, end: m.end, label: m.label.clone(), attrs: m.attrs.clone() });
+                    let span = |m: &Option<crate::score::scheme::Mention>| {
+                        m.as_ref().map(|m| source::SpanRef { start: m.start, end: m.end, label: m.label.clone(), attrs: m.attrs.clone() })
+                    };
                     let record = source::OutcomeRecord {
                         extractor: extractor.to_string(),
                         layer: layer.to_string(),
@@ -313,7 +323,14 @@ pub(crate) mod tests {
                         gold: span(&o.gold),
                         pred: span(&o.pred),
                     };
-                    outcomes.entry(extractor.to_string()).or_default().entry(layer.to_string()).or_default().entry(o.article_id.clone()).or_default().push(record);
+                    outcomes
+                        .entry(extractor.to_string())
+                        .or_default()
+                        .entry(layer.to_string())
+                        .or_default()
+                        .entry(o.article_id.clone())
+                        .or_default()
+                        .push(record);
                 }
                 scored.insert(layer.to_string(), LayerReport::new(&score, &BTreeMap::new(), 0, 0));
             }

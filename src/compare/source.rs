@@ -107,11 +107,8 @@ fn parse_outcomes(path: &Path, text: &str) -> Result<Outcomes, SourceError> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: OutcomeRecord = serde_json::from_str(line).map_err(|e| SourceError::Outcome {
-            path: path.into(),
-            line: k + 1,
-            message: format!("not an outcome record: {e}"),
-        })?;
+        let record: OutcomeRecord =
+            serde_json::from_str(line).map_err(|e| SourceError::Outcome { path: path.into(), line: k + 1, message: format!("not an outcome record: {e}") })?;
         if record.gold.is_none() && record.pred.is_none() {
             return Err(SourceError::Outcome { path: path.into(), line: k + 1, message: "a record needs a gold span, a prediction or both".into() });
         }

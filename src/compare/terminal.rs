@@ -45,7 +45,13 @@ pub fn render(comparison: &Comparison, top: usize, texts: &Texts<'_>) -> String 
     }
     let dataset = &comparison.reports[0].dataset;
     if comparison.dataset.same {
-        let _ = writeln!(out, "dataset: {} ({}, fingerprint {}), the same in every report", dataset.name, plural(dataset.articles as usize, "article", "articles"), dataset.fingerprint);
+        let _ = writeln!(
+            out,
+            "dataset: {} ({}, fingerprint {}), the same in every report",
+            dataset.name,
+            plural(dataset.articles as usize, "article", "articles"),
+            dataset.fingerprint
+        );
     } else {
         let _ = writeln!(out, "datasets differ: {}; the tests use only the articles both reports scored", comparison.dataset.differences.join("; "));
     }
@@ -142,11 +148,7 @@ fn power_note(layer: &LayerComparison, alpha: f64) -> String {
     if s.can_reach(alpha) {
         return String::new();
     }
-    format!(
-        "note: the reports differ on {} of {}: no difference here can reach p < {alpha}\n",
-        plural(s.differing, "article", "articles"),
-        s.articles
-    )
+    format!("note: the reports differ on {} of {}: no difference here can reach p < {alpha}\n", plural(s.differing, "article", "articles"), s.articles)
 }
 
 fn span_text(span: &SpanRef, text: Option<&str>) -> String {
@@ -200,7 +202,8 @@ fn changed(comparison: &Comparison, layer: &LayerComparison, top: usize, texts: 
     for set in &layer.changed {
         let pair = format!("{} → {}", letter(0), letter(set.report));
         if !set.available {
-            let missing: Vec<&str> = [0, set.report].iter().filter(|&&k| !comparison.reports[k].outcomes).map(|&k| comparison.reports[k].path.as_str()).collect();
+            let missing: Vec<&str> =
+                [0, set.report].iter().filter(|&&k| !comparison.reports[k].outcomes).map(|&k| comparison.reports[k].path.as_str()).collect();
             let _ = writeln!(out, "changed articles {pair}: need report folders with outcomes.jsonl ({} has none)", missing.join(", "));
             continue;
         }
@@ -264,12 +267,28 @@ mod tests {
         use crate::score::scheme::Outcome::*;
         let text = Some("قال لافروف في موسكو");
         let cases = [
-            (SpanChange { kind: ChangeKind::Regressed, gold: Some(span(4, 10, "PER")), before: side(Correct, Some(span(4, 10, "PER"))), after: side(Missed, None) }, "regressed  PER 4–10 «لافروف»: correct → missed"),
             (
-                SpanChange { kind: ChangeKind::Changed, gold: Some(span(14, 19, "LOC")), before: side(Missed, None), after: side(WrongBoundary, Some(span(11, 19, "LOC"))) },
+                SpanChange {
+                    kind: ChangeKind::Regressed,
+                    gold: Some(span(4, 10, "PER")),
+                    before: side(Correct, Some(span(4, 10, "PER"))),
+                    after: side(Missed, None),
+                },
+                "regressed  PER 4–10 «لافروف»: correct → missed",
+            ),
+            (
+                SpanChange {
+                    kind: ChangeKind::Changed,
+                    gold: Some(span(14, 19, "LOC")),
+                    before: side(Missed, None),
+                    after: side(WrongBoundary, Some(span(11, 19, "LOC"))),
+                },
                 "changed    LOC 14–19 «موسكو»: missed → wrong_boundary (LOC 11–19 «في موسكو»)",
             ),
-            (SpanChange { kind: ChangeKind::SpuriousAdded, gold: None, before: None, after: side(Spurious, Some(span(0, 3, "ORG"))) }, "+spurious  ORG 0–3 «قال»"),
+            (
+                SpanChange { kind: ChangeKind::SpuriousAdded, gold: None, before: None, after: side(Spurious, Some(span(0, 3, "ORG"))) },
+                "+spurious  ORG 0–3 «قال»",
+            ),
         ];
         for (change, expected) in cases {
             assert_eq!(change_line(&change, text), expected);

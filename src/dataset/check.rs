@@ -22,11 +22,7 @@ pub fn index_articles(loaded: &mut LoadedArticles, diagnostics: &mut Diagnostics
                 Some(line) => format!("{}:{}", first_origin.path.display(), line),
                 None => first_origin.path.display().to_string(),
             };
-            diagnostics.error(
-                &origin.path,
-                origin.line,
-                format!("duplicate article id `{}` (first at {at}); ids must be unique in a dataset", article.id),
-            );
+            diagnostics.error(&origin.path, origin.line, format!("duplicate article id `{}` (first at {at}); ids must be unique in a dataset", article.id));
         } else {
             index.insert(article.id.clone(), keep.len());
             keep.push(i);
@@ -50,13 +46,7 @@ pub fn index_articles(loaded: &mut LoadedArticles, diagnostics: &mut Diagnostics
 }
 
 /// Sets each article's `split` from the manifest's `[splits]`.
-pub fn apply_splits(
-    manifest: &Manifest,
-    manifest_path: &Path,
-    articles: &mut [Article],
-    index: &HashMap<String, usize>,
-    diagnostics: &mut Diagnostics,
-) {
+pub fn apply_splits(manifest: &Manifest, manifest_path: &Path, articles: &mut [Article], index: &HashMap<String, usize>, diagnostics: &mut Diagnostics) {
     for (split, ids) in &manifest.splits {
         for id in ids {
             let Some(&i) = index.get(id) else {
@@ -65,11 +55,9 @@ pub fn apply_splits(
             };
             let article = &mut articles[i];
             match article.metadata.get("split") {
-                Some(existing) if existing != split => diagnostics.error(
-                    manifest_path,
-                    None,
-                    format!("article `{id}` is in split `{split}` here but in split `{existing}` in its own metadata"),
-                ),
+                Some(existing) if existing != split => {
+                    diagnostics.error(manifest_path, None, format!("article `{id}` is in split `{split}` here but in split `{existing}` in its own metadata"))
+                }
                 _ => {
                     article.metadata.insert("split".into(), split.clone());
                 }
@@ -115,20 +103,12 @@ pub fn check_spans(
             continue;
         };
         let Some(&i) = index.get(&span.article_id) else {
-            diagnostics.error(
-                path,
-                at,
-                format!("unknown article_id `{}`: no article has this id; check the id or the articles file", span.article_id),
-            );
+            diagnostics.error(path, at, format!("unknown article_id `{}`: no article has this id; check the id or the articles file", span.article_id));
             continue;
         };
         let article = &articles[i];
         let Some(bytes) = article.byte_range(start, end) else {
-            let mut message = format!(
-                "span {start}..{end} runs past the end of article `{}` ({} code points)",
-                article.id,
-                article.char_len()
-            );
+            let mut message = format!("span {start}..{end} runs past the end of article `{}` ({} code points)", article.id, article.char_len());
             if let Some(hint) = span.text.as_deref().and_then(|t| offset_hint(article, &span, t)) {
                 message.push_str("; ");
                 message.push_str(&hint);
@@ -139,8 +119,7 @@ pub fn check_spans(
         let covered = &article.text[bytes.clone()];
         if let Some(expected) = span.text.as_deref() {
             if expected != covered {
-                let mut message =
-                    format!("`text` is {expected:?} but article `{}` holds {covered:?} at {start}..{end}", article.id);
+                let mut message = format!("`text` is {expected:?} but article `{}` holds {covered:?} at {start}..{end}", article.id);
                 match offset_hint(article, &span, expected) {
                     Some(hint) => {
                         message.push_str("; ");
@@ -184,11 +163,7 @@ fn check_schema(path: &Path, line: usize, span: &Span, manifest: Option<&Manifes
     }
     for attr in span.attrs.keys() {
         if !schema.attrs.contains(attr) {
-            diagnostics.warning(
-                path,
-                Some(line),
-                format!("attribute `{attr}` is not declared for layer `{}` in manifest.toml", span.layer),
-            );
+            diagnostics.warning(path, Some(line), format!("attribute `{attr}` is not declared for layer `{}` in manifest.toml", span.layer));
         }
     }
     true
@@ -239,9 +214,7 @@ fn offset_hint(article: &Article, span: &Span, expected: &str) -> Option<String>
     let (start, end) = (span.start, span.end);
     if article.text.get(start..end) == Some(expected) {
         let (s, e) = (article.char_offset(start)?, article.char_offset(end)?);
-        return Some(format!(
-            "the offsets look like UTF-8 byte offsets, but mizan counts code points: in code points this span is {s}..{e}"
-        ));
+        return Some(format!("the offsets look like UTF-8 byte offsets, but mizan counts code points: in code points this span is {s}..{e}"));
     }
     if let Some((s, e)) = utf16_to_chars(&article.text, start, end) {
         if article.slice(s, e) == Some(expected) {
@@ -250,11 +223,7 @@ fn offset_hint(article: &Article, span: &Span, expected: &str) -> Option<String>
             ));
         }
     }
-    let occurrences: Vec<usize> = article
-        .text
-        .match_indices(expected)
-        .filter_map(|(byte, _)| article.char_offset(byte))
-        .collect();
+    let occurrences: Vec<usize> = article.text.match_indices(expected).filter_map(|(byte, _)| article.char_offset(byte)).collect();
     let len = expected.chars().count();
     let nearest = *occurrences.iter().min_by_key(|&&s| s.abs_diff(start))?;
     let distance = nearest.abs_diff(start) + (nearest + len).abs_diff(end);
@@ -291,10 +260,7 @@ fn check_overlaps(path: &Path, spans: &[CheckedSpan], manifest: Option<&Manifest
         for (k, current) in group.iter().enumerate() {
             if k > 0 {
                 let previous = group[k - 1];
-                if previous.span.start == current.span.start
-                    && previous.span.end == current.span.end
-                    && previous.span.label == current.span.label
-                {
+                if previous.span.start == current.span.start && previous.span.end == current.span.end && previous.span.label == current.span.label {
                     diagnostics.warning(
                         path,
                         Some(current.line),
@@ -335,11 +301,7 @@ mod tests {
     fn run(text: &str, lines: &[&str], manifest: Option<&Manifest>) -> Vec<String> {
         let articles = vec![Article::new("a", text, BTreeMap::new())];
         let index = HashMap::from([("a".to_string(), 0)]);
-        let records = lines
-            .iter()
-            .enumerate()
-            .map(|(k, l)| SpanRecord { span: parse_span(l, "ner", None).unwrap().0, line: k + 1 })
-            .collect();
+        let records = lines.iter().enumerate().map(|(k, l)| SpanRecord { span: parse_span(l, "ner", None).unwrap().0, line: k + 1 }).collect();
         let mut diagnostics = Diagnostics::default();
         check_spans(Path::new("g.jsonl"), records, Some((&articles, &index)), manifest, &mut diagnostics);
         diagnostics.problems().iter().map(|p| p.to_string()).collect()
@@ -394,10 +356,7 @@ mod tests {
 
     #[test]
     fn overlaps_fail_only_flat_layers_and_duplicates_warn() {
-        let manifest = Manifest::parse(
-            "name = \"t\"\n[articles]\nformat = \"txt\"\n[layers.ner]\nlabels = [\"PER\", \"LOC\"]\n",
-        )
-        .unwrap();
+        let manifest = Manifest::parse("name = \"t\"\n[articles]\nformat = \"txt\"\n[layers.ner]\nlabels = [\"PER\", \"LOC\"]\n").unwrap();
         let crossing = [span(4, 10, "PER", None), span(8, 13, "LOC", None)];
         let lines: Vec<&str> = crossing.iter().map(String::as_str).collect();
         let problems = run(TEXT, &lines, Some(&manifest));
@@ -415,8 +374,7 @@ mod tests {
 
     #[test]
     fn labels_outside_the_schema_are_errors() {
-        let manifest =
-            Manifest::parse("name = \"t\"\n[articles]\nformat = \"txt\"\n[layers.ner]\nlabels = [\"PER\"]\n").unwrap();
+        let manifest = Manifest::parse("name = \"t\"\n[articles]\nformat = \"txt\"\n[layers.ner]\nlabels = [\"PER\"]\n").unwrap();
         let problems = run(TEXT, &[&span(4, 10, "PERS", None)], Some(&manifest));
         assert!(problems[0].contains("label `PERS` is not in the schema of layer `ner` (PER)"), "{problems:?}");
     }

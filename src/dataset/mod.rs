@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
-use crate::load::{
-    articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError, SpanRow,
-};
+use crate::load::{articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError, SpanRow};
 use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
 pub use check::CheckedSpan;
@@ -100,13 +98,7 @@ fn locate(spec: &DatasetSpec) -> Result<Location, LoadError> {
                 }
                 gold.sort();
             }
-            Ok(Location {
-                name: manifest.name.clone(),
-                format: manifest.articles.format,
-                manifest: Some((manifest_path, manifest)),
-                articles,
-                gold,
-            })
+            Ok(Location { name: manifest.name.clone(), format: manifest.articles.format, manifest: Some((manifest_path, manifest)), articles, gold })
         }
     }
 }
@@ -132,12 +124,7 @@ pub struct ArticleSet {
 }
 
 /// Reads articles: a folder of `.txt` files or an articles JSONL file.
-pub fn load_articles(
-    path: &Path,
-    format: ArticleFormat,
-    diagnostics: &mut Diagnostics,
-    progress: &dyn Progress,
-) -> Result<ArticleSet, LoadError> {
+pub fn load_articles(path: &Path, format: ArticleFormat, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<ArticleSet, LoadError> {
     let mut loaded = match format {
         ArticleFormat::Txt => {
             if !path.is_dir() {
@@ -185,11 +172,7 @@ impl Dataset {
             check::apply_splits(manifest, path, &mut set.articles, &set.index, &mut diagnostics);
             for (_, layer) in &location.gold {
                 if let Some(layer) = layer.as_deref().filter(|l| !manifest.layers.contains_key(*l)) {
-                    diagnostics.warning(
-                        path,
-                        None,
-                        format!("gold layer `{layer}` has no schema in [layers.{layer}]; its labels are not checked"),
-                    );
+                    diagnostics.warning(path, None, format!("gold layer `{layer}` has no schema in [layers.{layer}]; its labels are not checked"));
                 }
             }
         }
@@ -205,22 +188,10 @@ impl Dataset {
                 gold.push(checked.span);
             }
         }
-        let rows: Vec<SpanRow<'_>> = gold
-            .iter()
-            .zip(bytes)
-            .zip(&sources)
-            .map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line })
-            .collect();
+        let rows: Vec<SpanRow<'_>> = gold.iter().zip(bytes).zip(&sources).map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line }).collect();
         let span_frame = spans_frame(&rows)?;
         let article_frame = articles_frame(&set.articles)?;
-        let dataset = Dataset {
-            name: location.name,
-            manifest: location.manifest.map(|(_, m)| m),
-            articles: set.articles,
-            gold,
-            article_frame,
-            span_frame,
-        };
+        let dataset = Dataset { name: location.name, manifest: location.manifest.map(|(_, m)| m), articles: set.articles, gold, article_frame, span_frame };
         Ok((dataset, diagnostics))
     }
 

@@ -52,34 +52,16 @@ pub fn stats(dataset: &Dataset) -> PolarsResult<Stats> {
             .span_frame
             .clone()
             .lazy()
-            .join(
-                articles.clone().lazy().select([col("id"), col("split")]),
-                [col("article_id")],
-                [col("id")],
-                JoinArgs::new(JoinType::Inner),
-            )
+            .join(articles.clone().lazy().select([col("id"), col("split")]), [col("article_id")], [col("id")], JoinArgs::new(JoinType::Inner))
             .filter(col("split").eq(lit(name)));
-        let split = SplitStats {
-            articles: count.unwrap_or(0),
-            characters: chars.unwrap_or(0),
-            spans: span_counts(split_spans)?,
-        };
+        let split = SplitStats { articles: count.unwrap_or(0), characters: chars.unwrap_or(0), spans: span_counts(split_spans)? };
         splits.insert(name.to_string(), split);
     }
-    Ok(Stats {
-        dataset: dataset.name.clone(),
-        articles: articles.height() as u64,
-        characters,
-        spans,
-        splits,
-    })
+    Ok(Stats { dataset: dataset.name.clone(), articles: articles.height() as u64, characters, spans, splits })
 }
 
 fn span_counts(spans: LazyFrame) -> PolarsResult<SpanCounts> {
-    let grouped = spans
-        .group_by([col("layer"), col("label")])
-        .agg([len().cast(DataType::UInt64).alias("count")])
-        .collect()?;
+    let grouped = spans.group_by([col("layer"), col("label")]).agg([len().cast(DataType::UInt64).alias("count")]).collect()?;
     let mut counts = SpanCounts::new();
     let layers = grouped.column("layer")?.str()?;
     let labels = grouped.column("label")?.str()?;

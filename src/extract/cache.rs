@@ -32,8 +32,7 @@ impl PredictionCache {
             .add_str(&serde_json::to_string(&article.metadata).unwrap_or_default())
             .add_str(&article.text)
             .hex();
-        let name: String =
-            extractor.name().chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        let name: String = extractor.name().chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
         self.dir.join(name).join(&key[..2]).join(format!("{key}.json"))
     }
 

@@ -288,12 +288,8 @@ impl Extractor for CommandExtractor {
                 let secs = self.spec.timeout.as_secs_f64();
                 Err(self.fail(worker, |_| ExtractError::Timeout { secs }))
             }
-            Err(Asked::Exited) => Err(self.fail(worker, |tail| {
-                ExtractError::Crashed(format!("the process exited without answering{tail}"))
-            })),
-            Err(Asked::Broken(error)) => {
-                Err(self.fail(worker, |tail| ExtractError::Crashed(format!("reading its output: {error}{tail}"))))
-            }
+            Err(Asked::Exited) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process exited without answering{tail}")))),
+            Err(Asked::Broken(error)) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("reading its output: {error}{tail}")))),
         }
     }
 }

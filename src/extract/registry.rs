@@ -32,11 +32,41 @@ pub struct Kind {
 
 /// Every built-in kind. One line each.
 pub const KINDS: &[Kind] = &[
-    Kind { name: "oracle", description: "returns the gold spans (tests the whole path: every score is 1.0)", needs_configuration: false, listed_by_default: true, build: build_oracle },
-    Kind { name: "gazetteer", description: "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span", needs_configuration: false, listed_by_default: true, build: build_gazetteer },
-    Kind { name: "news-rules", description: "datelines, quotes with their speakers, and dates, by rules for Arabic news copy", needs_configuration: false, listed_by_default: true, build: build_news_rules },
-    Kind { name: "perceptron-ner", description: "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`", needs_configuration: true, listed_by_default: false, build: build_perceptron },
-    Kind { name: "command", description: "an external program in any language, one JSON article a line on stdin", needs_configuration: true, listed_by_default: false, build: build_command },
+    Kind {
+        name: "oracle",
+        description: "returns the gold spans (tests the whole path: every score is 1.0)",
+        needs_configuration: false,
+        listed_by_default: true,
+        build: build_oracle,
+    },
+    Kind {
+        name: "gazetteer",
+        description: "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span",
+        needs_configuration: false,
+        listed_by_default: true,
+        build: build_gazetteer,
+    },
+    Kind {
+        name: "news-rules",
+        description: "datelines, quotes with their speakers, and dates, by rules for Arabic news copy",
+        needs_configuration: false,
+        listed_by_default: true,
+        build: build_news_rules,
+    },
+    Kind {
+        name: "perceptron-ner",
+        description: "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`",
+        needs_configuration: true,
+        listed_by_default: false,
+        build: build_perceptron,
+    },
+    Kind {
+        name: "command",
+        description: "an external program in any language, one JSON article a line on stdin",
+        needs_configuration: true,
+        listed_by_default: false,
+        build: build_command,
+    },
 ];
 
 /// What a run offers extractors while they are built.
@@ -146,9 +176,7 @@ fn build_gazetteer(declaration: &Declaration, _context: &Context<'_>) -> Result<
 
 fn build_perceptron(declaration: &Declaration, _context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
     declaration.allow_only(&["model"])?;
-    let model = declaration
-        .string("model")?
-        .ok_or_else(|| declaration.error("`model` is required: a file written by `mizan train perceptron-ner`"))?;
+    let model = declaration.string("model")?.ok_or_else(|| declaration.error("`model` is required: a file written by `mizan train perceptron-ner`"))?;
     let extractor = PerceptronNer::load(&declaration.name, &declaration.path(&model)).map_err(|e| declaration.error(e.to_string()))?;
     Ok(Box::new(extractor))
 }
@@ -255,10 +283,9 @@ pub fn declarations(registry: Option<&Path>) -> Result<Vec<Declaration>, Registr
 
 /// Finds a declaration by name.
 pub fn find<'a>(all: &'a [Declaration], name: &str) -> Result<&'a Declaration, RegistryError> {
-    all.iter().find(|d| d.name == name).ok_or_else(|| RegistryError::Unknown {
-        name: name.to_string(),
-        known: all.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "),
-    })
+    all.iter()
+        .find(|d| d.name == name)
+        .ok_or_else(|| RegistryError::Unknown { name: name.to_string(), known: all.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ") })
 }
 
 /// What `mizan extractors` lists about an instance.
@@ -274,8 +301,7 @@ pub struct Info {
 /// Describes an instance. A command is described from its declaration, without starting it;
 /// a built-in kind is built (with no gold: an oracle lists no layers until it has a dataset).
 pub fn describe(declaration: &Declaration) -> Result<Info, RegistryError> {
-    let kind = kind_of(declaration)
-        .ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
+    let kind = kind_of(declaration).ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
     let description = declaration.description.clone().unwrap_or_else(|| kind.description.to_string());
     let (version, layers) = if kind.name == "command" {
         (declaration.string("version")?.unwrap_or_default(), declaration.strings("layers")?.unwrap_or_default())
@@ -288,8 +314,7 @@ pub fn describe(declaration: &Declaration) -> Result<Info, RegistryError> {
 
 /// Builds an extractor from its declaration.
 pub fn build(declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
-    let kind = kind_of(declaration)
-        .ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
+    let kind = kind_of(declaration).ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
     (kind.build)(declaration, context)
 }
 

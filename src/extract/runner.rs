@@ -120,11 +120,7 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
             return Err(ExtractError::InvalidSpan(format!("{at} names article `{}`", span.article_id)));
         }
         if !layers.contains(&span.layer) {
-            return Err(ExtractError::InvalidSpan(format!(
-                "{at} is in layer `{}`, which the extractor does not declare ({})",
-                span.layer,
-                layers.join(", ")
-            )));
+            return Err(ExtractError::InvalidSpan(format!("{at} is in layer `{}`, which the extractor does not declare ({})", span.layer, layers.join(", "))));
         }
         if span.label.is_empty() {
             return Err(ExtractError::InvalidSpan(format!("{at} has an empty label")));
@@ -133,10 +129,7 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
             return Err(ExtractError::InvalidSpan(format!("{at} is empty or reversed")));
         }
         let Some(covered) = article.slice(span.start, span.end) else {
-            return Err(ExtractError::InvalidSpan(format!(
-                "{at} runs past the end of the text ({} code points)",
-                article.char_len()
-            )));
+            return Err(ExtractError::InvalidSpan(format!("{at} runs past the end of the text ({} code points)", article.char_len())));
         };
         match &span.text {
             Some(text) if text != covered => {
@@ -194,10 +187,7 @@ mod tests {
     }
 
     fn articles() -> Vec<Article> {
-        ["a", "boom", "b", "bad", "outside", "c"]
-            .iter()
-            .map(|id| Article::new(*id, "قال لافروف إن لافروف", BTreeMap::new()))
-            .collect()
+        ["a", "boom", "b", "bad", "outside", "c"].iter().map(|id| Article::new(*id, "قال لافروف إن لافروف", BTreeMap::new())).collect()
     }
 
     fn pool(threads: usize) -> rayon::ThreadPool {

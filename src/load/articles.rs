@@ -68,11 +68,7 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
                 }
                 loaded.push(make_article(id, text, BTreeMap::new()), Origin { path, line: None });
             }
-            Err(line) => diagnostics.error(
-                &path,
-                Some(line),
-                "invalid UTF-8; re-encode the file as UTF-8 (e.g. `iconv -f WINDOWS-1256 -t UTF-8`)",
-            ),
+            Err(line) => diagnostics.error(&path, Some(line), "invalid UTF-8; re-encode the file as UTF-8 (e.g. `iconv -f WINDOWS-1256 -t UTF-8`)"),
         }
     }
     if paths.is_empty() {
@@ -83,11 +79,7 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
 
 /// Reads articles JSONL: one `{"id", "text", ...}` object per line; other scalar fields become
 /// metadata.
-pub fn load_articles_jsonl(
-    path: &Path,
-    diagnostics: &mut Diagnostics,
-    progress: &dyn Progress,
-) -> Result<LoadedArticles, LoadError> {
+pub fn load_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<LoadedArticles, LoadError> {
     let mut loaded = LoadedArticles::default();
     read_records(path, diagnostics, progress, parse_article, |article, line| {
         loaded.push(article, Origin { path: path.to_path_buf(), line: Some(line) });
@@ -119,10 +111,7 @@ fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
             Some(value) => {
                 metadata.insert(key.clone(), value);
             }
-            None => warnings.push(format!(
-                "metadata field `{key}` is {} and is ignored; metadata values must be strings",
-                crate::load::fields::kind(value)
-            )),
+            None => warnings.push(format!("metadata field `{key}` is {} and is ignored; metadata values must be strings", crate::load::fields::kind(value))),
         }
     }
     Ok((make_article(id, text, metadata), warnings))
@@ -134,8 +123,7 @@ mod tests {
 
     #[test]
     fn jsonl_articles_carry_metadata_and_datelines() {
-        let (article, warnings) =
-            parse_article(r#"{"id": "a1", "text": "دمشق-سانا\nنص", "split": "test", "year": 2018}"#).unwrap();
+        let (article, warnings) = parse_article(r#"{"id": "a1", "text": "دمشق-سانا\nنص", "split": "test", "year": 2018}"#).unwrap();
         assert!(warnings.is_empty());
         assert_eq!(article.metadata["split"], "test");
         assert_eq!(article.metadata["year"], "2018");

@@ -127,19 +127,12 @@ fn parse_tag(tag: &str, scheme: TagScheme) -> Result<Tag, String> {
         let shapes: Vec<String> = scheme.prefixes().iter().map(|p| format!("{p}-TYPE")).collect();
         format!("O, {}", shapes.join(", "))
     };
-    let (prefix, kind) = tag.split_once('-').ok_or_else(|| {
-        format!("tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme", scheme.name(), expected())
-    })?;
+    let (prefix, kind) =
+        tag.split_once('-').ok_or_else(|| format!("tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme", scheme.name(), expected()))?;
     let mut chars = prefix.chars();
     match (chars.next(), chars.next()) {
-        (Some(p), None) if scheme.prefixes().contains(&p) && !kind.is_empty() => {
-            Ok(Tag { prefix: p, kind: kind.to_string() })
-        }
-        _ => Err(format!(
-            "tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme",
-            scheme.name(),
-            expected()
-        )),
+        (Some(p), None) if scheme.prefixes().contains(&p) && !kind.is_empty() => Ok(Tag { prefix: p, kind: kind.to_string() }),
+        _ => Err(format!("tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme", scheme.name(), expected())),
     }
 }
 
@@ -265,28 +258,13 @@ impl<'a> ArticleBuilder<'a> {
 
 /// Reads a CoNLL file. Lines with a bad tag or too few columns are reported and skipped (their
 /// sentence is kept without them only if nothing else is wrong — see `validate`).
-pub fn read_conll(
-    path: &Path,
-    options: &ConllOptions,
-    diagnostics: &mut Diagnostics,
-    progress: &dyn Progress,
-) -> Result<ConllImport, LoadError> {
+pub fn read_conll(path: &Path, options: &ConllOptions, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<ConllImport, LoadError> {
     if options.token_column == 0 || options.tag_column == Some(0) {
-        return Err(LoadError::Unusable {
-            path: path.to_path_buf(),
-            message: "column numbers start at 1".into(),
-        });
+        return Err(LoadError::Unusable { path: path.to_path_buf(), message: "column numbers start at 1".into() });
     }
     let mut lines = Lines::open(path)?;
-    let mut builder = ArticleBuilder {
-        options,
-        result: ConllImport::default(),
-        text: String::new(),
-        chars: 0,
-        sentences_in_article: 0,
-        first_line: 0,
-        pending: Vec::new(),
-    };
+    let mut builder =
+        ArticleBuilder { options, result: ConllImport::default(), text: String::new(), chars: 0, sentences_in_article: 0, first_line: 0, pending: Vec::new() };
     let mut sentence = Sentence::default();
     let io = |source| LoadError::Io { path: path.to_path_buf(), source };
     while let Some(line) = lines.next_line().map_err(io)? {
@@ -296,11 +274,7 @@ pub fn read_conll(
             diagnostics.error(path, Some(number), "invalid UTF-8 on this line; re-encode the file as UTF-8");
             continue;
         };
-        let columns: Vec<&str> = if options.tab_separated {
-            text.split('\t').collect()
-        } else {
-            text.split_whitespace().collect()
-        };
+        let columns: Vec<&str> = if options.tab_separated { text.split('\t').collect() } else { text.split_whitespace().collect() };
         if text.trim().is_empty() {
             builder.add_sentence(std::mem::take(&mut sentence));
             continue;
@@ -419,8 +393,7 @@ mod tests {
         assert_eq!((result.articles.len(), result.sentences, result.tokens), (1, 2, 6));
         let article = &result.articles[0];
         assert_eq!(article.text, "ذهب لافروف إلى لندن\nقال جونسون");
-        let found: Vec<(&str, &str)> =
-            result.spans.iter().map(|s| (s.label.as_str(), article.slice(s.start, s.end).unwrap())).collect();
+        let found: Vec<(&str, &str)> = result.spans.iter().map(|s| (s.label.as_str(), article.slice(s.start, s.end).unwrap())).collect();
         assert_eq!(found, vec![("PER", "لافروف"), ("LOC", "لندن"), ("PER", "جونسون")]);
         assert!(result.spans.iter().all(|s| s.text.as_deref() == article.slice(s.start, s.end)));
         assert_eq!(result.repaired_starts, 1);

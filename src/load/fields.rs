@@ -40,9 +40,7 @@ pub fn required_string(object: &Map<String, Value>, field: &str) -> Result<Strin
     match object.get(field) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
         Some(Value::String(_)) => Err(format!("field `{field}` is empty")),
-        Some(Value::Number(n)) => {
-            Err(format!("field `{field}` must be a string, found number {n}; write it as \"{n}\""))
-        }
+        Some(Value::Number(n)) => Err(format!("field `{field}` must be a string, found number {n}; write it as \"{n}\"")),
         Some(other) => Err(format!("field `{field}` must be a string, found {}", kind(other))),
         None => Err(format!("missing field `{field}`")),
     }
@@ -79,9 +77,7 @@ pub fn required_offset(object: &Map<String, Value>, field: &str) -> Result<usize
                 Err(format!("`{field}` must be a whole number of code points, found {n}"))
             }
         }
-        Value::String(s) if s.trim().parse::<u64>().is_ok() => {
-            Err(format!("`{field}` must be a number, found string {s:?}; write it without quotes"))
-        }
+        Value::String(s) if s.trim().parse::<u64>().is_ok() => Err(format!("`{field}` must be a number, found string {s:?}; write it without quotes")),
         other => Err(format!("`{field}` must be a whole number of code points, found {}", kind(other))),
     }
 }

@@ -12,19 +12,14 @@ use crate::model::{Article, Span, STANDARD_METADATA};
 pub const ARTICLE_COLUMNS: [&str; 3] = ["id", "text", "chars"];
 
 /// Columns of the spans frame.
-pub const SPAN_COLUMNS: [&str; 11] =
-    ["article_id", "layer", "start", "end", "byte_start", "byte_end", "label", "text", "attrs", "file", "line"];
+pub const SPAN_COLUMNS: [&str; 11] = ["article_id", "layer", "start", "end", "byte_start", "byte_end", "label", "text", "attrs", "file", "line"];
 
 /// One row per article: `id`, `text`, `chars` (code points), then one string column per
 /// metadata key — the standard keys always, others when any article has them — null where an
 /// article lacks the key.
 pub fn articles_frame(articles: &[Article]) -> PolarsResult<DataFrame> {
     let mut keys: Vec<String> = STANDARD_METADATA.iter().map(|k| k.to_string()).collect();
-    let extra: BTreeSet<&String> = articles
-        .iter()
-        .flat_map(|a| a.metadata.keys())
-        .filter(|k| !STANDARD_METADATA.contains(&k.as_str()))
-        .collect();
+    let extra: BTreeSet<&String> = articles.iter().flat_map(|a| a.metadata.keys()).filter(|k| !STANDARD_METADATA.contains(&k.as_str())).collect();
     keys.extend(extra.into_iter().cloned());
 
     let mut columns = vec![
@@ -51,25 +46,15 @@ pub struct SpanRow<'a> {
 /// One row per span; `byte_start`/`byte_end` are null when the span was read without its
 /// article, `attrs` is a JSON object string or null, `file` and `line` say where it was read.
 pub fn spans_frame(rows: &[SpanRow<'_>]) -> PolarsResult<DataFrame> {
-    let attrs: Vec<Option<String>> = rows
-        .iter()
-        .map(|r| {
-            (!r.span.attrs.is_empty()).then(|| serde_json::to_string(&r.span.attrs).unwrap_or_default())
-        })
-        .collect();
+    let attrs: Vec<Option<String>> =
+        rows.iter().map(|r| (!r.span.attrs.is_empty()).then(|| serde_json::to_string(&r.span.attrs).unwrap_or_default())).collect();
     let columns = vec![
         Column::new("article_id".into(), rows.iter().map(|r| r.span.article_id.as_str()).collect::<Vec<_>>()),
         Column::new("layer".into(), rows.iter().map(|r| r.span.layer.as_str()).collect::<Vec<_>>()),
         Column::new("start".into(), rows.iter().map(|r| r.span.start as u64).collect::<Vec<_>>()),
         Column::new("end".into(), rows.iter().map(|r| r.span.end as u64).collect::<Vec<_>>()),
-        Column::new(
-            "byte_start".into(),
-            rows.iter().map(|r| r.bytes.as_ref().map(|b| b.start as u64)).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "byte_end".into(),
-            rows.iter().map(|r| r.bytes.as_ref().map(|b| b.end as u64)).collect::<Vec<_>>(),
-        ),
+        Column::new("byte_start".into(), rows.iter().map(|r| r.bytes.as_ref().map(|b| b.start as u64)).collect::<Vec<_>>()),
+        Column::new("byte_end".into(), rows.iter().map(|r| r.bytes.as_ref().map(|b| b.end as u64)).collect::<Vec<_>>()),
         Column::new("label".into(), rows.iter().map(|r| r.span.label.as_str()).collect::<Vec<_>>()),
         Column::new("text".into(), rows.iter().map(|r| r.span.text.as_deref()).collect::<Vec<_>>()),
         Column::new("attrs".into(), attrs),

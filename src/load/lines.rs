@@ -98,9 +98,7 @@ pub fn read_records<T>(
 /// first bad byte.
 pub fn read_text(path: &Path) -> Result<Result<String, usize>, LoadError> {
     let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut file| file.read_to_end(&mut bytes))
-        .map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    File::open(path).and_then(|mut file| file.read_to_end(&mut bytes)).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     Ok(match std::str::from_utf8(body) {
         Ok(text) => Ok(text.to_owned()),
@@ -124,10 +122,7 @@ mod tests {
     #[test]
     fn strips_bom_and_crlf_and_keeps_blank_lines() {
         let lines = all_lines(b"\xEF\xBB\xBFa\r\n\r\nb");
-        assert_eq!(
-            lines,
-            vec![(1, Some("a".into())), (2, Some(String::new())), (3, Some("b".into()))]
-        );
+        assert_eq!(lines, vec![(1, Some("a".into())), (2, Some(String::new())), (3, Some("b".into()))]);
     }
 
     #[test]

@@ -38,11 +38,7 @@ pub fn load_spans(
 }
 
 /// Parses one span line; `Err` says what is wrong, warnings say what was ignored.
-pub fn parse_span(
-    line: &str,
-    default_layer: &str,
-    required_layer: Option<&str>,
-) -> Result<(Span, Vec<String>), String> {
+pub fn parse_span(line: &str, default_layer: &str, required_layer: Option<&str>) -> Result<(Span, Vec<String>), String> {
     let object = parse_object(line)?;
     let article_id = required_string(&object, "article_id")?;
     let start = required_offset(&object, "start")?;
@@ -70,9 +66,7 @@ pub fn parse_span(
                     Value::String(s) => {
                         attrs.insert(key.clone(), s.clone());
                     }
-                    other => {
-                        return Err(format!("attribute `{key}` must be a string, found {}", kind(other)))
-                    }
+                    other => return Err(format!("attribute `{key}` must be a string, found {}", kind(other))),
                 }
             }
             attrs
@@ -130,9 +124,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_reported_not_dropped_silently() {
-        let (_, warnings) =
-            parse_span(r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "score": 0.9}"#, "ner", None)
-                .unwrap();
+        let (_, warnings) = parse_span(r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "score": 0.9}"#, "ner", None).unwrap();
         assert!(warnings[0].contains("`score`"));
     }
 }

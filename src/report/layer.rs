@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::score::bootstrap::{bootstrap, Confidence};
 use crate::score::evaluate::LayerScore;
 use crate::score::scheme::{macro_average, weighted_average};
-use crate::score::bootstrap::{bootstrap, Confidence};
 use crate::score::slices::Slice;
 use crate::score::{metrics, Counts, Metrics, Scheme, SchemeCounts};
 
@@ -105,10 +105,8 @@ impl LayerReport {
         let slices = slices
             .iter()
             .map(|(column, groups)| {
-                let groups = groups
-                    .iter()
-                    .map(|(value, slice)| (value.clone(), SliceReport { articles: slice.articles, schemes: schemes(&slice.counts) }))
-                    .collect();
+                let groups =
+                    groups.iter().map(|(value, slice)| (value.clone(), SliceReport { articles: slice.articles, schemes: schemes(&slice.counts) })).collect();
                 (column.clone(), groups)
             })
             .collect();

@@ -61,7 +61,20 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "- created {} by mizan {}{commit}\n", report.created, report.mizan_version);
 
     out.push_str("## Summary\n\n");
-    out.push_str(&header(&["layer", "extractor", "gold", "predicted", "strict P", "strict R", "strict F1", "strict F1 95% CI", "exact F1", "partial F1", "type F1", "failed articles"]));
+    out.push_str(&header(&[
+        "layer",
+        "extractor",
+        "gold",
+        "predicted",
+        "strict P",
+        "strict R",
+        "strict F1",
+        "strict F1 95% CI",
+        "exact F1",
+        "partial F1",
+        "type F1",
+        "failed articles",
+    ]));
     for (name, extractor) in &report.extractors {
         for (layer, scores) in &extractor.layers {
             let get = |s: &str| scores.scheme(s).copied();
@@ -133,7 +146,14 @@ fn render_worst_articles(out: &mut String, scores: &LayerReport) {
     let _ = writeln!(out, "\nWorst articles (strict errors: incorrect + missed + spurious; {} of {}):\n", articles.len().min(WORST_ARTICLES), articles.len());
     out.push_str(&header(&["article", "errors", "correct", "incorrect", "missed", "spurious"]));
     for (id, errors, c) in articles.into_iter().take(WORST_ARTICLES) {
-        out.push_str(&row(&[format!("`{}`", cell(id)), errors.to_string(), c.correct.to_string(), c.incorrect.to_string(), c.missed.to_string(), c.spurious.to_string()]));
+        out.push_str(&row(&[
+            format!("`{}`", cell(id)),
+            errors.to_string(),
+            c.correct.to_string(),
+            c.incorrect.to_string(),
+            c.missed.to_string(),
+            c.spurious.to_string(),
+        ]));
     }
 }
 
@@ -185,7 +205,15 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
         out.push_str(&header(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"]));
         for (value, slice) in groups {
             if let Some(m) = slice.schemes.get("strict") {
-                out.push_str(&row(&[cell(value), slice.articles.to_string(), m.possible.to_string(), m.actual.to_string(), f(m.precision), f(m.recall), f(m.f1)]));
+                out.push_str(&row(&[
+                    cell(value),
+                    slice.articles.to_string(),
+                    m.possible.to_string(),
+                    m.actual.to_string(),
+                    f(m.precision),
+                    f(m.recall),
+                    f(m.f1),
+                ]));
             }
         }
     }

@@ -58,13 +58,8 @@ pub fn article_table(report: &Report) -> PolarsResult<DataFrame> {
         Column::new("article_id".into(), keys.iter().map(|k| k.2).collect::<Vec<_>>()),
     ];
     type Field = (&'static str, fn(&Counts) -> u64);
-    let fields: [Field; 5] = [
-        ("correct", |c| c.correct),
-        ("incorrect", |c| c.incorrect),
-        ("partial", |c| c.partial),
-        ("missed", |c| c.missed),
-        ("spurious", |c| c.spurious),
-    ];
+    let fields: [Field; 5] =
+        [("correct", |c| c.correct), ("incorrect", |c| c.incorrect), ("partial", |c| c.partial), ("missed", |c| c.missed), ("spurious", |c| c.spurious)];
     for scheme in Scheme::ALL {
         for (field, get) in fields {
             let values: Vec<u64> = rows.iter().map(|r| r.get(scheme.name()).map_or(0, get)).collect();
@@ -182,7 +177,13 @@ mod tests {
     #[test]
     fn outcomes_give_a_row_per_span_with_its_match() {
         let rows = vec![
-            SpanOutcome { article_id: "a".into(), gold: Some(mention(0, 5, "PER")), pred: Some(mention(0, 5, "LOC")), outcome: Outcome::WrongType, attrs_match: None },
+            SpanOutcome {
+                article_id: "a".into(),
+                gold: Some(mention(0, 5, "PER")),
+                pred: Some(mention(0, 5, "LOC")),
+                outcome: Outcome::WrongType,
+                attrs_match: None,
+            },
             SpanOutcome { article_id: "a".into(), gold: Some(mention(7, 9, "LOC")), pred: None, outcome: Outcome::Missed, attrs_match: None },
         ];
         let outcomes = BTreeMap::from([("x".to_string(), BTreeMap::from([("ner".to_string(), rows)]))]);

@@ -9,8 +9,7 @@ use crate::report::Report;
 /// Left-aligns the first `left` columns and right-aligns the rest.
 pub fn align(rows: &[Vec<String>], left: usize) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> =
-        (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in rows {
         let cells: Vec<String> = row
@@ -18,7 +17,11 @@ pub fn align(rows: &[Vec<String>], left: usize) -> String {
             .enumerate()
             .map(|(c, text)| {
                 let pad = " ".repeat(widths[c].saturating_sub(text.chars().count()));
-                if c < left { format!("{text}{pad}") } else { format!("{pad}{text}") }
+                if c < left {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());
@@ -83,10 +86,10 @@ fn per_label(report: &Report, layer: &str, figure: &dyn Fn(f64) -> String) -> St
 /// Strict F1 per slice value, a column per extractor.
 fn slices(report: &Report, layer: &str, figure: &dyn Fn(f64) -> String) -> String {
     let mut out = String::new();
-    let columns: BTreeSet<&String> =
-        report.extractors.values().filter_map(|e| e.layers.get(layer)).flat_map(|l| l.slices.keys()).collect();
+    let columns: BTreeSet<&String> = report.extractors.values().filter_map(|e| e.layers.get(layer)).flat_map(|l| l.slices.keys()).collect();
     for column in columns {
-        let names: Vec<&String> = report.extractors.iter().filter(|(_, e)| e.layers.get(layer).is_some_and(|l| l.slices.contains_key(column))).map(|(n, _)| n).collect();
+        let names: Vec<&String> =
+            report.extractors.iter().filter(|(_, e)| e.layers.get(layer).is_some_and(|l| l.slices.contains_key(column))).map(|(n, _)| n).collect();
         let mut header = vec![column.clone(), "articles".to_string()];
         header.extend(names.iter().map(|n| format!("{n} strict F1")));
         let mut rows = vec![header];

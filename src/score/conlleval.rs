@@ -35,11 +35,7 @@ pub struct ConllevalOptions {
 
 impl Default for ConllevalOptions {
     fn default() -> Self {
-        ConllevalOptions {
-            delimiter: None,
-            raw: false,
-            outside_tag: "O".to_string(),
-        }
+        ConllevalOptions { delimiter: None, raw: false, outside_tag: "O".to_string() }
     }
 }
 
@@ -158,20 +154,14 @@ impl ConllevalResult {
 
 /// conlleval.pl lists the types that occur in its gold or guessed phrase tables; a type that
 /// only ever completed a correct phrase would not appear there.
-fn reported_types(
-    per_type: &BTreeMap<Vec<u8>, TypeCounts>,
-) -> impl Iterator<Item = (&Vec<u8>, &TypeCounts)> {
-    per_type
-        .iter()
-        .filter(|(_, counts)| counts.gold > 0 || counts.found > 0)
+fn reported_types(per_type: &BTreeMap<Vec<u8>, TypeCounts>) -> impl Iterator<Item = (&Vec<u8>, &TypeCounts)> {
+    per_type.iter().filter(|(_, counts)| counts.gold > 0 || counts.found > 0)
 }
 
 fn lossy_types(per_type: &BTreeMap<Vec<u8>, TypeCounts>) -> BTreeMap<String, TypeCounts> {
     let mut merged: BTreeMap<String, TypeCounts> = BTreeMap::new();
     for (name, counts) in reported_types(per_type) {
-        let entry = merged
-            .entry(String::from_utf8_lossy(name).into_owned())
-            .or_default();
+        let entry = merged.entry(String::from_utf8_lossy(name).into_owned()).or_default();
         entry.gold += counts.gold;
         entry.found += counts.found;
         entry.correct += counts.correct;
@@ -180,20 +170,14 @@ fn lossy_types(per_type: &BTreeMap<Vec<u8>, TypeCounts>) -> BTreeMap<String, Typ
 }
 
 /// JSON map keys must be text, so the byte-keyed table is written with lossy names.
-fn serialize_per_type<S: serde::Serializer>(
-    per_type: &BTreeMap<Vec<u8>, TypeCounts>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_per_type<S: serde::Serializer>(per_type: &BTreeMap<Vec<u8>, TypeCounts>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(lossy_types(per_type))
 }
 
 /// Scores a conlleval-format stream: one token per line, fields separated by the delimiter,
 /// the gold tag and the guessed tag last; blank lines or lines starting with `-X-` separate
 /// sentences.
-pub fn evaluate<R: BufRead>(
-    mut input: R,
-    options: &ConllevalOptions,
-) -> Result<ConllevalResult, ConllevalError> {
+pub fn evaluate<R: BufRead>(mut input: R, options: &ConllevalOptions) -> Result<ConllevalResult, ConllevalError> {
     let delimiter = Delimiter::compile(options.delimiter.as_deref().unwrap_or(" "))?;
     let outside_tag = options.outside_tag.as_bytes();
     let mut state = State::default();
@@ -216,11 +200,7 @@ pub fn evaluate<R: BufRead>(
         match expected_fields {
             None if !fields.is_empty() => expected_fields = Some(fields.len()),
             Some(expected) if fields.len() != expected && !fields.is_empty() => {
-                return Err(ConllevalError::FieldCount {
-                    found: fields.len(),
-                    expected,
-                    line_number,
-                });
+                return Err(ConllevalError::FieldCount { found: fields.len(), expected, line_number });
             }
             _ => {}
         }
@@ -234,21 +214,12 @@ pub fn evaluate<R: BufRead>(
             [gold, guess] => (None, *gold, *guess),
             [first, .., gold, guess] => (Some(*first), *gold, *guess),
             _ => {
-                return Err(ConllevalError::TooFewFields {
-                    line: line.to_vec(),
-                    line_number,
-                });
+                return Err(ConllevalError::TooFewFields { line: line.to_vec(), line_number });
             }
         };
 
-        let (gold, guess) = if options.raw {
-            (
-                raw_to_chunk_tag(gold, outside_tag),
-                raw_to_chunk_tag(guess, outside_tag),
-            )
-        } else {
-            (gold.to_vec(), guess.to_vec())
-        };
+        let (gold, guess) =
+            if options.raw { (raw_to_chunk_tag(gold, outside_tag), raw_to_chunk_tag(guess, outside_tag)) } else { (gold.to_vec(), guess.to_vec()) };
         state.step(first == Some(BOUNDARY), &gold, &guess);
     }
     Ok(state.finish())
@@ -262,11 +233,9 @@ pub fn render(result: &ConllevalResult) -> String {
 
 /// conlleval.pl's standard output for `result`, byte for byte, whatever the type names hold.
 pub fn render_bytes(result: &ConllevalResult) -> Vec<u8> {
-    let mut out = format!(
-        "processed {} tokens with {} phrases; found: {} phrases; correct: {}.\n",
-        result.tokens, result.phrases, result.found, result.correct
-    )
-    .into_bytes();
+    let mut out =
+        format!("processed {} tokens with {} phrases; found: {} phrases; correct: {}.\n", result.tokens, result.phrases, result.found, result.correct)
+            .into_bytes();
     if result.tokens > 0 {
         out.extend_from_slice(
             format!(
@@ -283,24 +252,13 @@ pub fn render_bytes(result: &ConllevalResult) -> Vec<u8> {
         // The script drops duplicate names from its sorted type list with a truthiness test,
         // and the empty name is false in Perl: when it is in both the gold and the guessed
         // table it survives twice and is printed twice.
-        let copies = if name.is_empty() && counts.gold > 0 && counts.found > 0 {
-            2
-        } else {
-            1
-        };
+        let copies = if name.is_empty() && counts.gold > 0 && counts.found > 0 { 2 } else { 1 };
         for _ in 0..copies {
             // Perl pads `%17s` by bytes, since the script never decodes its input.
             out.resize(out.len() + TYPE_WIDTH.saturating_sub(name.len()), b' ');
             out.extend_from_slice(name);
             out.extend_from_slice(
-                format!(
-                    ": precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}\n",
-                    counts.precision(),
-                    counts.recall(),
-                    counts.f1(),
-                    counts.found
-                )
-                .as_bytes(),
+                format!(": precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}\n", counts.precision(), counts.recall(), counts.f1(), counts.found).as_bytes(),
             );
         }
     }
@@ -402,16 +360,8 @@ fn end_of_chunk(prev_tag: &[u8], tag: &[u8], prev_type: &[u8], kind: &[u8]) -> b
 /// Whether a chunk started between the previous and the current token (conlleval.pl's
 /// `startOfChunk`).
 fn start_of_chunk(prev_tag: &[u8], tag: &[u8], prev_type: &[u8], kind: &[u8]) -> bool {
-    matches!(
-        (prev_tag, tag),
-        (b"B", b"B")
-            | (b"I", b"B")
-            | (b"O", b"B")
-            | (b"O", b"I")
-            | (b"E", b"E")
-            | (b"E", b"I")
-            | (b"O", b"E")
-    ) || (tag != b"O" && tag != b"." && prev_type != kind)
+    matches!((prev_tag, tag), (b"B", b"B") | (b"I", b"B") | (b"O", b"B") | (b"O", b"I") | (b"E", b"E") | (b"E", b"I") | (b"O", b"E"))
+        || (tag != b"O" && tag != b"." && prev_type != kind)
         || tag == b"["
         || tag == b"]"
 }
@@ -436,14 +386,7 @@ impl Default for State {
             last_guess: OUTSIDE.to_vec(),
             last_guess_type: Vec::new(),
             in_correct: false,
-            result: ConllevalResult {
-                tokens: 0,
-                phrases: 0,
-                found: 0,
-                correct: 0,
-                correct_tags: 0,
-                per_type: BTreeMap::new(),
-            },
+            result: ConllevalResult { tokens: 0, phrases: 0, found: 0, correct: 0, correct_tags: 0, per_type: BTreeMap::new() },
         }
     }
 }
@@ -458,8 +401,7 @@ impl State {
         let gold_end = end_of_chunk(&self.last_gold, gold, &self.last_gold_type, gold_type);
         let guess_end = end_of_chunk(&self.last_guess, guess, &self.last_guess_type, guess_type);
         let gold_start = start_of_chunk(&self.last_gold, gold, &self.last_gold_type, gold_type);
-        let guess_start =
-            start_of_chunk(&self.last_guess, guess, &self.last_guess_type, guess_type);
+        let guess_start = start_of_chunk(&self.last_guess, guess, &self.last_guess_type, guess_type);
 
         if self.in_correct {
             if gold_end && guess_end && self.last_guess_type == self.last_gold_type {
@@ -565,10 +507,7 @@ struct Delimiter {
 
 impl Delimiter {
     fn compile(pattern: &str) -> Result<Self, ConllevalError> {
-        let refuse = |reason: &str| ConllevalError::UnsupportedDelimiter {
-            pattern: pattern.to_string(),
-            reason: reason.to_string(),
-        };
+        let refuse = |reason: &str| ConllevalError::UnsupportedDelimiter { pattern: pattern.to_string(), reason: reason.to_string() };
         let bytes = pattern.as_bytes();
         let mut pieces = Vec::new();
         let mut at = 0;
@@ -579,9 +518,7 @@ impl Delimiter {
                 b'.' => (ByteSet::single(b'\n').complement(), at + 1),
                 b'(' | b')' | b'|' => return Err(refuse("groups and alternation")),
                 b'^' | b'$' => return Err(refuse("anchors")),
-                b'*' | b'+' | b'?' | b'{' => {
-                    return Err(refuse("a quantifier with nothing to repeat"))
-                }
+                b'*' | b'+' | b'?' | b'{' => return Err(refuse("a quantifier with nothing to repeat")),
                 byte => (ByteSet::single(byte), at + 1),
             };
             let (min, max, next) = quantifier(bytes, next).map_err(&refuse)?;
@@ -627,14 +564,9 @@ fn match_at(pieces: &[Piece], text: &[u8], at: usize) -> Option<usize> {
     let Some((piece, rest)) = pieces.split_first() else {
         return Some(at);
     };
-    let available = text[at..]
-        .iter()
-        .take(piece.max)
-        .take_while(|&&byte| piece.set.contains(byte));
+    let available = text[at..].iter().take(piece.max).take_while(|&&byte| piece.set.contains(byte));
     let longest = available.count();
-    (piece.min..=longest)
-        .rev()
-        .find_map(|count| match_at(rest, text, at + count))
+    (piece.min..=longest).rev().find_map(|count| match_at(rest, text, at + count))
 }
 
 /// Perl's whitespace under its default byte rules: no byte above 0x7f qualifies.
@@ -665,19 +597,12 @@ fn escape(bytes: &[u8], at: usize) -> Result<(ByteSet, usize), &'static str> {
         b'w' => ByteSet::of(is_perl_word),
         b'W' => ByteSet::of(is_perl_word).complement(),
         b'x' => {
-            let digits = bytes
-                .get(at + 1..at + 3)
-                .filter(|digits| digits.iter().all(u8::is_ascii_hexdigit))
-                .ok_or("a \\x escape without two hex digits")?;
-            let byte = digits
-                .iter()
-                .fold(0, |byte, &digit| byte * 16 + hex_value(digit));
+            let digits = bytes.get(at + 1..at + 3).filter(|digits| digits.iter().all(u8::is_ascii_hexdigit)).ok_or("a \\x escape without two hex digits")?;
+            let byte = digits.iter().fold(0, |byte, &digit| byte * 16 + hex_value(digit));
             return Ok((ByteSet::single(byte), at + 3));
         }
         letter if letter.is_ascii_alphanumeric() => {
-            return Err(
-                "an escape other than \\t \\n \\r \\f \\e \\a \\xHH \\s \\S \\d \\D \\w \\W",
-            );
+            return Err("an escape other than \\t \\n \\r \\f \\e \\a \\xHH \\s \\S \\d \\D \\w \\W");
         }
         // A backslash before punctuation (or any non-ASCII byte) makes it literal.
         other => ByteSet::single(other),
@@ -715,8 +640,7 @@ fn class(bytes: &[u8], mut at: usize) -> Result<(ByteSet, usize), &'static str> 
         let (member, next, single) = match byte {
             b'\\' => {
                 let (member, next) = escape(bytes, at + 1)?;
-                let single =
-                    matches!(bytes.get(at + 1), Some(letter) if !b"sSdDwW".contains(letter));
+                let single = matches!(bytes.get(at + 1), Some(letter) if !b"sSdDwW".contains(letter));
                 (member, next, single)
             }
             b'[' if matches!(bytes.get(at + 1), Some(b':' | b'.' | b'=')) => {
@@ -724,9 +648,7 @@ fn class(bytes: &[u8], mut at: usize) -> Result<(ByteSet, usize), &'static str> 
             }
             byte => (ByteSet::single(byte), at + 1, true),
         };
-        let is_range = single
-            && bytes.get(next) == Some(&b'-')
-            && !matches!(bytes.get(next + 1), Some(b']') | None);
+        let is_range = single && bytes.get(next) == Some(&b'-') && !matches!(bytes.get(next + 1), Some(b']') | None);
         if is_range {
             let low = only_member(member).ok_or("a malformed range")?;
             let (high, after) = match bytes.get(next + 1) {
@@ -762,12 +684,8 @@ fn quantifier(bytes: &[u8], at: usize) -> Result<(usize, usize, usize), &'static
         Some(b'*') => Ok((0, usize::MAX, at + 1)),
         Some(b'+') => Ok((1, usize::MAX, at + 1)),
         Some(b'{') => {
-            let close = bytes[at..]
-                .iter()
-                .position(|&byte| byte == b'}')
-                .ok_or("an unterminated {n,m}")?;
-            let body =
-                std::str::from_utf8(&bytes[at + 1..at + close]).map_err(|_| "a malformed {n,m}")?;
+            let close = bytes[at..].iter().position(|&byte| byte == b'}').ok_or("an unterminated {n,m}")?;
+            let body = std::str::from_utf8(&bytes[at + 1..at + close]).map_err(|_| "a malformed {n,m}")?;
             let number = |text: &str| text.parse::<usize>().map_err(|_| "a malformed {n,m}");
             let (min, max) = match body.split_once(',') {
                 None => (number(body)?, number(body)?),
@@ -798,10 +716,7 @@ mod tests {
     }
 
     fn tab_options() -> ConllevalOptions {
-        ConllevalOptions {
-            delimiter: Some("\\t".to_string()),
-            ..ConllevalOptions::default()
-        }
+        ConllevalOptions { delimiter: Some("\\t".to_string()), ..ConllevalOptions::default() }
     }
 
     #[test]
@@ -831,16 +746,8 @@ mod tests {
             ("]", "I", "PER", "PER", true),
         ];
         for &(prev, tag, prev_type, kind, expected) in table {
-            let got = end_of_chunk(
-                prev.as_bytes(),
-                tag.as_bytes(),
-                prev_type.as_bytes(),
-                kind.as_bytes(),
-            );
-            assert_eq!(
-                got, expected,
-                "end_of_chunk({prev}, {tag}, {prev_type}, {kind})"
-            );
+            let got = end_of_chunk(prev.as_bytes(), tag.as_bytes(), prev_type.as_bytes(), kind.as_bytes());
+            assert_eq!(got, expected, "end_of_chunk({prev}, {tag}, {prev_type}, {kind})");
         }
     }
 
@@ -869,16 +776,8 @@ mod tests {
             ("I", "]", "PER", "PER", true),
         ];
         for &(prev, tag, prev_type, kind, expected) in table {
-            let got = start_of_chunk(
-                prev.as_bytes(),
-                tag.as_bytes(),
-                prev_type.as_bytes(),
-                kind.as_bytes(),
-            );
-            assert_eq!(
-                got, expected,
-                "start_of_chunk({prev}, {tag}, {prev_type}, {kind})"
-            );
+            let got = start_of_chunk(prev.as_bytes(), tag.as_bytes(), prev_type.as_bytes(), kind.as_bytes());
+            assert_eq!(got, expected, "start_of_chunk({prev}, {tag}, {prev_type}, {kind})");
         }
     }
 
@@ -886,57 +785,17 @@ mod tests {
     fn phrase_counts() {
         // (case, input, (gold phrases, guessed phrases, correct))
         let table: &[(&str, &str, (u64, u64, u64))] = &[
-            (
-                "S S of one type is one phrase",
-                "a S-PER S-PER\nb S-PER S-PER\n",
-                (1, 1, 1),
-            ),
-            (
-                "B E B E of one type is one phrase",
-                "a B-PER B-PER\nb E-PER E-PER\nc B-PER B-PER\nd E-PER E-PER\n",
-                (1, 1, 1),
-            ),
-            (
-                "I after O starts a chunk",
-                "a O O\nb I-PER I-PER\nc I-PER I-PER\n",
-                (1, 1, 1),
-            ),
-            (
-                "B B is two phrases",
-                "a B-PER B-PER\nb B-PER B-PER\n",
-                (2, 2, 2),
-            ),
-            (
-                "a type change splits I I",
-                "a I-PER I-PER\nb I-LOC I-PER\n",
-                (2, 1, 0),
-            ),
-            (
-                "boundary splits a chunk",
-                "a B-PER B-PER\n-X- O O\nb I-PER I-PER\n",
-                (2, 2, 2),
-            ),
-            (
-                "blank line splits a chunk",
-                "a B-PER B-PER\n\nb I-PER I-PER\n",
-                (2, 2, 2),
-            ),
-            (
-                "wrong end is not correct",
-                "a B-PER B-PER\nb I-PER O\n",
-                (1, 1, 0),
-            ),
+            ("S S of one type is one phrase", "a S-PER S-PER\nb S-PER S-PER\n", (1, 1, 1)),
+            ("B E B E of one type is one phrase", "a B-PER B-PER\nb E-PER E-PER\nc B-PER B-PER\nd E-PER E-PER\n", (1, 1, 1)),
+            ("I after O starts a chunk", "a O O\nb I-PER I-PER\nc I-PER I-PER\n", (1, 1, 1)),
+            ("B B is two phrases", "a B-PER B-PER\nb B-PER B-PER\n", (2, 2, 2)),
+            ("a type change splits I I", "a I-PER I-PER\nb I-LOC I-PER\n", (2, 1, 0)),
+            ("boundary splits a chunk", "a B-PER B-PER\n-X- O O\nb I-PER I-PER\n", (2, 2, 2)),
+            ("blank line splits a chunk", "a B-PER B-PER\n\nb I-PER I-PER\n", (2, 2, 2)),
+            ("wrong end is not correct", "a B-PER B-PER\nb I-PER O\n", (1, 1, 0)),
             ("wrong type is not correct", "a B-PER B-LOC\n", (1, 1, 0)),
-            (
-                "brackets are one-token chunks",
-                "a [-NP [-NP\nb ]-NP ]-NP\n",
-                (2, 2, 2),
-            ),
-            (
-                "a dot tag neither starts nor ends a chunk",
-                "a B-NP B-NP\nb .-NP .-NP\n",
-                (1, 1, 1),
-            ),
+            ("brackets are one-token chunks", "a [-NP [-NP\nb ]-NP ]-NP\n", (2, 2, 2)),
+            ("a dot tag neither starts nor ends a chunk", "a B-NP B-NP\nb .-NP .-NP\n", (1, 1, 1)),
             ("all O", "a O O\nb O O\n", (0, 0, 0)),
             ("empty input", "", (0, 0, 0)),
         ];
@@ -952,18 +811,12 @@ mod tests {
         assert_eq!(split_tag(b"-X"), (&b""[..], &b"X"[..]));
         assert_eq!(split_tag(b"B-0"), (&b"B"[..], &b""[..]));
         let result = score("a B-PER-X B-PER-X\n", &ConllevalOptions::default());
-        assert_eq!(
-            result.per_type.keys().collect::<Vec<_>>(),
-            [&b"PER-X".to_vec()]
-        );
+        assert_eq!(result.per_type.keys().collect::<Vec<_>>(), [&b"PER-X".to_vec()]);
     }
 
     #[test]
     fn token_accuracy_counts_whole_tags() {
-        let result = score(
-            "a O O\nb B-PER I-PER\nc I-PER I-PER\nd O B-LOC\n",
-            &ConllevalOptions::default(),
-        );
+        let result = score("a O O\nb B-PER I-PER\nc I-PER I-PER\nd O B-LOC\n", &ConllevalOptions::default());
         assert_eq!((result.tokens, result.correct_tags), (4, 2));
         assert_eq!(result.accuracy(), 50.0);
     }
@@ -971,10 +824,7 @@ mod tests {
     #[test]
     fn empty_input_prints_only_the_counts_line() {
         let result = score("", &ConllevalOptions::default());
-        assert_eq!(
-            render(&result),
-            "processed 0 tokens with 0 phrases; found: 0 phrases; correct: 0.\n"
-        );
+        assert_eq!(render(&result), "processed 0 tokens with 0 phrases; found: 0 phrases; correct: 0.\n");
         assert_eq!(result.accuracy(), 0.0);
     }
 
@@ -990,10 +840,7 @@ mod tests {
 
     #[test]
     fn boundary_lines_are_not_tokens() {
-        let result = score(
-            "-X- B-PER B-PER\na B-PER B-PER\n-X- O O\n",
-            &ConllevalOptions::default(),
-        );
+        let result = score("-X- B-PER B-PER\na B-PER B-PER\n-X- O O\n", &ConllevalOptions::default());
         assert_eq!((result.tokens, result.phrases, result.correct), (1, 1, 1));
     }
 
@@ -1005,57 +852,32 @@ mod tests {
         assert_eq!((result.phrases, result.found, result.correct), (1, 2, 0));
         assert!(result.per_type.contains_key(b"PER\r".as_slice()));
         // A blank CRLF line is one field long, not empty.
-        let error = evaluate("a O O\r\n\r\n".as_bytes(), &ConllevalOptions::default())
-            .expect_err("a lone carriage return is a one-field line");
+        let error = evaluate("a O O\r\n\r\n".as_bytes(), &ConllevalOptions::default()).expect_err("a lone carriage return is a one-field line");
         assert_eq!(error.to_string(), "unexpected number of features: 1 (3)");
     }
 
     #[test]
     fn field_count_mismatch_is_an_error() {
-        let error = evaluate(
-            "a B-PER B-PER\nb c O O\n".as_bytes(),
-            &ConllevalOptions::default(),
-        )
-        .expect_err("four fields after three");
+        let error = evaluate("a B-PER B-PER\nb c O O\n".as_bytes(), &ConllevalOptions::default()).expect_err("four fields after three");
         assert_eq!(error.to_string(), "unexpected number of features: 4 (3)");
-        assert!(matches!(
-            error,
-            ConllevalError::FieldCount { line_number: 2, .. }
-        ));
-        let error =
-            evaluate("a\n".as_bytes(), &ConllevalOptions::default()).expect_err("one field");
-        assert_eq!(
-            error.to_string(),
-            "conlleval: unexpected number of features in line a"
-        );
+        assert!(matches!(error, ConllevalError::FieldCount { line_number: 2, .. }));
+        let error = evaluate("a\n".as_bytes(), &ConllevalOptions::default()).expect_err("one field");
+        assert_eq!(error.to_string(), "conlleval: unexpected number of features in line a");
     }
 
     #[test]
     fn raw_mode_makes_every_tag_a_one_token_phrase() {
-        let options = ConllevalOptions {
-            raw: true,
-            ..ConllevalOptions::default()
-        };
+        let options = ConllevalOptions { raw: true, ..ConllevalOptions::default() };
         let result = score("a PER PER\nb PER PER\nc O LOC\n", &options);
         assert_eq!((result.phrases, result.found, result.correct), (2, 3, 2));
     }
 
     #[test]
     fn outside_tag_applies_in_raw_mode_only() {
-        let raw = ConllevalOptions {
-            raw: true,
-            outside_tag: "NONE".to_string(),
-            ..ConllevalOptions::default()
-        };
+        let raw = ConllevalOptions { raw: true, outside_tag: "NONE".to_string(), ..ConllevalOptions::default() };
         let result = score("a PER PER\nb NONE NONE\nc O O\n", &raw);
-        assert_eq!(
-            (result.phrases, result.found, result.correct_tags),
-            (1, 1, 3)
-        );
-        let plain = ConllevalOptions {
-            outside_tag: "NONE".to_string(),
-            ..ConllevalOptions::default()
-        };
+        assert_eq!((result.phrases, result.found, result.correct_tags), (1, 1, 3));
+        let plain = ConllevalOptions { outside_tag: "NONE".to_string(), ..ConllevalOptions::default() };
         let result = score("a B-PER B-PER\nb NONE NONE\n", &plain);
         // Without -r, NONE is an ordinary tag with an empty type that starts a phrase.
         assert_eq!((result.phrases, result.found), (2, 2));
@@ -1065,41 +887,20 @@ mod tests {
     fn delimiters() {
         let result = score("مدينة\tB-LOC\tB-LOC\nو\tO\tO\n", &tab_options());
         assert_eq!((result.tokens, result.phrases, result.correct), (2, 1, 1));
-        let literal_tab = ConllevalOptions {
-            delimiter: Some("\t".to_string()),
-            ..ConllevalOptions::default()
-        };
+        let literal_tab = ConllevalOptions { delimiter: Some("\t".to_string()), ..ConllevalOptions::default() };
         assert_eq!(score("a b\tB-LOC\tB-LOC\n", &literal_tab).phrases, 1);
-        let spaces = ConllevalOptions {
-            delimiter: Some("\\s+".to_string()),
-            ..ConllevalOptions::default()
-        };
+        let spaces = ConllevalOptions { delimiter: Some("\\s+".to_string()), ..ConllevalOptions::default() };
         assert_eq!(score("a  B-LOC \t B-LOC\n", &spaces).correct, 1);
         for unsupported in ["", " *", "a|b", "(x)", "^x", "*"] {
-            let options = ConllevalOptions {
-                delimiter: Some(unsupported.to_string()),
-                ..ConllevalOptions::default()
-            };
-            assert!(
-                matches!(
-                    evaluate("".as_bytes(), &options),
-                    Err(ConllevalError::UnsupportedDelimiter { .. })
-                ),
-                "{unsupported:?} should be refused"
-            );
+            let options = ConllevalOptions { delimiter: Some(unsupported.to_string()), ..ConllevalOptions::default() };
+            assert!(matches!(evaluate("".as_bytes(), &options), Err(ConllevalError::UnsupportedDelimiter { .. })), "{unsupported:?} should be refused");
         }
     }
 
     #[test]
     fn split_follows_perl() {
         let space = Delimiter::compile(" ").expect("a space is a valid delimiter");
-        let split = |line: &str| {
-            space
-                .split(line.as_bytes())
-                .into_iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect::<Vec<_>>()
-        };
+        let split = |line: &str| space.split(line.as_bytes()).into_iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect::<Vec<_>>();
         assert_eq!(split("a b"), ["a", "b"]);
         assert_eq!(split(" a  b  "), ["", "a", "", "b"]);
         assert!(split("").is_empty());
@@ -1114,12 +915,7 @@ mod tests {
         let text = render(&result);
         let line = "                 : precision: 100.00%; recall: 100.00%; FB1: 100.00  1\n";
         assert_eq!(text.matches(line).count(), 2, "{text}");
-        assert_eq!(
-            to_json(&result)["per_type"]
-                .as_object()
-                .map(|types| types.len()),
-            Some(1)
-        );
+        assert_eq!(to_json(&result)["per_type"].as_object().map(|types| types.len()), Some(1));
     }
 
     #[test]
@@ -1140,9 +936,7 @@ mod tests {
         while let Some(arg) = args.next() {
             match arg {
                 "-r" => options.raw = true,
-                "-d" => {
-                    options.delimiter = Some(args.next().expect("-d takes a value").to_string())
-                }
+                "-d" => options.delimiter = Some(args.next().expect("-d takes a value").to_string()),
                 "-o" => options.outside_tag = args.next().expect("-o takes a value").to_string(),
                 other => panic!("unknown argument {other:?} in args.txt"),
             }
@@ -1161,11 +955,7 @@ mod tests {
             .filter(|path| path.is_dir())
             .collect();
         cases.sort();
-        assert!(
-            cases.len() >= 12,
-            "expected the recorded cases under {}",
-            root.display()
-        );
+        assert!(cases.len() >= 12, "expected the recorded cases under {}", root.display());
         for case in cases {
             let read = |name: &str| std::fs::read(case.join(name));
             let input = read("input.txt").expect("input.txt");
@@ -1178,21 +968,11 @@ mod tests {
             match read("error.txt") {
                 Ok(message) => {
                     let error = outcome.expect_err("the case records an error");
-                    assert_eq!(
-                        error.to_string().into_bytes(),
-                        message.strip_suffix(b"\n").unwrap_or(&message),
-                        "{}",
-                        case.display()
-                    );
-                    assert!(
-                        expected.is_empty(),
-                        "{}: nothing is printed on error",
-                        case.display()
-                    );
+                    assert_eq!(error.to_string().into_bytes(), message.strip_suffix(b"\n").unwrap_or(&message), "{}", case.display());
+                    assert!(expected.is_empty(), "{}: nothing is printed on error", case.display());
                 }
                 Err(_) => {
-                    let result =
-                        outcome.unwrap_or_else(|error| panic!("{}: {error}", case.display()));
+                    let result = outcome.unwrap_or_else(|error| panic!("{}: {error}", case.display()));
                     let rendered = render_bytes(&result);
                     assert!(
                         rendered == expected,

@@ -97,21 +97,22 @@ fn attrs_agree(gold: &Mention, pred: &Mention) -> bool {
 /// Scores `pred` against `gold` in one layer over `articles` (ids; spans of other articles are
 /// scored too, as articles of their own). Spans of other layers are ignored.
 pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span]) -> LayerScore {
-    let mut by_article: BTreeMap<&str, (Vec<Mention>, Vec<Mention>)> =
-        articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
+    let mut by_article: BTreeMap<&str, (Vec<Mention>, Vec<Mention>)> = articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
     for span in gold.iter().filter(|s| s.layer == layer) {
         by_article.entry(&span.article_id).or_default().0.push(mention(span));
     }
     for span in pred.iter().filter(|s| s.layer == layer) {
         by_article.entry(&span.article_id).or_default().1.push(mention(span));
     }
-    let work: Vec<(&str, Vec<Mention>, Vec<Mention>)> =
-        by_article.into_iter().map(|(id, (mut g, mut p))| {
+    let work: Vec<(&str, Vec<Mention>, Vec<Mention>)> = by_article
+        .into_iter()
+        .map(|(id, (mut g, mut p))| {
             // Sorted input makes every per-article result independent of file order.
             g.sort();
             p.sort();
             (id, g, p)
-        }).collect();
+        })
+        .collect();
     let scored: Vec<_> = work.par_iter().map(|(_, g, p)| score_article(g, p)).collect();
 
     let mut result = LayerScore {
@@ -137,10 +138,7 @@ pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span
         for pair in &score.pairs {
             let g = pair.gold.map(|i| &gold[i]);
             let p = pair.pred.map(|i| &pred[i]);
-            let cell = (
-                g.map_or(SPURIOUS.to_string(), |m| m.label.clone()),
-                p.map_or(MISSED.to_string(), |m| m.label.clone()),
-            );
+            let cell = (g.map_or(SPURIOUS.to_string(), |m| m.label.clone()), p.map_or(MISSED.to_string(), |m| m.label.clone()));
             *result.confusion.entry(cell).or_default() += 1;
             let mut attrs_match = None;
             if let (Some(g), Some(p)) = (g, p) {
@@ -161,13 +159,7 @@ pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span
                 Outcome::Spurious => strict_attrs.spurious += 1,
                 _ => strict_attrs.incorrect += 1,
             }
-            result.outcomes.push(SpanOutcome {
-                article_id: id.to_string(),
-                gold: g.cloned(),
-                pred: p.cloned(),
-                outcome: pair.outcome,
-                attrs_match,
-            });
+            result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
         }
         result.strict_attrs.add(&strict_attrs);
         result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });

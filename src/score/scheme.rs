@@ -178,11 +178,7 @@ pub struct Metrics {
 pub fn metrics(scheme: Scheme, counts: &Counts) -> Metrics {
     let possible = counts.possible();
     let actual = counts.actual();
-    let credit = if scheme.half_credit() {
-        counts.correct as f64 + 0.5 * counts.partial as f64
-    } else {
-        counts.correct as f64
-    };
+    let credit = if scheme.half_credit() { counts.correct as f64 + 0.5 * counts.partial as f64 } else { counts.correct as f64 };
     let precision = if actual > 0 { credit / actual as f64 } else { 0.0 };
     let recall = if possible > 0 { credit / possible as f64 } else { 0.0 };
     let f1 = if precision + recall > 0.0 {
@@ -254,9 +250,7 @@ impl SchemeCounts {
                 (Outcome::Correct, _) => &mut counts.correct,
                 (Outcome::WrongType, Scheme::Exact | Scheme::Partial) => &mut counts.correct,
                 (Outcome::WrongBoundary, Scheme::Type) => &mut counts.correct,
-                (Outcome::WrongBoundary | Outcome::WrongBoundaryAndType, Scheme::Partial) => {
-                    &mut counts.partial
-                }
+                (Outcome::WrongBoundary | Outcome::WrongBoundaryAndType, Scheme::Partial) => &mut counts.partial,
                 _ => &mut counts.incorrect,
             };
             *field += 1;
@@ -299,9 +293,7 @@ pub fn score_article(gold: &[Mention], pred: &[Mention]) -> ArticleScore {
     let labels: BTreeSet<&str> = gold.iter().chain(pred).map(|m| m.label.as_str()).collect();
     let mut per_label = BTreeMap::new();
     for label in labels {
-        let of_label = |spans: &[Mention]| -> Vec<usize> {
-            (0..spans.len()).filter(|&i| spans[i].label == label).collect()
-        };
+        let of_label = |spans: &[Mention]| -> Vec<usize> { (0..spans.len()).filter(|&i| spans[i].label == label).collect() };
         let mut counts = SchemeCounts::default();
         for pair in match_spans(gold, pred, of_label(gold), of_label(pred)) {
             counts.record(pair.outcome);
@@ -314,28 +306,18 @@ pub fn score_article(gold: &[Mention], pred: &[Mention]) -> ArticleScore {
 
 /// Unweighted mean over labels of the per-label precision, recall and F1 under `scheme`, each
 /// label's figures computed from its summed counts; `(0, 0, 0)` without labels.
-pub fn macro_average(
-    per_label: &BTreeMap<String, SchemeCounts>,
-    scheme: Scheme,
-) -> (f64, f64, f64) {
+pub fn macro_average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme) -> (f64, f64, f64) {
     average(per_label, scheme, |_| 1)
 }
 
 /// Mean over labels of the per-label precision, recall and F1 under `scheme`, each label
 /// weighted by its gold count (`possible`); labels only predicted weigh nothing. `(0, 0, 0)`
 /// when there is no gold span at all.
-pub fn weighted_average(
-    per_label: &BTreeMap<String, SchemeCounts>,
-    scheme: Scheme,
-) -> (f64, f64, f64) {
+pub fn weighted_average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme) -> (f64, f64, f64) {
     average(per_label, scheme, |counts| counts.possible())
 }
 
-fn average(
-    per_label: &BTreeMap<String, SchemeCounts>,
-    scheme: Scheme,
-    weight: impl Fn(&Counts) -> u64,
-) -> (f64, f64, f64) {
+fn average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme, weight: impl Fn(&Counts) -> u64) -> (f64, f64, f64) {
     let mut total = 0u64;
     let (mut precision, mut recall, mut f1) = (0.0, 0.0, 0.0);
     for counts in per_label.values() {
@@ -394,13 +376,7 @@ fn link(g: &Mention, p: &Mention) -> Option<Weight> {
         return None;
     }
     let same_label = g.label == p.label;
-    Some(Weight([
-        (same_bounds && same_label) as i64,
-        same_bounds as i64,
-        same_label as i64,
-        1,
-        shared as i64,
-    ]))
+    Some(Weight([(same_bounds && same_label) as i64, same_bounds as i64, same_label as i64, 1, shared as i64]))
 }
 
 fn outcome(g: &Mention, p: &Mention) -> Outcome {
@@ -414,12 +390,7 @@ fn outcome(g: &Mention, p: &Mention) -> Outcome {
 
 /// Pairs the gold spans `gold_ids` with the predictions `pred_ids` (indices into `gold` and
 /// `pred`) as the module docs describe, and returns every pair and lone span.
-fn match_spans(
-    gold: &[Mention],
-    pred: &[Mention],
-    mut gold_ids: Vec<usize>,
-    mut pred_ids: Vec<usize>,
-) -> Vec<Pair> {
+fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<usize>, mut pred_ids: Vec<usize>) -> Vec<Pair> {
     // Sorting first is what makes the result independent of input order.
     gold_ids.sort_by(|&a, &b| (&gold[a], a).cmp(&(&gold[b], b)));
     pred_ids.sort_by(|&a, &b| (&pred[a], a).cmp(&(&pred[b], b)));
@@ -495,15 +466,12 @@ fn best_pairing(edges: &[(usize, usize, Weight)]) -> Vec<(usize, usize)> {
     if let [(gi, pi, _)] = edges {
         return vec![(*gi, *pi)];
     }
-    let golds: Vec<usize> =
-        edges.iter().map(|e| e.0).collect::<BTreeSet<_>>().into_iter().collect();
-    let preds: Vec<usize> =
-        edges.iter().map(|e| e.1).collect::<BTreeSet<_>>().into_iter().collect();
+    let golds: Vec<usize> = edges.iter().map(|e| e.0).collect::<BTreeSet<_>>().into_iter().collect();
+    let preds: Vec<usize> = edges.iter().map(|e| e.1).collect::<BTreeSet<_>>().into_iter().collect();
     let local = |ids: &[usize], id: usize| ids.binary_search(&id).unwrap_or_default();
     // The Hungarian algorithm below wants no more rows than columns.
     let gold_rows = golds.len() <= preds.len();
-    let (rows, cols) =
-        if gold_rows { (golds.len(), preds.len()) } else { (preds.len(), golds.len()) };
+    let (rows, cols) = if gold_rows { (golds.len(), preds.len()) } else { (preds.len(), golds.len()) };
     let mut cost = vec![Weight::default(); rows * cols];
     for &(gi, pi, weight) in edges {
         let (g, p) = (local(&golds, gi), local(&preds, pi));
@@ -592,18 +560,11 @@ mod tests {
         Counts { correct: c[0], incorrect: c[1], partial: c[2], missed: c[3], spurious: c[4] }
     }
 
-    fn by_scheme(
-        strict: [u64; 5],
-        exact: [u64; 5],
-        partial: [u64; 5],
-        ty: [u64; 5],
-    ) -> SchemeCounts {
+    fn by_scheme(strict: [u64; 5], exact: [u64; 5], partial: [u64; 5], ty: [u64; 5]) -> SchemeCounts {
         SchemeCounts { by_scheme: [counts(strict), counts(exact), counts(partial), counts(ty)] }
     }
 
-    fn sum(
-        articles: &[(Vec<Mention>, Vec<Mention>)],
-    ) -> (SchemeCounts, BTreeMap<String, SchemeCounts>) {
+    fn sum(articles: &[(Vec<Mention>, Vec<Mention>)]) -> (SchemeCounts, BTreeMap<String, SchemeCounts>) {
         let mut overall = SchemeCounts::default();
         let mut per_label: BTreeMap<String, SchemeCounts> = BTreeMap::new();
         for (gold, pred) in articles {
@@ -628,16 +589,10 @@ mod tests {
     fn nervaluate_readme_example() {
         let articles = vec![
             (vec![m(1, 3, "PER"), m(6, 8, "ORG")], vec![m(2, 4, "PER"), m(6, 8, "ORG")]),
-            (
-                vec![m(1, 2, "LOC"), m(2, 4, "PER"), m(6, 7, "DATE")],
-                vec![m(1, 3, "LOC"), m(3, 4, "PER"), m(6, 7, "DATE")],
-            ),
+            (vec![m(1, 2, "LOC"), m(2, 4, "PER"), m(6, 7, "DATE")], vec![m(1, 3, "LOC"), m(3, 4, "PER"), m(6, 7, "DATE")]),
         ];
         let (overall, per_label) = sum(&articles);
-        assert_eq!(
-            overall,
-            by_scheme([2, 3, 0, 0, 0], [2, 3, 0, 0, 0], [2, 0, 3, 0, 0], [5, 0, 0, 0, 0])
-        );
+        assert_eq!(overall, by_scheme([2, 3, 0, 0, 0], [2, 3, 0, 0, 0], [2, 0, 3, 0, 0], [5, 0, 0, 0, 0]));
         assert_eq!(figures(Scheme::Strict, &overall), (0.4, 0.4, 0.4000000000000001));
         assert_eq!(figures(Scheme::Exact, &overall), (0.4, 0.4, 0.4000000000000001));
         assert_eq!(figures(Scheme::Partial, &overall), (0.7, 0.7, 0.7));
@@ -645,14 +600,8 @@ mod tests {
         let one = [1, 0, 0, 0, 0];
         assert_eq!(per_label["DATE"], by_scheme(one, one, one, one));
         assert_eq!(per_label["ORG"], by_scheme(one, one, one, one));
-        assert_eq!(
-            per_label["LOC"],
-            by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], one)
-        );
-        assert_eq!(
-            per_label["PER"],
-            by_scheme([0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [2, 0, 0, 0, 0])
-        );
+        assert_eq!(per_label["LOC"], by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], one));
+        assert_eq!(per_label["PER"], by_scheme([0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [2, 0, 0, 0, 0]));
         assert_eq!(figures(Scheme::Partial, &per_label["PER"]), (0.5, 0.5, 0.5));
         assert_eq!(figures(Scheme::Strict, &per_label["LOC"]), (0.0, 0.0, 0.0));
     }
@@ -661,53 +610,19 @@ mod tests {
     /// token too many). Counts and figures printed by nervaluate 1.2.1 on the same spans.
     #[test]
     fn semeval_scenarios() {
-        let gold = vec![
-            m(0, 1, "BRAND"),
-            m(21, 22, "DRUG"),
-            m(30, 31, "DRUG"),
-            m(40, 41, "DRUG"),
-            m(51, 52, "GROUP"),
-        ];
-        let pred = vec![
-            m(10, 11, "BRAND"),
-            m(20, 22, "DRUG"),
-            m(30, 31, "BRAND"),
-            m(40, 41, "DRUG"),
-            m(50, 52, "DRUG"),
-        ];
+        let gold = vec![m(0, 1, "BRAND"), m(21, 22, "DRUG"), m(30, 31, "DRUG"), m(40, 41, "DRUG"), m(51, 52, "GROUP")];
+        let pred = vec![m(10, 11, "BRAND"), m(20, 22, "DRUG"), m(30, 31, "BRAND"), m(40, 41, "DRUG"), m(50, 52, "DRUG")];
         let score = score_article(&gold, &pred);
-        assert_eq!(
-            score.overall,
-            by_scheme([1, 3, 0, 1, 1], [2, 2, 0, 1, 1], [2, 0, 2, 1, 1], [2, 2, 0, 1, 1])
-        );
+        assert_eq!(score.overall, by_scheme([1, 3, 0, 1, 1], [2, 2, 0, 1, 1], [2, 0, 2, 1, 1], [2, 2, 0, 1, 1]));
         assert_eq!(figures(Scheme::Strict, &score.overall), (0.2, 0.2, 0.20000000000000004));
         assert_eq!(figures(Scheme::Exact, &score.overall), (0.4, 0.4, 0.4000000000000001));
         assert_eq!(figures(Scheme::Partial, &score.overall), (0.6, 0.6, 0.6));
         assert_eq!(figures(Scheme::Type, &score.overall), (0.4, 0.4, 0.4000000000000001));
-        assert_eq!(
-            score.per_label["DRUG"],
-            by_scheme([1, 1, 0, 1, 1], [1, 1, 0, 1, 1], [1, 0, 1, 1, 1], [2, 0, 0, 1, 1])
-        );
-        assert_eq!(
-            score.per_label["BRAND"],
-            by_scheme([0, 0, 0, 1, 2], [0, 0, 0, 1, 2], [0, 0, 0, 1, 2], [0, 0, 0, 1, 2])
-        );
+        assert_eq!(score.per_label["DRUG"], by_scheme([1, 1, 0, 1, 1], [1, 1, 0, 1, 1], [1, 0, 1, 1, 1], [2, 0, 0, 1, 1]));
+        assert_eq!(score.per_label["BRAND"], by_scheme([0, 0, 0, 1, 2], [0, 0, 0, 1, 2], [0, 0, 0, 1, 2], [0, 0, 0, 1, 2]));
         let outcomes: Vec<Outcome> = score.pairs.iter().map(|p| p.outcome).collect();
-        assert_eq!(
-            outcomes,
-            [
-                Outcome::Missed,
-                Outcome::Spurious,
-                Outcome::WrongBoundary,
-                Outcome::WrongType,
-                Outcome::Correct,
-                Outcome::WrongBoundaryAndType
-            ]
-        );
-        assert_eq!(
-            score.pairs[2],
-            Pair { gold: Some(1), pred: Some(1), outcome: Outcome::WrongBoundary }
-        );
+        assert_eq!(outcomes, [Outcome::Missed, Outcome::Spurious, Outcome::WrongBoundary, Outcome::WrongType, Outcome::Correct, Outcome::WrongBoundaryAndType]);
+        assert_eq!(score.pairs[2], Pair { gold: Some(1), pred: Some(1), outcome: Outcome::WrongBoundary });
     }
 
     struct Case {
@@ -744,50 +659,26 @@ mod tests {
                 overall: all([0, 0, 0, 1, 0]),
                 per_label: vec![("PER", all([0, 0, 0, 1, 0]))],
             },
-            Case {
-                name: "both empty",
-                gold: vec![],
-                pred: vec![],
-                overall: all(none),
-                per_label: vec![],
-            },
+            Case { name: "both empty", gold: vec![], pred: vec![], overall: all(none), per_label: vec![] },
             Case {
                 name: "wrong type, exact boundaries",
                 gold: vec![m(0, 5, "PER")],
                 pred: vec![m(0, 5, "LOC")],
-                overall: by_scheme(
-                    [0, 1, 0, 0, 0],
-                    [1, 0, 0, 0, 0],
-                    [1, 0, 0, 0, 0],
-                    [0, 1, 0, 0, 0],
-                ),
+                overall: by_scheme([0, 1, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [0, 1, 0, 0, 0]),
                 per_label: vec![("LOC", all([0, 0, 0, 0, 1])), ("PER", all([0, 0, 0, 1, 0]))],
             },
             Case {
                 name: "overlap, same type",
                 gold: vec![m(0, 5, "PER")],
                 pred: vec![m(2, 8, "PER")],
-                overall: by_scheme(
-                    [0, 1, 0, 0, 0],
-                    [0, 1, 0, 0, 0],
-                    [0, 0, 1, 0, 0],
-                    [1, 0, 0, 0, 0],
-                ),
-                per_label: vec![(
-                    "PER",
-                    by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 0]),
-                )],
+                overall: by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 0]),
+                per_label: vec![("PER", by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 0]))],
             },
             Case {
                 name: "overlap, other type",
                 gold: vec![m(0, 5, "PER")],
                 pred: vec![m(2, 8, "ORG")],
-                overall: by_scheme(
-                    [0, 1, 0, 0, 0],
-                    [0, 1, 0, 0, 0],
-                    [0, 0, 1, 0, 0],
-                    [0, 1, 0, 0, 0],
-                ),
+                overall: by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 1, 0, 0, 0]),
                 per_label: vec![("ORG", all([0, 0, 0, 0, 1])), ("PER", all([0, 0, 0, 1, 0]))],
             },
             Case {
@@ -813,48 +704,16 @@ mod tests {
                 name: "nested predictions",
                 gold: vec![m(0, 10, "PER")],
                 pred: vec![m(2, 6, "PER"), m(0, 10, "LOC")],
-                overall: by_scheme(
-                    [0, 1, 0, 0, 1],
-                    [1, 0, 0, 0, 1],
-                    [1, 0, 0, 0, 1],
-                    [0, 1, 0, 0, 1],
-                ),
-                per_label: vec![
-                    ("LOC", all([0, 0, 0, 0, 1])),
-                    (
-                        "PER",
-                        by_scheme(
-                            [0, 1, 0, 0, 0],
-                            [0, 1, 0, 0, 0],
-                            [0, 0, 1, 0, 0],
-                            [1, 0, 0, 0, 0],
-                        ),
-                    ),
-                ],
+                overall: by_scheme([0, 1, 0, 0, 1], [1, 0, 0, 0, 1], [1, 0, 0, 0, 1], [0, 1, 0, 0, 1]),
+                per_label: vec![("LOC", all([0, 0, 0, 0, 1])), ("PER", by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 0]))],
             },
             Case {
                 // One prediction crosses two gold spans: the same-label one gets it.
                 name: "crossing prediction",
                 gold: vec![m(4, 10, "LOC"), m(0, 6, "PER")],
                 pred: vec![m(2, 8, "PER")],
-                overall: by_scheme(
-                    [0, 1, 0, 1, 0],
-                    [0, 1, 0, 1, 0],
-                    [0, 0, 1, 1, 0],
-                    [1, 0, 0, 1, 0],
-                ),
-                per_label: vec![
-                    ("LOC", all([0, 0, 0, 1, 0])),
-                    (
-                        "PER",
-                        by_scheme(
-                            [0, 1, 0, 0, 0],
-                            [0, 1, 0, 0, 0],
-                            [0, 0, 1, 0, 0],
-                            [1, 0, 0, 0, 0],
-                        ),
-                    ),
-                ],
+                overall: by_scheme([0, 1, 0, 1, 0], [0, 1, 0, 1, 0], [0, 0, 1, 1, 0], [1, 0, 0, 1, 0]),
+                per_label: vec![("LOC", all([0, 0, 0, 1, 0])), ("PER", by_scheme([0, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 0, 0]))],
             },
             Case {
                 // Largest overlap first would pair [2,7) with [0,6) and strand both others;
@@ -863,56 +722,33 @@ mod tests {
                 name: "more pairs beat more overlap",
                 gold: vec![m(0, 6, "PER"), m(5, 10, "PER")],
                 pred: vec![m(2, 7, "PER"), m(0, 3, "PER")],
-                overall: by_scheme(
-                    [0, 2, 0, 0, 0],
-                    [0, 2, 0, 0, 0],
-                    [0, 0, 2, 0, 0],
-                    [2, 0, 0, 0, 0],
-                ),
-                per_label: vec![(
-                    "PER",
-                    by_scheme([0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [2, 0, 0, 0, 0]),
-                )],
+                overall: by_scheme([0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [2, 0, 0, 0, 0]),
+                per_label: vec![("PER", by_scheme([0, 2, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 2, 0, 0], [2, 0, 0, 0, 0]))],
             },
             Case {
                 // nervaluate's 1% rule: 1 of 200 gold code points is not an overlap, 2 are.
                 name: "overlap below 1% of a long gold span",
                 gold: vec![m(0, 200, "PER"), m(300, 500, "PER")],
                 pred: vec![m(199, 250, "PER"), m(498, 520, "PER")],
-                overall: by_scheme(
-                    [0, 1, 0, 1, 1],
-                    [0, 1, 0, 1, 1],
-                    [0, 0, 1, 1, 1],
-                    [1, 0, 0, 1, 1],
-                ),
-                per_label: vec![(
-                    "PER",
-                    by_scheme([0, 1, 0, 1, 1], [0, 1, 0, 1, 1], [0, 0, 1, 1, 1], [1, 0, 0, 1, 1]),
-                )],
+                overall: by_scheme([0, 1, 0, 1, 1], [0, 1, 0, 1, 1], [0, 0, 1, 1, 1], [1, 0, 0, 1, 1]),
+                per_label: vec![("PER", by_scheme([0, 1, 0, 1, 1], [0, 1, 0, 1, 1], [0, 0, 1, 1, 1], [1, 0, 0, 1, 1]))],
             },
             Case {
                 name: "empty spans pair only on identical boundaries",
                 gold: vec![m(3, 3, "PER"), m(0, 9, "LOC")],
                 pred: vec![m(3, 3, "PER"), m(5, 5, "LOC")],
-                overall: by_scheme(
-                    [1, 0, 0, 1, 1],
-                    [1, 0, 0, 1, 1],
-                    [1, 0, 0, 1, 1],
-                    [1, 0, 0, 1, 1],
-                ),
+                overall: by_scheme([1, 0, 0, 1, 1], [1, 0, 0, 1, 1], [1, 0, 0, 1, 1], [1, 0, 0, 1, 1]),
                 per_label: vec![("LOC", all([0, 0, 0, 1, 1])), ("PER", all([1, 0, 0, 0, 0]))],
             },
         ];
         for case in cases {
             let score = score_article(&case.gold, &case.pred);
             assert_eq!(score.overall, case.overall, "{}: overall", case.name);
-            let expected: BTreeMap<String, SchemeCounts> =
-                case.per_label.into_iter().map(|(l, c)| (l.to_string(), c)).collect();
+            let expected: BTreeMap<String, SchemeCounts> = case.per_label.into_iter().map(|(l, c)| (l.to_string(), c)).collect();
             assert_eq!(score.per_label, expected, "{}: per label", case.name);
             assert_eq!(
                 score.pairs.len(),
-                case.overall[Scheme::Strict].possible() as usize
-                    + case.overall[Scheme::Strict].spurious as usize,
+                case.overall[Scheme::Strict].possible() as usize + case.overall[Scheme::Strict].spurious as usize,
                 "{}: pairs",
                 case.name
             );
@@ -925,10 +761,7 @@ mod tests {
             let m = metrics(scheme, &Counts::default());
             assert_eq!((m.precision, m.recall, m.f1, m.possible, m.actual), (0.0, 0.0, 0.0, 0, 0));
             let only_missed = metrics(scheme, &counts([0, 0, 0, 3, 0]));
-            assert_eq!(
-                (only_missed.precision, only_missed.recall, only_missed.f1),
-                (0.0, 0.0, 0.0)
-            );
+            assert_eq!((only_missed.precision, only_missed.recall, only_missed.f1), (0.0, 0.0, 0.0));
         }
     }
 
@@ -949,11 +782,7 @@ mod tests {
         per_label.insert("LOC".to_string(), by_scheme([0, 0, 0, 1, 0], [0; 5], [0; 5], [0; 5]));
         per_label.insert("ORG".to_string(), by_scheme([0, 0, 0, 0, 1], [0; 5], [0; 5], [0; 5]));
         let (p, r, f) = macro_average(&per_label, Scheme::Strict);
-        assert!(
-            (p - 1.0 / 3.0).abs() < 1e-12
-                && (r - 1.0 / 9.0).abs() < 1e-12
-                && (f - 0.5 / 3.0).abs() < 1e-12
-        );
+        assert!((p - 1.0 / 3.0).abs() < 1e-12 && (r - 1.0 / 9.0).abs() < 1e-12 && (f - 0.5 / 3.0).abs() < 1e-12);
         let (p, r, f) = weighted_average(&per_label, Scheme::Strict);
         assert!((p - 0.75).abs() < 1e-12 && (r - 0.25).abs() < 1e-12 && (f - 0.375).abs() < 1e-12);
         assert_eq!(macro_average(&BTreeMap::new(), Scheme::Strict), (0.0, 0.0, 0.0));
@@ -977,8 +806,7 @@ mod tests {
         use std::collections::{BTreeMap, BTreeSet};
 
         fn overlaps(p: &Mention, t: &Mention) -> bool {
-            let (ps, pe, ts, te) =
-                (p.start as i64, p.end as i64 - 1, t.start as i64, t.end as i64 - 1);
+            let (ps, pe, ts, te) = (p.start as i64, p.end as i64 - 1, t.start as i64, t.end as i64 - 1);
             if ps > te || pe < ts {
                 return false;
             }
@@ -994,11 +822,7 @@ mod tests {
             let mut c = Counts::default();
             let mut matched = BTreeSet::new();
             for p in pred {
-                let (mut found, mut fallback, mut best): (
-                    Option<usize>,
-                    Option<usize>,
-                    Option<i64>,
-                ) = (None, None, None);
+                let (mut found, mut fallback, mut best): (Option<usize>, Option<usize>, Option<i64>) = (None, None, None);
                 for (ti, t) in gold.iter().enumerate() {
                     if matched.contains(&ti) {
                         continue;
@@ -1060,22 +884,17 @@ mod tests {
             spans.iter().filter(|m| label.is_none_or(|l| m.label == l)).collect()
         }
 
-        pub fn evaluate(
-            gold: &[Mention],
-            pred: &[Mention],
-        ) -> (SchemeCounts, BTreeMap<String, SchemeCounts>) {
+        pub fn evaluate(gold: &[Mention], pred: &[Mention]) -> (SchemeCounts, BTreeMap<String, SchemeCounts>) {
             let mut overall = SchemeCounts::default();
             for scheme in Scheme::ALL {
                 overall[scheme] = strategy(scheme, &only(gold, None), &only(pred, None));
             }
-            let labels: BTreeSet<&str> =
-                gold.iter().chain(pred).map(|m| m.label.as_str()).collect();
+            let labels: BTreeSet<&str> = gold.iter().chain(pred).map(|m| m.label.as_str()).collect();
             let mut per_label = BTreeMap::new();
             for label in labels {
                 let mut c = SchemeCounts::default();
                 for scheme in Scheme::ALL {
-                    c[scheme] =
-                        strategy(scheme, &only(gold, Some(label)), &only(pred, Some(label)));
+                    c[scheme] = strategy(scheme, &only(gold, Some(label)), &only(pred, Some(label)));
                 }
                 per_label.insert(label.to_string(), c);
             }
@@ -1084,12 +903,7 @@ mod tests {
     }
 
     /// The best total weight over every one-to-one pairing, by enumeration.
-    fn best_by_brute_force(
-        gold: &[Mention],
-        pred: &[Mention],
-        taken: &mut Vec<bool>,
-        g: usize,
-    ) -> Weight {
+    fn best_by_brute_force(gold: &[Mention], pred: &[Mention], taken: &mut Vec<bool>, g: usize) -> Weight {
         if g == gold.len() {
             return Weight::default();
         }
@@ -1107,8 +921,7 @@ mod tests {
     const LABELS: [&str; 4] = ["PER", "LOC", "ORG", "MISC"];
 
     fn mention() -> impl Strategy<Value = Mention> {
-        (0usize..24, 1usize..7, 0usize..3)
-            .prop_map(|(start, len, l)| m(start, start + len, LABELS[l]))
+        (0usize..24, 1usize..7, 0usize..3).prop_map(|(start, len, l)| m(start, start + len, LABELS[l]))
     }
 
     fn spans(max: usize) -> impl Strategy<Value = Vec<Mention>> {

@@ -27,8 +27,7 @@ fn field(counts: &Counts, name: &str) -> u64 {
 /// One row per article: `article_id`, then `<scheme>_<count>` for every scheme and count.
 pub fn per_article_frame(score: &LayerScore) -> PolarsResult<DataFrame> {
     let rows = &score.per_article;
-    let mut columns =
-        vec![Column::new("article_id".into(), rows.iter().map(|r| r.article_id.as_str()).collect::<Vec<_>>())];
+    let mut columns = vec![Column::new("article_id".into(), rows.iter().map(|r| r.article_id.as_str()).collect::<Vec<_>>())];
     for scheme in Scheme::ALL {
         for name in FIELDS {
             let values: Vec<u64> = rows.iter().map(|r| field(&r.counts[scheme], name)).collect();
@@ -48,12 +47,7 @@ pub struct Slice {
 /// Groups the layer's per-article counts by `column` of the articles frame.
 pub fn slice_by(score: &LayerScore, articles: &DataFrame, column: &str) -> PolarsResult<BTreeMap<String, Slice>> {
     if articles.column(column).is_err() {
-        let known: Vec<&str> = articles
-            .get_column_names()
-            .into_iter()
-            .map(|n| n.as_str())
-            .filter(|n| *n != "text")
-            .collect();
+        let known: Vec<&str> = articles.get_column_names().into_iter().map(|n| n.as_str()).filter(|n| *n != "text").collect();
         polars_bail!(ColumnNotFound: "no article metadata column `{}` (columns: {})", column, known.join(", "));
     }
     let mut sums = vec![len().cast(DataType::UInt64).alias("articles")];
@@ -82,9 +76,7 @@ pub fn slice_by(score: &LayerScore, articles: &DataFrame, column: &str) -> Polar
         let Some(name) = names.get(row) else { continue };
         let mut counts = SchemeCounts::default();
         for scheme in Scheme::ALL {
-            let value = |name: &str| -> PolarsResult<u64> {
-                Ok(grouped.column(&format!("{}_{name}", scheme.name()))?.u64()?.get(row).unwrap_or(0))
-            };
+            let value = |name: &str| -> PolarsResult<u64> { Ok(grouped.column(&format!("{}_{name}", scheme.name()))?.u64()?.get(row).unwrap_or(0)) };
             counts[scheme] = Counts {
                 correct: value("correct")?,
                 incorrect: value("incorrect")?,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compare::changes::{ChangeKind, Side, SpanChange};
-use crate::compare::source::{OutcomeRecord, SpanRef, Source};
+use crate::compare::source::{OutcomeRecord, Source, SpanRef};
 use crate::compare::Comparison;
 use crate::model::Article;
 use crate::report::html::data::{code, is_arabic, record_order, utf16_offsets, ArticleData, Record, SpanData, OUTCOMES};
@@ -118,7 +118,8 @@ fn side_view(records: &[OutcomeRecord], changes: &[SpanChange], before: bool, of
         })
         .collect();
     rows.sort_by_key(|(r, _)| record_order(r));
-    let extents: Vec<Extent> = rows.iter().map(|(r, _)| Extent { gold: r.gold.as_ref().map(|s| s.start..s.end), pred: r.pred.as_ref().map(|s| s.start..s.end) }).collect();
+    let extents: Vec<Extent> =
+        rows.iter().map(|(r, _)| Extent { gold: r.gold.as_ref().map(|s| s.start..s.end), pred: r.pred.as_ref().map(|s| s.start..s.end) }).collect();
     let (r, c) = rows.into_iter().unzip();
     SideView { r, s: segment(&extents), c }
 }
@@ -133,9 +134,8 @@ pub(crate) fn page_data<'a>(comparison: &Comparison, sources: &[Source], article
     for extractor in &comparison.extractors {
         for layer in &extractor.layers {
             for set in layer.changed.iter().filter(|s| s.available) {
-                let records = |k: usize, id: &str| {
-                    sources[k].outcomes.as_ref().and_then(|o| o.get(&extractor.name)?.get(&layer.layer)?.get(id)).unwrap_or(&empty)
-                };
+                let records =
+                    |k: usize, id: &str| sources[k].outcomes.as_ref().and_then(|o| o.get(&extractor.name)?.get(&layer.layer)?.get(id)).unwrap_or(&empty);
                 let mut changed = Vec::new();
                 for article in &set.articles {
                     let at = position.get(article.article_id.as_str()).copied();
@@ -158,7 +158,9 @@ pub(crate) fn page_data<'a>(comparison: &Comparison, sources: &[Source], article
                         changes: article
                             .changes
                             .iter()
-                            .map(|c| (kind_code(c.kind), c.gold.as_ref().map(|g| span_data(g, offsets)), side_data(&c.before, offsets), side_data(&c.after, offsets)))
+                            .map(|c| {
+                                (kind_code(c.kind), c.gold.as_ref().map(|g| span_data(g, offsets)), side_data(&c.before, offsets), side_data(&c.after, offsets))
+                            })
                             .collect(),
                     });
                 }

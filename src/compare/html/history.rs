@@ -11,7 +11,8 @@ use crate::report::html::escape::{bdi, html};
 use crate::report::html::page::{document, Page};
 
 /// Colour, dash pattern and marker per scheme (Okabe–Ito colours).
-const LINES: [(&str, &str, &str); 4] = [("#0072B2", "", "circle"), ("#E69F00", "6 3", "square"), ("#009E73", "2 3", "diamond"), ("#CC79A7", "8 3 2 3", "triangle")];
+const LINES: [(&str, &str, &str); 4] =
+    [("#0072B2", "", "circle"), ("#E69F00", "6 3", "square"), ("#009E73", "2 3", "diamond"), ("#CC79A7", "8 3 2 3", "triangle")];
 
 const STYLE: &str = "figure.history svg { max-width: 100%; height: auto; }\nsvg text.tick { fill: var(--muted); }\n";
 
@@ -202,7 +203,10 @@ mod tests {
                 data_changed: k == 2,
             })
             .collect();
-        History { versions: (0..values.len()).map(version).collect(), series: vec![Series { dataset: "d".into(), extractor: "x".into(), layer: "ner".into(), points }] }
+        History {
+            versions: (0..values.len()).map(version).collect(),
+            series: vec![Series { dataset: "d".into(), extractor: "x".into(), layer: "ner".into(), points }],
+        }
     }
 
     #[test]

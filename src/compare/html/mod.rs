@@ -28,7 +28,13 @@ fn figure(x: f64) -> String {
 /// A difference with its sign, coloured by direction.
 fn delta_cell(x: f64, bold: bool) -> String {
     let x = if x.abs() < 0.000_05 { 0.0 } else { x };
-    let class = if x > 0.0 { "up" } else if x < 0.0 { "down" } else { "same" };
+    let class = if x > 0.0 {
+        "up"
+    } else if x < 0.0 {
+        "down"
+    } else {
+        "same"
+    };
     let text = format!("{x:+.4}").replace('-', "−");
     if bold {
         format!("<td class=\"{class} sig\">{text}</td>")
@@ -131,7 +137,13 @@ fn notes(comparison: &Comparison) -> String {
 fn interval_svg(low: f64, high: f64, observed: f64, scale: f64) -> String {
     let (width, mid) = (140.0, 70.0);
     let x = |v: f64| mid + (v / scale).clamp(-1.0, 1.0) * (mid - 4.0);
-    let colour = if high < 0.0 { "#D55E00" } else if low > 0.0 { "#009E73" } else { "#777" };
+    let colour = if high < 0.0 {
+        "#D55E00"
+    } else if low > 0.0 {
+        "#009E73"
+    } else {
+        "#777"
+    };
     format!(
         "<svg class=\"ci\" viewBox=\"0 0 {width} 14\" width=\"{width}\" height=\"14\" role=\"img\" aria-label=\"interval {:+.4} to {:+.4}\">\
          <line x1=\"{mid}\" y1=\"0\" x2=\"{mid}\" y2=\"14\" stroke=\"#999\"/><line x1=\"{:.1}\" y1=\"7\" x2=\"{:.1}\" y2=\"7\" stroke=\"{colour}\" stroke-width=\"3\"/>\
@@ -150,7 +162,13 @@ fn layer_section(comparison: &Comparison, name: &str, versions: &[Option<crate::
     for (k, v) in versions.iter().enumerate() {
         match v {
             Some(v) => {
-                let _ = write!(out, "<span><b>{}</b> version {} · config <code>{}</code>", letter(k), bdi(&v.version), html(&v.config_hash.chars().take(8).collect::<String>()));
+                let _ = write!(
+                    out,
+                    "<span><b>{}</b> version {} · config <code>{}</code>",
+                    letter(k),
+                    bdi(&v.version),
+                    html(&v.config_hash.chars().take(8).collect::<String>())
+                );
                 if v.failed > 0 {
                     let _ = write!(out, " · {} failed", v.failed);
                 }

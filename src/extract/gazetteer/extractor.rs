@@ -75,9 +75,9 @@ impl Extractor for GazetteerExtractor {
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {
         let mut spans = Vec::new();
         for found in self.gazetteer().find(&article.text) {
-            let text = article.slice(found.start, found.end).ok_or_else(|| {
-                ExtractError::InvalidSpan(format!("match {}..{} runs past the article", found.start, found.end))
-            })?;
+            let text = article
+                .slice(found.start, found.end)
+                .ok_or_else(|| ExtractError::InvalidSpan(format!("match {}..{} runs past the article", found.start, found.end)))?;
             spans.push(Span {
                 article_id: article.id.clone(),
                 layer: "ner".to_string(),
@@ -118,8 +118,7 @@ mod tests {
         let extractor = GazetteerExtractor::new("gazetteer", None).unwrap();
         let article = Article::new("a", "موسكو-سانا\nأكد سيرغي لافروف أن روسيا وبريطانيا", BTreeMap::new());
         let spans = extractor.extract(&article).unwrap();
-        let got: Vec<(usize, usize, &str, Option<&str>)> =
-            spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_deref())).collect();
+        let got: Vec<(usize, usize, &str, Option<&str>)> = spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_deref())).collect();
         assert_eq!(
             got,
             [

@@ -88,9 +88,7 @@ pub(crate) fn parse_list(contents: &str, path: &Path) -> Result<Vec<Entry>, Gaze
             continue;
         }
         let Some(label) = &label else {
-            let message = format!(
-                "`{line}` has no label: add a `# label: LOC` line above it, or name the file after its label (LOC.txt)"
-            );
+            let message = format!("`{line}` has no label: add a `# label: LOC` line above it, or name the file after its label (LOC.txt)");
             return Err(format_error(path, number, message));
         };
         if normalize_name(line).is_empty() {
@@ -105,8 +103,7 @@ pub(crate) fn parse_list(contents: &str, path: &Path) -> Result<Vec<Entry>, Gaze
 fn label_from_file_name(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_str()?;
     let label = stem.split('-').next()?;
-    let capitals = label.starts_with(|c: char| c.is_ascii_uppercase())
-        && label.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let capitals = label.starts_with(|c: char| c.is_ascii_uppercase()) && label.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     capitals.then(|| label.to_string())
 }
 

@@ -83,12 +83,8 @@ impl Gazetteer {
         let (strings, patterns): (Vec<String>, Vec<Pattern>) = by_string.into_iter().unzip();
         // Building fails only past 2^31 patterns or automaton states, which lists that fit in
         // memory as strings cannot reach.
-        let automaton = (!strings.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&strings)
-                .expect("gazetteer lists exceed the automaton's size limits")
-        });
+        let automaton = (!strings.is_empty())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&strings).expect("gazetteer lists exceed the automaton's size limits"));
         Gazetteer { entries, automaton, patterns }
     }
 
@@ -219,16 +215,13 @@ impl WordBoundaries {
     /// Whether a match may start at `index` with `flag`; a name that opens with punctuation
     /// needs no word start.
     fn starts_at(&self, index: usize, flag: u8) -> bool {
-        self.starts.get(index).is_some_and(|&f| f & flag != 0)
-            || (flag == WORD_START && self.in_word.get(index) == Some(&false))
+        self.starts.get(index).is_some_and(|&f| f & flag != 0) || (flag == WORD_START && self.in_word.get(index) == Some(&false))
     }
 
     /// Whether a match ending before `index` ends a word: the next character is not a letter
     /// or digit (or the match itself ends in punctuation).
     fn ends_word(&self, index: usize) -> bool {
-        index == 0
-            || !self.in_word.get(index).copied().unwrap_or(false)
-            || !self.in_word.get(index - 1).copied().unwrap_or(false)
+        index == 0 || !self.in_word.get(index).copied().unwrap_or(false) || !self.in_word.get(index - 1).copied().unwrap_or(false)
     }
 }
 
@@ -243,11 +236,7 @@ mod tests {
     /// The matches of `text` as (covered original text, label).
     fn found(gazetteer: &Gazetteer, text: &str) -> Vec<(String, String)> {
         let chars: Vec<char> = text.chars().collect();
-        gazetteer
-            .find(text)
-            .into_iter()
-            .map(|m| (chars[m.start..m.end].iter().collect(), m.label))
-            .collect()
+        gazetteer.find(text).into_iter().map(|m| (chars[m.start..m.end].iter().collect(), m.label)).collect()
     }
 
     fn lists() -> Gazetteer {
@@ -352,12 +341,8 @@ mod tests {
         let text = "😀 قالَ سيرْغي لافروفُ 😀 في لـندن";
         let matches = g.find(text);
         let chars: Vec<char> = text.chars().collect();
-        let spans: Vec<(usize, usize, String)> =
-            matches.iter().map(|m| (m.start, m.end, chars[m.start..m.end].iter().collect())).collect();
-        assert_eq!(
-            spans,
-            [(7, 21, "سيرْغي لافروفُ".to_string()), (27, 32, "لـندن".to_string())]
-        );
+        let spans: Vec<(usize, usize, String)> = matches.iter().map(|m| (m.start, m.end, chars[m.start..m.end].iter().collect())).collect();
+        assert_eq!(spans, [(7, 21, "سيرْغي لافروفُ".to_string()), (27, 32, "لـندن".to_string())]);
     }
 
     #[test]

@@ -60,10 +60,8 @@ mod tests {
 
     fn sana() -> Dataset {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let spec = DatasetSpec::Files {
-            articles: root.join("datasets/sana"),
-            gold: vec![root.join("gold/sana/ner.jsonl"), root.join("gold/sana/quote.jsonl")],
-        };
+        let spec =
+            DatasetSpec::Files { articles: root.join("datasets/sana"), gold: vec![root.join("gold/sana/ner.jsonl"), root.join("gold/sana/quote.jsonl")] };
         Dataset::load(&spec, &NoProgress).unwrap().0
     }
 

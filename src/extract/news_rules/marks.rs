@@ -92,9 +92,7 @@ mod tests {
 
     #[test]
     fn pairs_marks_per_paragraph() {
-        let pairs = |text: &str| -> Vec<(usize, usize)> {
-            pair_marks(&text.chars().collect::<Vec<_>>()).into_iter().map(|p| (p.open, p.close)).collect()
-        };
+        let pairs = |text: &str| -> Vec<(usize, usize)> { pair_marks(&text.chars().collect::<Vec<_>>()).into_iter().map(|p| (p.open, p.close)).collect() };
         assert_eq!(pairs("a “b” c"), [(2, 4)]);
         assert_eq!(pairs("«a “b” c»"), [(0, 8)]);
         assert_eq!(pairs("x ” b” c”."), [(2, 5)]);

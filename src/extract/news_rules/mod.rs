@@ -74,17 +74,8 @@ mod tests {
         let extractor = NewsRules::new("news-rules");
         assert_eq!((extractor.name(), extractor.version()), ("news-rules", "1"));
         let spans = extractor.extract(&article).expect("rules do not fail");
-        let got: Vec<(&str, &str, &str)> =
-            spans.iter().map(|s| (s.layer.as_str(), s.text.as_deref().unwrap_or(""), s.article_id.as_str())).collect();
-        assert_eq!(
-            got,
-            [
-                ("date", "اليوم", "a1"),
-                ("date", "عام 2018", "a1"),
-                ("dateline", "دمشق-سانا", "a1"),
-                ("quote", "نحن مستعدون للحوار مع لندن", "a1"),
-            ]
-        );
+        let got: Vec<(&str, &str, &str)> = spans.iter().map(|s| (s.layer.as_str(), s.text.as_deref().unwrap_or(""), s.article_id.as_str())).collect();
+        assert_eq!(got, [("date", "اليوم", "a1"), ("date", "عام 2018", "a1"), ("dateline", "دمشق-سانا", "a1"), ("quote", "نحن مستعدون للحوار مع لندن", "a1"),]);
         assert_eq!(extractor.extract(&article), Ok(spans));
     }
 

@@ -34,8 +34,7 @@ const NAMING: [&str; 21] = [
 
 /// Words that may stand between a reporting expression and a short quotation it introduces
 /// without counting as the narrator's own words (`مشيرا إلى أنه “…”`).
-const LINKS: [&str; 13] =
-    ["ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "الي", "عن", "علي", "و", "اليوم", "امس"];
+const LINKS: [&str; 13] = ["ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "الي", "عن", "علي", "و", "اليوم", "امس"];
 
 /// The longest quotation that must be introduced by a reporting expression to count.
 const SHORT: usize = 3;
@@ -52,13 +51,7 @@ fn narration(tokens: &[Token], pairs: &[Pair]) -> (Vec<Token>, Vec<usize>) {
         while let Some(pair) = next.peek().filter(|p| p.open <= token.start) {
             inside = Some(pair.close);
             at.push(out.len());
-            out.push(Token {
-                kind: Kind::Punct('“'),
-                start: pair.open,
-                end: pair.close + 1,
-                surface: "“".into(),
-                norm: "“".into(),
-            });
+            out.push(Token { kind: Kind::Punct('“'), start: pair.open, end: pair.close + 1, surface: "“".into(), norm: "“".into() });
             next.next();
         }
         if inside.is_none_or(|close| token.start > close) {
@@ -106,17 +99,11 @@ fn speaker_of(expressions: &[Expression], expression: &Expression) -> Option<Str
 fn frame(narration: &[Token], expressions: &[Expression], q: usize) -> (Frame, Option<String>) {
     let sentence_start = narration[..q].iter().rposition(Token::ends_sentence).map_or(0, |i| i + 1);
     if let Some(before) = expressions.iter().rev().find(|e| e.verb < q && e.verb >= sentence_start) {
-        let own_words = narration[before.end.min(q)..q]
-            .iter()
-            .filter(|t| !matches!(t.kind, Kind::Punct(_)) && !LINKS.contains(&t.norm.as_str()))
-            .count();
+        let own_words = narration[before.end.min(q)..q].iter().filter(|t| !matches!(t.kind, Kind::Punct(_)) && !LINKS.contains(&t.norm.as_str())).count();
         let frame = if own_words <= 2 { Frame::Introduced } else { Frame::InSentence };
         return (frame, speaker_of(expressions, before));
     }
-    let after = narration[q + 1..]
-        .iter()
-        .position(|t| !matches!(t.kind, Kind::Punct(',' | '،' | ':' | '-' | '–')))
-        .map(|k| q + 1 + k);
+    let after = narration[q + 1..].iter().position(|t| !matches!(t.kind, Kind::Punct(',' | '،' | ':' | '-' | '–'))).map(|k| q + 1 + k);
     // A verb after the quotation reports it only when it says nothing of its own:
     // in `“…” قال عباس إن “…”` the verb belongs to what follows.
     let follower = after.and_then(|k| expressions.iter().find(|e| e.verb == k));
@@ -216,22 +203,10 @@ mod tests {
     #[test]
     fn finds_quotations_and_their_speakers() {
         let cases: &[Case] = &[
-            (
-                "curly marks, verb and name before",
-                "وقال لافروف “نحن نتعاون مع بريطانيا”.",
-                &[("نحن نتعاون مع بريطانيا", Some("لافروف"))],
-            ),
-            (
-                "guillemets, feminine verb",
-                "وقالت ميركل «لن نقبل بهذا الوضع».",
-                &[("لن نقبل بهذا الوضع", Some("ميركل"))],
-            ),
+            ("curly marks, verb and name before", "وقال لافروف “نحن نتعاون مع بريطانيا”.", &[("نحن نتعاون مع بريطانيا", Some("لافروف"))]),
+            ("guillemets, feminine verb", "وقالت ميركل «لن نقبل بهذا الوضع».", &[("لن نقبل بهذا الوضع", Some("ميركل"))]),
             ("straight marks", "قال جونسون \"نحن مستعدون للحوار\".", &[("نحن مستعدون للحوار", Some("جونسون"))]),
-            (
-                "” as the opening mark (D10)",
-                "وأضاف لافروف ” إنه يعتزم مناقشة التناقضات مع لندن”",
-                &[("إنه يعتزم مناقشة التناقضات مع لندن", Some("لافروف"))],
-            ),
+            ("” as the opening mark (D10)", "وأضاف لافروف ” إنه يعتزم مناقشة التناقضات مع لندن”", &[("إنه يعتزم مناقشة التناقضات مع لندن", Some("لافروف"))]),
             (
                 "title before the name",
                 "أكد وزير الخارجية الروسي سيرغي لافروف اليوم “أن العلاقات وصلت إلى مستوى متدن”",
@@ -242,11 +217,7 @@ mod tests {
                 "وقالت المتحدثة باسم الخارجية الروسية ماريا زاخاروفا “هذه الاتهامات لا أساس لها”",
                 &[("هذه الاتهامات لا أساس لها", Some("زاخاروفا"))],
             ),
-            (
-                "speaker after the quotation",
-                "“نحن مستعدون للحوار مع لندن” قال لافروف.",
-                &[("نحن مستعدون للحوار مع لندن", Some("لافروف"))],
-            ),
+            ("speaker after the quotation", "“نحن مستعدون للحوار مع لندن” قال لافروف.", &[("نحن مستعدون للحوار مع لندن", Some("لافروف"))]),
             (
                 "implicit speaker: the last one named",
                 "وقال لافروف “نحن مستعدون للحوار”. وأضاف “لكن الحوار يحتاج إلى طرفين”.",
@@ -262,26 +233,14 @@ mod tests {
                 "أكد جونسون أن الأدلة واضحة مشيرا إلى أنه “لا شك في تدخل روسيا”.",
                 &[("لا شك في تدخل روسيا", Some("جونسون"))],
             ),
-            (
-                "short quotation introduced by a speech verb",
-                "وأكد لافروف أن الوضع “خطير جدا”.",
-                &[("خطير جدا", Some("لافروف"))],
-            ),
-            (
-                "subject that names no person",
-                "وقالت الوزارة في بيان “إن الهجوم لن يمر دون رد”.",
-                &[("إن الهجوم لن يمر دون رد", None)],
-            ),
+            ("short quotation introduced by a speech verb", "وأكد لافروف أن الوضع “خطير جدا”.", &[("خطير جدا", Some("لافروف"))]),
+            ("subject that names no person", "وقالت الوزارة في بيان “إن الهجوم لن يمر دون رد”.", &[("إن الهجوم لن يمر دون رد", None)]),
             (
                 "speech verbs inside a quotation are not the narrator's",
                 "قال لافروف “قال جونسون لنا إننا مخطئون” وأضاف “هذا غير صحيح أبدا”.",
                 &[("قال جونسون لنا إننا مخطئون", Some("لافروف")), ("هذا غير صحيح أبدا", Some("لافروف"))],
             ),
-            (
-                "a colon opens a quotation",
-                "وجاء في البيان: “نرفض هذه الاتهامات جملة وتفصيلا”.",
-                &[("نرفض هذه الاتهامات جملة وتفصيلا", None)],
-            ),
+            ("a colon opens a quotation", "وجاء في البيان: “نرفض هذه الاتهامات جملة وتفصيلا”.", &[("نرفض هذه الاتهامات جملة وتفصيلا", None)]),
             (
                 "a quotation standing as a sentence of its own goes on with the last speaker",
                 "وقال لافروف “نحن مستعدون للحوار”.\n“لكننا لن نقبل بالشروط المسبقة”.",
@@ -299,8 +258,7 @@ mod tests {
             ),
         ];
         for &(why, text, want) in cases {
-            let want: Vec<(String, Option<String>)> =
-                want.iter().map(|(q, s)| (q.to_string(), s.map(str::to_string))).collect();
+            let want: Vec<(String, Option<String>)> = want.iter().map(|(q, s)| (q.to_string(), s.map(str::to_string))).collect();
             assert_eq!(quotes(text), want, "{why}");
         }
     }
@@ -312,17 +270,11 @@ mod tests {
             ("after a naming word (D12)", "دعمت التنظيمات تحت مسمى “معارضة معتدلة” لتعود الآن."),
             ("a long name after a naming word", "خرجوا تحت شعار “الشعب يريد إسقاط النظام” أمس."),
             ("a short term that no one says", "يواجه البلد “وضعا بالغ الخطورة” منذ سنوات."),
-            (
-                "a closing mark with nothing open (D11)",
-                "مشيرا إلى أن العلاقات وصلت إلى مستويات متدنية وبالطبع نحن لم نكن السبب في ذلك”.",
-            ),
+            ("a closing mark with nothing open (D11)", "مشيرا إلى أن العلاقات وصلت إلى مستويات متدنية وبالطبع نحن لم نكن السبب في ذلك”."),
             ("a quotation does not run across a line break", "قال لافروف “نحن نتعاون\nمع بريطانيا في كل شيء”."),
             ("an opening mark never closed", "قال لافروف “نحن نتعاون مع بريطانيا."),
             ("empty marks", "قال لافروف “ ”."),
-            (
-                "a participle after a term does not report it",
-                "يعتبره المؤلف “سيد عصر الإرهاب الحالي”، مؤكدا أن الأمر خطير.",
-            ),
+            ("a participle after a term does not report it", "يعتبره المؤلف “سيد عصر الإرهاب الحالي”، مؤكدا أن الأمر خطير."),
         ];
         for &(why, text) in cases {
             assert_eq!(quotes(text), [], "{why}");

@@ -168,8 +168,7 @@ const NAME_HEADS: [&str; 6] = ["عبد", "ابو", "ابن", "بن", "ال", "ا
 fn family_name(tokens: &[Token], name: std::ops::Range<usize>, known: &[String]) -> String {
     let mut first = name.end - 1;
     while first > name.start && !known.contains(&tokens[first].norm) {
-        let joined = SECOND_PARTS.contains(&tokens[first].norm.as_str())
-            || NAME_HEADS.contains(&tokens[first - 1].norm.as_str());
+        let joined = SECOND_PARTS.contains(&tokens[first].norm.as_str()) || NAME_HEADS.contains(&tokens[first - 1].norm.as_str());
         if !joined {
             break;
         }
@@ -248,8 +247,7 @@ pub(crate) fn says_more(narration: &[Token], mut end: usize) -> bool {
         end += 1;
     }
     narration.get(end).is_some_and(|t| {
-        t.is_word() && (COMPLEMENTS.contains(&t.norm.as_str()) || is_participle(&t.norm))
-            || matches!(t.kind, Kind::Punct(':' | '“' | '«' | '”' | '"'))
+        t.is_word() && (COMPLEMENTS.contains(&t.norm.as_str()) || is_participle(&t.norm)) || matches!(t.kind, Kind::Punct(':' | '“' | '«' | '”' | '"'))
     })
 }
 

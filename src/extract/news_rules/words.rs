@@ -48,8 +48,8 @@ impl Token {
     }
 }
 
-pub(crate) use crate::arabic::normalize::is_diacritic;
 use crate::arabic::clitics::PROCLITICS;
+pub(crate) use crate::arabic::normalize::is_diacritic;
 
 fn is_word_char(c: char) -> bool {
     (c.is_alphabetic() && digit_value(c).is_none()) || is_diacritic(c) || c == '\u{0640}'
@@ -132,9 +132,7 @@ pub(crate) fn readings(norm: &str) -> Vec<(usize, &str)> {
 /// Whether a normalised word is in `list`, with or without a proclitic or the article
 /// (`لنظيره`, `الوزير`, `بعنوان`).
 pub(crate) fn in_list(norm: &str, list: &[&str]) -> bool {
-    readings(norm)
-        .iter()
-        .any(|(_, rest)| list.contains(rest) || rest.strip_prefix("ال").is_some_and(|r| list.contains(&r)))
+    readings(norm).iter().any(|(_, rest)| list.contains(rest) || rest.strip_prefix("ال").is_some_and(|r| list.contains(&r)))
 }
 
 /// The rest of a normalised word after an optional conjunction `و` or `ف`.
@@ -184,8 +182,7 @@ mod tests {
     fn tokens_keep_code_point_offsets() {
         let text = "قال لافروف: “نعم” عام ٢٠١٨م\nوأضافَ";
         let tokens = tokenize(&chars(text));
-        let got: Vec<(Kind, usize, usize, &str)> =
-            tokens.iter().map(|t| (t.kind, t.start, t.end, t.norm.as_str())).collect();
+        let got: Vec<(Kind, usize, usize, &str)> = tokens.iter().map(|t| (t.kind, t.start, t.end, t.norm.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -206,8 +203,7 @@ mod tests {
 
     #[test]
     fn normalises_spelling_variants() {
-        let cases =
-            [("أكّد", "اكد"), ("غداً", "غدا"), ("رأى", "راي"), ("إنّه", "انه"), ("آذار", "اذار"), ("عـــام", "عام")];
+        let cases = [("أكّد", "اكد"), ("غداً", "غدا"), ("رأى", "راي"), ("إنّه", "انه"), ("آذار", "اذار"), ("عـــام", "عام")];
         for (word, want) in cases {
             assert_eq!(normalize(word), want, "{word}");
         }
@@ -225,15 +221,7 @@ mod tests {
 
     #[test]
     fn definite_article_after_proclitics() {
-        let cases = [
-            ("الخارجية", true),
-            ("بالانتخابات", true),
-            ("للحوار", true),
-            ("لندن", false),
-            ("لافروف", false),
-            ("الي", false),
-            ("الاسد", true),
-        ];
+        let cases = [("الخارجية", true), ("بالانتخابات", true), ("للحوار", true), ("لندن", false), ("لافروف", false), ("الي", false), ("الاسد", true)];
         for (word, want) in cases {
             assert_eq!(has_article(word), want, "{word}");
         }

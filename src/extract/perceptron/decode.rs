@@ -22,10 +22,7 @@ pub(crate) fn viterbi(tag_set: &TagSet, emissions: &[f32], transitions: &[f32]) 
     if n == 0 {
         return Vec::new();
     }
-    let allowed: Vec<bool> = (0..=tags)
-        .flat_map(|p| (0..tags).map(move |t| (p, t)))
-        .map(|(p, t)| tag_set.allowed((p < tags).then_some(p), t))
-        .collect();
+    let allowed: Vec<bool> = (0..=tags).flat_map(|p| (0..tags).map(move |t| (p, t))).map(|(p, t)| tag_set.allowed((p < tags).then_some(p), t)).collect();
     let mut score = vec![f32::NEG_INFINITY; n * tags];
     let mut back = vec![0usize; n * tags];
     let start = start_row(tags) * tags;

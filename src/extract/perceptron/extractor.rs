@@ -65,9 +65,9 @@ impl Extractor for PerceptronNer {
             .tag(&article.text)
             .into_iter()
             .map(|entity| {
-                let text = article.slice(entity.start, entity.end).ok_or_else(|| {
-                    ExtractError::InvalidSpan(format!("{}..{} is outside the article", entity.start, entity.end))
-                })?;
+                let text = article
+                    .slice(entity.start, entity.end)
+                    .ok_or_else(|| ExtractError::InvalidSpan(format!("{}..{} is outside the article", entity.start, entity.end)))?;
                 Ok(Span {
                     article_id: String::new(),
                     layer: layer.clone(),
@@ -101,12 +101,8 @@ mod tests {
 
         let article = Article::new("x", "غادر أحمد علي القاهرة، ثم زار دمشق", BTreeMap::new());
         let spans = ner.extract(&article).unwrap();
-        let found: Vec<(usize, usize, &str, Option<&str>)> =
-            spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_deref())).collect();
-        assert_eq!(
-            found,
-            [(5, 13, "PER", Some("أحمد علي")), (14, 21, "LOC", Some("القاهرة")), (30, 34, "LOC", Some("دمشق"))]
-        );
+        let found: Vec<(usize, usize, &str, Option<&str>)> = spans.iter().map(|s| (s.start, s.end, s.label.as_str(), s.text.as_deref())).collect();
+        assert_eq!(found, [(5, 13, "PER", Some("أحمد علي")), (14, 21, "LOC", Some("القاهرة")), (30, 34, "LOC", Some("دمشق"))]);
         assert!(spans.iter().all(|s| s.layer == "ner" && s.article_id.is_empty()));
         assert!(ner.extract(&Article::new("e", "", BTreeMap::new())).unwrap().is_empty());
     }

@@ -21,11 +21,7 @@ fn shape(word: &str) -> &'static str {
     let (mut arabic, mut upper, mut lower, mut digit, mut other) = (0, 0, 0, 0, 0);
     for c in word.chars() {
         match c {
-            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
-                if !c.is_numeric() =>
-            {
-                arabic += 1
-            }
+            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' if !c.is_numeric() => arabic += 1,
             _ if c.is_numeric() => digit += 1,
             _ if c.is_uppercase() => upper += 1,
             _ if c.is_alphabetic() => lower += 1,

@@ -140,8 +140,7 @@ pub(crate) fn load(path: &Path) -> Result<PerceptronModel, PerceptronError> {
         return Err(corrupt(format!("content hash {hash:016x} differs from the stored {stored:016x}")));
     }
     let header_len = u32::from_le_bytes(reader.array().map_err(corrupt)?) as usize;
-    let header: Header = serde_json::from_slice(reader.take(header_len).map_err(corrupt)?)
-        .map_err(|e| corrupt(format!("header: {e}")))?;
+    let header: Header = serde_json::from_slice(reader.take(header_len).map_err(corrupt)?).map_err(|e| corrupt(format!("header: {e}")))?;
     if header.feature_set != FEATURE_SET {
         let path = path.to_path_buf();
         return Err(PerceptronError::Version { path, what: "feature set", found: header.feature_set, supported: FEATURE_SET });

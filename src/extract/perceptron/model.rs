@@ -8,13 +8,13 @@ use std::path::Path;
 
 use super::decode::viterbi;
 use super::features::{sentence_features, Context};
-use crate::extract::gazetteer::Gazetteer;
 use super::format;
 use super::lexicon::Lexicon;
 use super::tags::{chunks, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::train::TrainSummary;
 use super::PerceptronError;
+use crate::extract::gazetteer::Gazetteer;
 
 /// Feature keys are already well-mixed hashes (see `features`), so the table uses them as they
 /// are instead of hashing them again.
@@ -65,14 +65,7 @@ pub struct PerceptronModel {
 
 impl PerceptronModel {
     /// Assembles a freshly trained model; `keys` must be strictly increasing.
-    pub(crate) fn new(
-        tag_set: TagSet,
-        keys: Vec<u64>,
-        weights: Vec<f32>,
-        transitions: Vec<f32>,
-        lexicon: Lexicon,
-        summary: TrainSummary,
-    ) -> Self {
+    pub(crate) fn new(tag_set: TagSet, keys: Vec<u64>, weights: Vec<f32>, transitions: Vec<f32>, lexicon: Lexicon, summary: TrainSummary) -> Self {
         let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, summary, 0);
         model.hash = format::content_hash(&format::to_bytes(&model));
         model
@@ -150,11 +143,7 @@ impl PerceptronModel {
         for tokens in tokenize(text) {
             let tags = self.tag_features(&sentence_features(&tokens, &context));
             for (first, last, label) in chunks(&self.tag_set, &tags) {
-                entities.push(Entity {
-                    start: tokens[first].start,
-                    end: tokens[last].end,
-                    label: self.tag_set.labels()[label].clone(),
-                });
+                entities.push(Entity { start: tokens[first].start, end: tokens[last].end, label: self.tag_set.labels()[label].clone() });
             }
         }
         entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));

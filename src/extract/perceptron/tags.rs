@@ -78,10 +78,7 @@ pub(crate) struct Alignment {
 
 /// Tags `sentences` with `spans` (all of one article, labels all in `tags`).
 pub(crate) fn align(tag_set: &TagSet, sentences: &[Vec<Token<'_>>], spans: &[&Span]) -> Alignment {
-    let mut alignment = Alignment {
-        tags: sentences.iter().map(|s| vec![OUTSIDE; s.len()]).collect(),
-        ..Alignment::default()
-    };
+    let mut alignment = Alignment { tags: sentences.iter().map(|s| vec![OUTSIDE; s.len()]).collect(), ..Alignment::default() };
     for span in spans {
         let position = sentences.iter().enumerate().find_map(|(s, tokens)| {
             let first = tokens.iter().position(|t| t.start == span.start)?;
@@ -135,15 +132,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            article_id: "a".into(),
-            layer: "ner".into(),
-            start,
-            end,
-            label: label.into(),
-            text: None,
-            attrs: BTreeMap::new(),
-        }
+        Span { article_id: "a".into(), layer: "ner".into(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() }
     }
 
     fn names(tag_set: &TagSet, tags: &[usize]) -> Vec<String> {

@@ -24,9 +24,9 @@ use super::model::{KeyMap, PerceptronModel};
 use super::tags::{align, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::PerceptronError;
+use crate::extract::gazetteer::Gazetteer;
 use crate::model::{Article, Span};
 use crate::progress::Progress;
-use crate::extract::gazetteer::Gazetteer;
 use crate::Dataset;
 
 /// How to train.
@@ -123,16 +123,8 @@ pub fn train(dataset: &Dataset, options: &TrainOptions, progress: &dyn Progress)
 }
 
 /// Trains on articles and their gold spans (spans of other layers or articles are ignored).
-pub fn train_articles(
-    articles: &[Article],
-    gold: &[Span],
-    options: &TrainOptions,
-    progress: &dyn Progress,
-) -> Result<PerceptronModel, PerceptronError> {
-    let articles: Vec<&Article> = articles
-        .iter()
-        .filter(|a| options.split.as_ref().is_none_or(|s| a.metadata.get("split") == Some(s)))
-        .collect();
+pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOptions, progress: &dyn Progress) -> Result<PerceptronModel, PerceptronError> {
+    let articles: Vec<&Article> = articles.iter().filter(|a| options.split.as_ref().is_none_or(|s| a.metadata.get("split") == Some(s))).collect();
     if articles.is_empty() {
         let which = options.split.as_ref().map_or(String::new(), |s| format!(" in split `{s}`"));
         return Err(PerceptronError::NoTrainingData(format!("no articles{which}")));
@@ -168,12 +160,7 @@ pub fn train_articles(
         summary.spans += spans.len();
         summary.unaligned_spans += alignment.unaligned.len();
         for span in alignment.unaligned.iter().take(EXAMPLES.saturating_sub(summary.unaligned_examples.len())) {
-            summary.unaligned_examples.push(UnalignedSpan {
-                article_id: span.article_id.clone(),
-                start: span.start,
-                end: span.end,
-                label: span.label.clone(),
-            });
+            summary.unaligned_examples.push(UnalignedSpan { article_id: span.article_id.clone(), start: span.start, end: span.end, label: span.label.clone() });
         }
         let fold = number * FOLDS / articles.len();
         for (tokens, tags) in sentences.iter().zip(&alignment.tags) {
@@ -269,25 +256,18 @@ fn outside_margin(instances: &[Instance], weights: &[f32], tags: usize) -> f32 {
             count += 1;
         }
     }
-    if count == 0 { 0.0 } else { (total / count as f64) as f32 }
+    if count == 0 {
+        0.0
+    } else {
+        (total / count as f64) as f32
+    }
 }
 
 /// The model from averaged weights, rows whose weights are all zero left out.
-fn build_model(
-    tag_set: TagSet,
-    keys: Vec<u64>,
-    weights: Vec<f32>,
-    transitions: Vec<f32>,
-    lexicon: Lexicon,
-    mut summary: TrainSummary,
-) -> PerceptronModel {
+fn build_model(tag_set: TagSet, keys: Vec<u64>, weights: Vec<f32>, transitions: Vec<f32>, lexicon: Lexicon, mut summary: TrainSummary) -> PerceptronModel {
     let tags = tag_set.len();
-    let mut kept: Vec<(u64, &[f32])> = keys
-        .iter()
-        .zip(weights.chunks_exact(tags))
-        .filter(|(_, row)| row.iter().any(|&w| w != 0.0))
-        .map(|(&key, row)| (key, row))
-        .collect();
+    let mut kept: Vec<(u64, &[f32])> =
+        keys.iter().zip(weights.chunks_exact(tags)).filter(|(_, row)| row.iter().any(|&w| w != 0.0)).map(|(&key, row)| (key, row)).collect();
     kept.sort_by_key(|(key, _)| *key);
     summary.kept_features = kept.len();
     let kept_keys = kept.iter().map(|(key, _)| *key).collect();

@@ -39,13 +39,7 @@ pub(crate) fn label_bars(layer: &LayerReport, caption: &str) -> String {
     }
     for (k, (label, m)) in labels.iter().enumerate() {
         let top = legend + k as f64 * row;
-        let _ = write!(
-            svg,
-            r#"<text class="label" x="{}" y="{}" text-anchor="end">{}</text>"#,
-            name_width,
-            top + 1.5 * bar + 4.0,
-            html(label)
-        );
+        let _ = write!(svg, r#"<text class="label" x="{}" y="{}" text-anchor="end">{}</text>"#, name_width, top + 1.5 * bar + 4.0, html(label));
         for (i, (short, value, colour)) in [("P", m.precision, PRECISION), ("R", m.recall, RECALL), ("F1", m.f1, F1)].into_iter().enumerate() {
             let y = top + i as f64 * bar;
             let length = (value.clamp(0.0, 1.0) * bar_width).max(0.5);
@@ -155,15 +149,8 @@ mod tests {
 
     fn layer() -> LayerReport {
         use crate::model::Span;
-        let span = |start, end, label: &str| Span {
-            article_id: "a".into(),
-            layer: "ner".into(),
-            start,
-            end,
-            label: label.into(),
-            text: None,
-            attrs: BTreeMap::new(),
-        };
+        let span =
+            |start, end, label: &str| Span { article_id: "a".into(), layer: "ner".into(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() };
         let gold = [span(0, 5, "PER"), span(6, 9, "LOC")];
         let pred = [span(0, 5, "PER"), span(6, 9, "<ORG>")];
         let score = crate::score::evaluate::score_layer("ner", &["a".to_string()], &gold, &pred);

@@ -169,11 +169,7 @@ pub(crate) fn record_order(r: &Record) -> (Option<usize>, Option<usize>, usize) 
 }
 
 /// The page data of a run. Records of articles that are not in `articles` are left out.
-pub(crate) fn page_data<'a>(
-    report: &Report,
-    articles: &'a [Article],
-    outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>,
-) -> PageData<'a> {
+pub(crate) fn page_data<'a>(report: &Report, articles: &'a [Article], outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> PageData<'a> {
     let position: BTreeMap<&str, usize> = articles.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect();
     // Article (position in `articles`) → index in the page data, assigned on first use.
     let mut used: BTreeMap<usize, usize> = BTreeMap::new();
@@ -207,10 +203,8 @@ pub(crate) fn page_data<'a>(
                     .collect();
                 records.sort_by_key(record_order);
                 labels.extend(records.iter().flat_map(|r| r.gold.iter().chain(&r.pred)).map(|s| s.label.clone()));
-                let extents: Vec<Extent> = records
-                    .iter()
-                    .map(|r| Extent { gold: r.gold.as_ref().map(|s| s.start..s.end), pred: r.pred.as_ref().map(|s| s.start..s.end) })
-                    .collect();
+                let extents: Vec<Extent> =
+                    records.iter().map(|r| Extent { gold: r.gold.as_ref().map(|s| s.start..s.end), pred: r.pred.as_ref().map(|s| s.start..s.end) }).collect();
                 let next = used.len();
                 view_articles.push(ArticleView {
                     article: *used.entry(k).or_insert(next),
@@ -227,12 +221,7 @@ pub(crate) fn page_data<'a>(
         .map(|(&k, &index)| {
             let article = &articles[k];
             let arabic = is_arabic(&article.text);
-            let data = ArticleData {
-                id: &article.id,
-                text: &article.text,
-                dir: if arabic { "rtl" } else { "auto" },
-                lang: arabic.then_some("ar"),
-            };
+            let data = ArticleData { id: &article.id, text: &article.text, dir: if arabic { "rtl" } else { "auto" }, lang: arabic.then_some("ar") };
             (index, data)
         })
         .collect();
@@ -243,8 +232,8 @@ pub(crate) fn page_data<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{DatasetInfo, ExtractorReport, Timing};
     use crate::extract::runner::Failure;
+    use crate::report::{DatasetInfo, ExtractorReport, Timing};
 
     fn mention(start: usize, end: usize, label: &str) -> Mention {
         Mention { start, end, label: label.into(), attrs: BTreeMap::new() }
@@ -293,11 +282,8 @@ mod tests {
 
     #[test]
     fn views_hold_known_articles_and_failures() {
-        let articles = vec![
-            Article::new("a", "قال لافروف", BTreeMap::new()),
-            Article::new("b", "Lavrov", BTreeMap::new()),
-            Article::new("c", "لا أحد", BTreeMap::new()),
-        ];
+        let articles =
+            vec![Article::new("a", "قال لافروف", BTreeMap::new()), Article::new("b", "Lavrov", BTreeMap::new()), Article::new("c", "لا أحد", BTreeMap::new())];
         let records = vec![
             outcome("b", Some(mention(0, 6, "PER")), None, Outcome::Missed),
             outcome("a", Some(mention(4, 10, "PER")), Some(mention(4, 10, "LOC")), Outcome::WrongType),

@@ -96,7 +96,13 @@ fn browser_shell() -> String {
 pub(crate) fn legend() -> String {
     let mut out = String::from("<div class=\"legend\" aria-label=\"legend\"><ul>");
     for (name, class, symbol, meaning) in LEGEND {
-        let part = if class == "o-missed" { "g" } else if class == "o-spurious" { "p" } else { "g p" };
+        let part = if class == "o-missed" {
+            "g"
+        } else if class == "o-spurious" {
+            "p"
+        } else {
+            "g p"
+        };
         let _ = write!(
             out,
             "<li><span class=\"seg {class} {part}\" lang=\"ar\" dir=\"rtl\">نص</span><span class=\"chip {class}\" dir=\"ltr\">{symbol} LABEL</span> <b>{name}</b>: {meaning}</li>"
@@ -113,7 +119,6 @@ pub(crate) fn legend() -> String {
     );
     out
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -222,7 +227,16 @@ mod tests {
     fn the_summary_has_tables_bars_and_a_heat_map() {
         let (report, articles, outcomes) = fixture();
         let page = render(&report, &articles, &outcomes);
-        for part in ["<table class=\"scores\">", "<svg class=\"bars\"", "<svg class=\"heat\"", "F1 95% CI", "<dt>fingerprint</dt>", "<dt>commit</dt>", "id=\"f-outcome\"", "class=\"legend\""] {
+        for part in [
+            "<table class=\"scores\">",
+            "<svg class=\"bars\"",
+            "<svg class=\"heat\"",
+            "F1 95% CI",
+            "<dt>fingerprint</dt>",
+            "<dt>commit</dt>",
+            "id=\"f-outcome\"",
+            "class=\"legend\"",
+        ] {
             assert!(page.contains(part), "{part} missing");
         }
         assert!(page.contains("<title>gold LOC, predicted ORG: 1</title>"), "the heat map's cells name their counts");

@@ -132,10 +132,7 @@ mod tests {
         // gold [14,19), prediction [11,19): the prediction-only part, then the shared part.
         assert_eq!(segment(&[pair(Some((14, 19)), Some((11, 19)))]), [seg(11, 14, &[0], &[]), seg(14, 19, &[0], &[0])]);
         // crossing: gold [2,8), prediction [5,12)
-        assert_eq!(
-            segment(&[pair(Some((2, 8)), Some((5, 12)))]),
-            [seg(2, 5, &[0], &[]), seg(5, 8, &[0], &[]), seg(8, 12, &[0], &[0])]
-        );
+        assert_eq!(segment(&[pair(Some((2, 8)), Some((5, 12)))]), [seg(2, 5, &[0], &[]), seg(5, 8, &[0], &[]), seg(8, 12, &[0], &[0])]);
     }
 
     #[test]
@@ -149,10 +146,7 @@ mod tests {
     fn nested_records_put_the_inner_chip_first() {
         // A quote [0,20) missed, and a spurious [12,20) inside it ending at the same point.
         let records = [pair(Some((0, 20)), None), pair(None, Some((12, 20))), pair(Some((3, 6)), None)];
-        assert_eq!(
-            segment(&records),
-            [seg(0, 3, &[0], &[]), seg(3, 6, &[0, 2], &[2]), seg(6, 12, &[0], &[]), seg(12, 20, &[0, 1], &[1, 0])]
-        );
+        assert_eq!(segment(&records), [seg(0, 3, &[0], &[]), seg(3, 6, &[0, 2], &[2]), seg(6, 12, &[0], &[]), seg(12, 20, &[0, 1], &[1, 0])]);
     }
 
     #[test]
