@@ -57,7 +57,8 @@ fn written_reports_validate() {
 #[test]
 fn tampered_reports_do_not_validate() {
     let report = run_report(&["sana", "--extractor", "oracle"]);
-    let tamper: [(&str, fn(&mut Value)); 4] = [
+    type Tamper = (&'static str, fn(&mut Value));
+    let tamper: [Tamper; 4] = [
         ("wrong schema version", |r| r["schema_version"] = 2.into()),
         ("missing fingerprint", |r| {
             r["dataset"].as_object_mut().unwrap().remove("fingerprint");

@@ -341,7 +341,8 @@ mod tests {
 
     #[test]
     fn iob2_chunks_follow_conlleval() {
-        let cases: &[(&str, Vec<(usize, usize, String)>, usize)] = &[
+        type Case = (&'static str, Vec<(usize, usize, String)>, usize);
+        let cases: &[Case] = &[
             ("B-PER I-PER O", vec![c(0, 2, "PER")], 0),
             ("B-PER B-PER", vec![c(0, 1, "PER"), c(1, 2, "PER")], 0),
             // An I- after O starts a chunk, as conlleval counts it.

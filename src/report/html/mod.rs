@@ -140,7 +140,9 @@ mod tests {
 
     /// A one-extractor report over a hostile article, with every field that reaches the page
     /// carrying markup.
-    fn fixture() -> (Report, Vec<Article>, BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) {
+    type Outcomes = BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>;
+
+    fn fixture() -> (Report, Vec<Article>, Outcomes) {
         let b = "زار لافروف لندن";
         let articles = vec![Article::new("a<1>", HOSTILE, BTreeMap::new()), Article::new("b", b, BTreeMap::new())];
         let gold = [span("a<1>", HOSTILE, "لافروف", "PER"), span("a<1>", HOSTILE, "موسكو", "LOC"), span("b", b, "لافروف", "PER")];
