@@ -169,6 +169,14 @@ pub fn is_bidi_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// An article an extractor failed on, and why: what the runner records and every report
+/// renders.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Failure {
+    pub article_id: String,
+    pub error: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,15 +11,8 @@ use rayon::prelude::*;
 use crate::extract::cache::PredictionCache;
 use crate::extract::{ExtractError, Extractor};
 use crate::fingerprint::Fingerprint;
-use crate::model::{Article, Span};
+use crate::model::{Article, Failure, Span};
 use crate::progress::Progress;
-
-/// An article an extractor failed on, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Failure {
-    pub article_id: String,
-    pub error: String,
-}
 
 /// What one extractor produced over a dataset.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::extract::runner::Failure;
+use crate::model::Failure;
 pub use layer::{AttributeReport, Average, LayerReport, SliceReport, SCHEME_ORDER, STRICT_ATTRS};
 
 /// The version of report.json's shape; bumped on any incompatible change.

@@ -232,7 +232,7 @@ pub(crate) fn page_data<'a>(report: &Report, articles: &'a [Article], outcomes: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::runner::Failure;
+    use crate::model::Failure;
     use crate::report::{DatasetInfo, ExtractorReport, Timing};
 
     fn mention(start: usize, end: usize, label: &str) -> Mention {

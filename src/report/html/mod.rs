@@ -123,7 +123,7 @@ pub(crate) fn legend() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::runner::Failure;
+    use crate::model::Failure;
     use crate::model::Span;
     use crate::report::{DatasetInfo, ExtractorReport, LayerReport, Timing};
     use crate::score::evaluate::score_layer;
