@@ -135,6 +135,36 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span of the default layer (`ner`) with no text and no attributes; the `with_*`
+    /// methods add the rest.
+    ///
+    /// ```
+    /// use mizan::Span;
+    /// let span = Span::new("sana-1", 0, 5, "LOC").with_text("موسكو");
+    /// assert_eq!((span.layer.as_str(), span.end - span.start), ("ner", 5));
+    /// ```
+    pub fn new(article_id: impl Into<String>, start: usize, end: usize, label: impl Into<String>) -> Self {
+        Span { article_id: article_id.into(), layer: DEFAULT_LAYER.to_string(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() }
+    }
+
+    /// The same span in another layer.
+    pub fn with_layer(mut self, layer: impl Into<String>) -> Self {
+        self.layer = layer.into();
+        self
+    }
+
+    /// The same span with its covered text (checked against the article when loaded).
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// The same span with one more attribute.
+    pub fn with_attr(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attrs.insert(key.into(), value.into());
+        self
+    }
+
     /// The span as one line of span JSONL (DESIGN.md), `layer` always written.
     pub fn to_json(&self) -> serde_json::Value {
         let mut line = serde_json::Map::new();

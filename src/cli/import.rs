@@ -7,13 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use mizan::dataset::{ArticleFormat, ArticleSource, LayerSchema};
+use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
 use mizan::load::Diagnostics;
-use mizan::{Article, Dataset, DatasetSpec, Manifest};
+use mizan::{Dataset, DatasetSpec, Manifest};
 
 use crate::cli::common::{plural, report_problems};
-use crate::cli::output::write_atomic;
+use crate::cli::output::write_dataset;
 use crate::cli::progress::Bar;
 use mizan::progress::Progress;
 
@@ -127,9 +127,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         splits: BTreeMap::new(),
         layers: BTreeMap::from([(args.layer.clone(), LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat: true })]),
     };
-    write_atomic(&args.out.join("articles.jsonl"), &articles_jsonl(&imported.articles))?;
-    write_atomic(&args.out.join("gold").join(format!("{}.jsonl", args.layer)), &mizan::model::spans_jsonl(&imported.spans))?;
-    write_atomic(&manifest_path, manifest.to_toml().as_bytes())?;
+    write_dataset(&args.out, &DatasetFolder { manifest: &manifest, articles: &imported.articles, gold: &imported.spans }, args.force)?;
 
     // Read back what was written through the same checks every command uses.
     let (_, diagnostics) = Dataset::load(&DatasetSpec::Named(args.out.display().to_string()), progress).context("checking the imported dataset")?;
@@ -157,19 +155,4 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn articles_jsonl(articles: &[Article]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for article in articles {
-        let mut line = serde_json::Map::new();
-        line.insert("id".into(), article.id.clone().into());
-        line.insert("text".into(), article.text.clone().into());
-        for (key, value) in &article.metadata {
-            line.insert(key.clone(), value.clone().into());
-        }
-        out.extend(serde_json::Value::Object(line).to_string().into_bytes());
-        out.push(b'\n');
-    }
-    out
 }

@@ -5,6 +5,7 @@
 //! files (`--articles FILE --gold FILE`).
 
 mod check;
+pub mod folder;
 pub mod manifest;
 mod stats;
 
@@ -17,6 +18,7 @@ use crate::load::{articles_frame, load_articles_jsonl, load_spans, load_text_fol
 use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
 pub use check::CheckedSpan;
+pub use folder::DatasetFolder;
 pub use manifest::{ArticleFormat, ArticleSource, LayerSchema, Manifest};
 pub use stats::{stats, Stats};
 
