@@ -3,10 +3,12 @@
 //!
 //! The library loads articles and gold annotations into polars frames ([`dataset`], [`load`]),
 //! checks them, scores extractors' output ([`score`]), and compares reports across versions
-//! ([`compare`]). It never prints: the `mizan` binary (`cli`) renders what it returns.
+//! ([`compare`]). It never prints outside [`cli`], the command line, which renders what the rest returns;
+//! [`cli::main_with`] gives a user's own binary that command line with its extractor kinds.
 
 pub mod arabic;
 pub mod atomic;
+pub mod cli;
 pub mod compare;
 pub mod dataset;
 pub mod extract;

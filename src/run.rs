@@ -15,13 +15,14 @@ use crate::score::evaluate::SpanOutcome;
 use crate::score::score_layer;
 use crate::score::slices::slice_by;
 
-/// An extractor to run, with the kind it was declared as.
-pub struct Entry {
+/// An extractor to run, with the kind it was declared as (recorded in the report).
+pub struct Runnable {
     pub kind: String,
     pub extractor: Box<dyn Extractor>,
 }
 
-/// How to run.
+/// How to run. `RunOptions::default()` uses every core, no cache, no slices, and the default
+/// bootstrap.
 pub struct RunOptions<'a> {
     pub jobs: usize,
     pub cache: Option<&'a PredictionCache>,
@@ -31,6 +32,19 @@ pub struct RunOptions<'a> {
     /// Bootstrap resamples for confidence intervals (0: none), and their seed.
     pub bootstrap: usize,
     pub seed: u64,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cache: None,
+            slice_by: &[],
+            git_commit: None,
+            bootstrap: crate::score::bootstrap::RESAMPLES,
+            seed: crate::score::bootstrap::SEED,
+        }
+    }
 }
 
 /// A finished run: the report, every extractor's predictions, and how each span came out.
@@ -52,7 +66,7 @@ pub enum RunError {
 }
 
 /// Runs every extractor over the dataset and scores it.
-pub fn evaluate(dataset: &Dataset, entries: &[Entry], options: &RunOptions<'_>, progress: &dyn Progress) -> Result<Evaluation, RunError> {
+pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_>, progress: &dyn Progress) -> Result<Evaluation, RunError> {
     let jobs = options.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads { jobs, message: e.to_string() })?;
     let ids: Vec<String> = dataset.articles.iter().map(|a| a.id.clone()).collect();

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::load::Diagnostics;
+use crate::progress::Progress;
+use crate::{Dataset, DatasetSpec};
 use anyhow::Context;
-use mizan::load::Diagnostics;
-use mizan::progress::Progress;
-use mizan::{Dataset, DatasetSpec};
 
 /// A dataset by name or folder, or ad-hoc files.
 #[derive(Debug, clap::Args)]

@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::compare::{self, gate, terminal, Comparison, Options, Source, TestSettings};
+use crate::progress::NoProgress;
+use crate::{Article, Dataset, DatasetSpec};
 use anyhow::Context;
-use mizan::compare::{self, gate, terminal, Comparison, Options, Source, TestSettings};
-use mizan::progress::NoProgress;
-use mizan::{Article, Dataset, DatasetSpec};
 
 use crate::cli::output::write_atomic;
 
@@ -38,13 +38,13 @@ pub struct Args {
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
     /// Trials of the randomization test.
-    #[arg(long, default_value_t = mizan::compare::significance::TRIALS)]
+    #[arg(long, default_value_t = crate::compare::significance::TRIALS)]
     trials: usize,
     /// Resamples of the paired bootstrap.
-    #[arg(long, default_value_t = mizan::compare::significance::RESAMPLES)]
+    #[arg(long, default_value_t = crate::compare::significance::RESAMPLES)]
     resamples: usize,
     /// Seed of both tests.
-    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
     seed: u64,
     /// Compare reports on different datasets, over the articles they share.
     #[arg(long)]

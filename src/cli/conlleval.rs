@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::score::conlleval::{evaluate, render_bytes, to_json, ConllevalError, ConllevalOptions};
 use anyhow::{bail, Context};
-use mizan::score::conlleval::{evaluate, render_bytes, to_json, ConllevalError, ConllevalOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mizan::extract::registry::{declarations, describe};
-use mizan::report::terminal::align;
+use crate::extract::registry::Registry;
+use crate::report::terminal::align;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,12 +22,12 @@ pub fn registry_path(given: Option<&PathBuf>) -> Option<PathBuf> {
     given.cloned().or_else(|| Some(PathBuf::from("extractors.toml")).filter(|p| p.is_file()))
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let all = declarations(registry_path(args.registry.as_ref()).as_deref())?;
+pub fn run(args: Args, registry: &Registry) -> anyhow::Result<ExitCode> {
+    let all = registry.declarations(registry_path(args.registry.as_ref()).as_deref())?;
     let mut infos = Vec::new();
     let mut failed = false;
     for declaration in &all {
-        match describe(declaration) {
+        match registry.describe(declaration) {
             Ok(info) => infos.push(info),
             Err(error) => {
                 eprintln!("error: {error}");

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mizan::compare::{history, Source};
+use crate::compare::{history, Source};
 
 use crate::cli::output::write_atomic;
 
@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         print!("{}", history::render(&found));
     }
     if let Some(path) = &args.html {
-        write_atomic(path, mizan::compare::html::history::render(&found).as_bytes())?;
+        write_atomic(path, crate::compare::html::history::render(&found).as_bytes())?;
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

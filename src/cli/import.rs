@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
+use crate::load::conll::{read_conll, ConllOptions, TagScheme};
+use crate::load::Diagnostics;
+use crate::{Dataset, DatasetSpec, Manifest};
 use anyhow::{bail, Context};
-use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
-use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
-use mizan::load::Diagnostics;
-use mizan::{Dataset, DatasetSpec, Manifest};
 
 use crate::cli::common::{plural, report_problems};
 use crate::cli::output::write_dataset;
 use crate::cli::progress::Bar;
-use mizan::progress::Progress;
+use crate::progress::Progress;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {

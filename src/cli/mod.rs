@@ -1,5 +1,16 @@
 //! The command line: clap types and one file per command. Commands call the library, render
 //! what it returns, and are the only place that writes files or the terminal.
+//!
+//! A user's own binary gets the whole command line with its extractor kinds added:
+//!
+//! ```no_run
+//! use std::process::ExitCode;
+//! use mizan::extract::registry::Registry;
+//!
+//! fn main() -> ExitCode {
+//!     mizan::cli::main_with(Registry::builtin() /* .with_kind(MY_KIND) */)
+//! }
+//! ```
 
 mod common;
 mod compare;
@@ -8,6 +19,7 @@ mod extractors;
 mod history;
 mod import;
 mod output;
+mod panics;
 mod progress;
 mod run;
 mod score;
@@ -18,6 +30,8 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::extract::registry::Registry;
 
 /// mizan — dataset curation and evaluation for information extraction from Arabic news.
 #[derive(Debug, Parser)]
@@ -54,16 +68,41 @@ enum Command {
     History(history::Args),
 }
 
-/// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
-pub fn run() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+/// mizan's command line with the built-in extractor kinds: the `mizan` binary.
+pub fn main() -> ExitCode {
+    main_with(Registry::builtin())
+}
+
+/// mizan's whole command line with the kinds of `registry`: parses the arguments, runs the
+/// command, prints `error: …` and returns the exit code (0 success, 1 problems found, 2 unusable
+/// input, 101 an internal error).
+pub fn main_with(registry: Registry) -> ExitCode {
+    // Die quietly on a closed pipe (`mizan score --json | head`), as command-line tools do,
+    // instead of panicking in `println!`.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    panics::install_hook();
+    panics::catch_internal(|| match run(Cli::parse(), &registry) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// Runs one parsed command line; `Err` is an unusable input or an I/O failure (exit 2).
+fn run(cli: Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
     let progress = progress::Bar::new(cli.quiet);
     match cli.command {
         Command::Validate(args) => validate::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Import(args) => import::run(args, &progress),
-        Command::Extractors(args) => extractors::run(args),
-        Command::Run(args) => run::run(args, &progress),
+        Command::Extractors(args) => extractors::run(args, registry),
+        Command::Run(args) => run::run(args, registry, &progress),
         Command::Train(args) => train::run(args, &progress),
         Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),

@@ -4,8 +4,8 @@
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+use crate::progress::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
-use mizan::progress::Progress;
 
 pub struct Bar {
     enabled: bool,

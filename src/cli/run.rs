@@ -7,16 +7,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::extract::cache::PredictionCache;
+use crate::extract::registry::{find, Context, Declaration, Registry};
+use crate::report::tables::{self, TableFormat};
+use crate::report::{html, markdown, terminal};
+use crate::run::{evaluate, RunOptions, Runnable};
 use anyhow::Context as _;
-use mizan::extract::cache::PredictionCache;
-use mizan::extract::registry::{build, declarations, find, kind_of, Context, Declaration};
-use mizan::report::tables::{self, TableFormat};
-use mizan::report::{html, markdown, terminal};
-use mizan::run::{evaluate, Entry, RunOptions};
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
 use crate::cli::output::write_atomic;
+use crate::cli::panics::QuietPanics;
 use crate::cli::progress::Bar;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -33,6 +34,10 @@ pub struct Args {
     /// that needs no model or command.
     #[arg(long, short, value_delimiter = ',')]
     extractor: Vec<String>,
+    /// A predictions file made elsewhere, run as an extractor named NAME (repeatable; mixes
+    /// with --extractor).
+    #[arg(long, value_name = "NAME=FILE", value_parser = parse_predictions)]
+    predictions: Vec<(String, PathBuf)>,
     /// The folder to write the report and predictions into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -49,10 +54,10 @@ pub struct Args {
     #[arg(long, value_name = "COLUMN")]
     slice_by: Vec<String>,
     /// Bootstrap resamples for the confidence intervals (0: none).
-    #[arg(long, default_value_t = mizan::score::bootstrap::RESAMPLES)]
+    #[arg(long, default_value_t = crate::score::bootstrap::RESAMPLES)]
     bootstrap: usize,
     /// Seed of the bootstrap.
-    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
     seed: u64,
     /// Also write per-article counts and per-span outcomes as tables (DIR/tables/).
     #[arg(long, value_enum)]
@@ -72,25 +77,51 @@ fn git_commit() -> Option<String> {
     (output.status.success() && !commit.is_empty()).then_some(commit)
 }
 
-fn default_selection(all: &[Declaration]) -> Vec<String> {
-    all.iter().filter(|d| d.file.is_none() && d.name != "oracle" && kind_of(d).is_some_and(|k| !k.needs_configuration)).map(|d| d.name.clone()).collect()
+fn default_selection(all: &[Declaration], registry: &Registry) -> Vec<String> {
+    all.iter().filter(|d| d.file.is_none() && d.name != "oracle" && registry.kind_of(d).is_ok_and(|k| !k.needs_configuration)).map(|d| d.name.clone()).collect()
 }
 
-pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+/// `NAME=FILE` of `--predictions`.
+fn parse_predictions(text: &str) -> Result<(String, PathBuf), String> {
+    let (name, file) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=FILE (e.g. --predictions my-bert=bert.jsonl)"))?;
+    crate::extract::registry::check_name(name)?;
+    if file.is_empty() {
+        return Err(format!("`{text}` names no file after `=`"));
+    }
+    Ok((name.to_string(), PathBuf::from(file)))
+}
+
+pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<ExitCode> {
     let Ok(dataset) = args.dataset.load_checked(progress)? else {
         return Ok(ExitCode::from(1));
     };
-    let all = declarations(registry_path(args.registry.as_ref()).as_deref())?;
-    let names = if args.extractor.is_empty() { default_selection(&all) } else { args.extractor.clone() };
+    let mut all = registry.declarations(registry_path(args.registry.as_ref()).as_deref())?;
+    let mut names = args.extractor.clone();
+    if names.is_empty() && args.predictions.is_empty() {
+        names = default_selection(&all, registry);
+    }
+    for (name, file) in &args.predictions {
+        if names.contains(name) {
+            anyhow::bail!("--predictions {name}=…: an extractor named `{name}` is already in this run; choose another name");
+        }
+        all.retain(|d| &d.name != name);
+        all.push(Declaration::new(name, "predictions").with_param("path", file.display().to_string()));
+        names.push(name.clone());
+    }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let context = Context { gold: &dataset.gold, jobs };
+    let context = Context { gold: &dataset.gold, articles: &dataset.articles, jobs };
 
     let mut entries = Vec::new();
     let mut failed = false;
     for name in &names {
         let declaration = find(&all, name)?;
-        match build(declaration, &context) {
-            Ok(extractor) => entries.push(Entry { kind: declaration.kind.clone(), extractor }),
+        match registry.build(declaration, &context) {
+            Ok(extractor) => {
+                for note in extractor.notes() {
+                    eprintln!("{name}: {note}");
+                }
+                entries.push(Runnable { kind: declaration.kind.clone(), extractor })
+            }
             Err(error) => {
                 eprintln!("error: {error}; it is left out of this run");
                 failed = true;
@@ -103,13 +134,13 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 
     let cache = args.cache.as_ref().map(PredictionCache::new);
     let options = RunOptions { jobs, cache: cache.as_ref(), slice_by: &args.slice_by, git_commit: git_commit(), bootstrap: args.bootstrap, seed: args.seed };
-    // A panicking extractor is recorded in the report; keep the default hook from also
-    // printing a backtrace over the progress bars.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let evaluation = evaluate(&dataset, &entries, &options, progress);
-    std::panic::set_hook(hook);
-    let evaluation = evaluation?;
+    let evaluation = {
+        // A panicking extractor is recorded in the report; keep the hook from also printing
+        // over the progress bars. The guard puts the hook back however `evaluate` ends, and a
+        // panic of mizan's own reaches `main_with`, which reports it as an internal error.
+        let _quiet = QuietPanics::install();
+        evaluate(&dataset, &entries, &options, progress)?
+    };
     drop(entries);
 
     let tables = args.tables.map(|t| match t {
@@ -133,10 +164,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation, articles: &[mizan::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
+fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[crate::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
     std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
     for (name, spans) in &evaluation.predictions {
-        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &mizan::model::spans_jsonl(spans))?;
+        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &crate::model::spans_jsonl(spans))?;
     }
     if let Some(format) = tables {
         let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;

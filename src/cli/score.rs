@@ -6,18 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
+use crate::load::{articles_frame, Diagnostics};
+use crate::model::DEFAULT_LAYER;
+use crate::report::terminal::align;
+use crate::report::LayerReport;
+use crate::score::bootstrap::Confidence;
+use crate::score::evaluate::{layers_of, MISSED, SPURIOUS};
+use crate::score::scheme::{macro_average, weighted_average};
+use crate::score::slices::{slice_by, Slice};
+use crate::score::{metrics, score_layer, LayerScore, Scheme};
+use crate::Span;
 use anyhow::{bail, Context};
-use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
-use mizan::load::{articles_frame, Diagnostics};
-use mizan::model::DEFAULT_LAYER;
-use mizan::report::terminal::align;
-use mizan::report::LayerReport;
-use mizan::score::bootstrap::Confidence;
-use mizan::score::evaluate::{layers_of, MISSED, SPURIOUS};
-use mizan::score::scheme::{macro_average, weighted_average};
-use mizan::score::slices::{slice_by, Slice};
-use mizan::score::{metrics, score_layer, LayerScore, Scheme};
-use mizan::Span;
 
 use crate::cli::common::{plural, report_problems, thousands};
 use crate::cli::progress::Bar;
@@ -44,10 +44,10 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Bootstrap resamples for confidence intervals of the strict micro figures (0: none).
-    #[arg(long, default_value_t = mizan::score::bootstrap::RESAMPLES)]
+    #[arg(long, default_value_t = crate::score::bootstrap::RESAMPLES)]
     bootstrap: usize,
     /// Seed of the bootstrap.
-    #[arg(long, default_value_t = mizan::score::bootstrap::SEED)]
+    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
     seed: u64,
     /// Digits after the decimal point in tables.
     #[arg(long, default_value_t = 4)]
@@ -140,7 +140,7 @@ fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>
     );
     let header = ["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"];
     let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    let mut scheme_row = |name: &str, m: mizan::score::Metrics| {
+    let mut scheme_row = |name: &str, m: crate::score::Metrics| {
         rows.push(vec![
             name.to_string(),
             m.correct.to_string(),

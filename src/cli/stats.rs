@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::dataset::{stats, Stats};
 use anyhow::Context;
-use mizan::dataset::{stats, Stats};
 
 use crate::cli::common::{plural, thousands, DatasetArgs};
 use crate::cli::progress::Bar;

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mizan::extract::gazetteer;
-use mizan::extract::perceptron::{self, TrainOptions};
+use crate::extract::gazetteer;
+use crate::extract::perceptron::{self, TrainOptions};
 
 use crate::cli::common::DatasetArgs;
 use crate::cli::output::write_atomic;

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use mizan::Dataset;
+use crate::Dataset;
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::progress::Bar;

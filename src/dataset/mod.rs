@@ -4,7 +4,7 @@
 //! a directory that `mizan import` wrote (`DIR/manifest.toml`, gold in `DIR/gold/`), or ad-hoc
 //! files (`--articles FILE --gold FILE`).
 
-mod check;
+pub(crate) mod check;
 pub mod folder;
 pub mod manifest;
 mod stats;

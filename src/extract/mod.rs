@@ -1,6 +1,6 @@
 //! Extractors: the [`Extractor`] trait that every extractor implements — built-in ones in
-//! Rust, and external programs in any language behind [`command`] — the closed registry of
-//! built-in kinds, and the runner that applies them to a dataset in parallel.
+//! Rust, and external programs in any language behind [`command`] — the registry of kinds
+//! (built-in ones and a user's own), and the runner that applies them to a dataset in parallel.
 //!
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
@@ -10,6 +10,7 @@ pub mod gazetteer;
 pub mod news_rules;
 pub mod oracle;
 pub mod perceptron;
+pub mod predictions;
 pub mod registry;
 pub mod runner;
 
@@ -31,6 +32,11 @@ pub trait Extractor: Send + Sync {
     /// `config_hash` and the cache key.
     fn parameters(&self) -> serde_json::Value {
         serde_json::Value::Null
+    }
+    /// Problems found while starting that did not stop the extractor (e.g. warnings about a
+    /// predictions file); the command line prints them.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
     }
     /// The spans of one article.
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError>;

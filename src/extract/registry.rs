@@ -1,7 +1,8 @@
-//! The registry: the one visible list of built-in extractor kinds ([`KINDS`]), and the
-//! registry file (`extractors.toml`) that declares named instances of them — built-in kinds
-//! with parameters, or external commands. Adding a Rust extractor is one file plus one line in
-//! [`KINDS`] (`docs/extractors.md`).
+//! The registry: a plain value holding the kinds of extractor a run can use. It starts from
+//! the one visible list of built-in kinds ([`BUILTIN_KINDS`]); a user's own crate adds kinds by
+//! value (`Registry::builtin().with_kind(...)`) and hands the registry to mizan's command line
+//! (`mizan::cli::main_with`). The registry file (`extractors.toml`) declares named instances of
+//! the kinds — built-in ones with parameters, external commands, predictions files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,13 +13,16 @@ use crate::extract::gazetteer::GazetteerExtractor;
 use crate::extract::news_rules::NewsRules;
 use crate::extract::oracle::Oracle;
 use crate::extract::perceptron::PerceptronNer;
+use crate::extract::predictions::PredictionsFile;
 use crate::extract::Extractor;
-use crate::model::Span;
+use crate::model::{Article, Span};
 
 /// Makes an extractor from its declaration.
 pub type Build = fn(&Declaration, &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError>;
 
-/// A built-in kind of extractor.
+/// A kind of extractor: its name (what `kind = "…"` says in a registry file), a description,
+/// and how to build an instance from its declaration.
+#[derive(Clone, Copy)]
 pub struct Kind {
     pub name: &'static str,
     pub description: &'static str,
@@ -30,49 +34,189 @@ pub struct Kind {
     pub build: Build,
 }
 
+impl Kind {
+    /// A kind whose instances exist under its own name without a registry file, and run by
+    /// default when they need no configuration.
+    pub const fn new(name: &'static str, description: &'static str, build: Build) -> Self {
+        Kind { name, description, needs_configuration: false, listed_by_default: true, build }
+    }
+
+    /// A kind that only exists through declarations with parameters (a model, a path).
+    pub const fn configured(name: &'static str, description: &'static str, build: Build) -> Self {
+        Kind { name, description, needs_configuration: true, listed_by_default: false, build }
+    }
+}
+
 /// Every built-in kind. One line each.
-pub const KINDS: &[Kind] = &[
-    Kind {
-        name: "oracle",
-        description: "returns the gold spans (tests the whole path: every score is 1.0)",
-        needs_configuration: false,
-        listed_by_default: true,
-        build: build_oracle,
-    },
-    Kind {
-        name: "gazetteer",
-        description: "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span",
-        needs_configuration: false,
-        listed_by_default: true,
-        build: build_gazetteer,
-    },
-    Kind {
-        name: "news-rules",
-        description: "datelines, quotes with their speakers, and dates, by rules for Arabic news copy",
-        needs_configuration: false,
-        listed_by_default: true,
-        build: build_news_rules,
-    },
-    Kind {
-        name: "perceptron-ner",
-        description: "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`",
-        needs_configuration: true,
-        listed_by_default: false,
-        build: build_perceptron,
-    },
-    Kind {
-        name: "command",
-        description: "an external program in any language, one JSON article a line on stdin",
-        needs_configuration: true,
-        listed_by_default: false,
-        build: build_command,
-    },
+pub const BUILTIN_KINDS: &[Kind] = &[
+    Kind::new("oracle", "returns the gold spans (tests the whole path: every score is 1.0)", build_oracle),
+    Kind::new("gazetteer", "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span", build_gazetteer),
+    Kind::new("news-rules", "datelines, quotes with their speakers, and dates, by rules for Arabic news copy", build_news_rules),
+    Kind::configured("perceptron-ner", "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`", build_perceptron),
+    Kind::configured("command", "an external program in any language, one JSON article a line on stdin", build_command),
+    Kind::configured("predictions", "a span file of predictions made elsewhere (`path = \"…\"`), scored like any extractor", build_predictions),
 ];
+
+/// The kinds a run can use: the built-in ones and any a user's crate adds.
+///
+/// ```
+/// use mizan::extract::registry::{Context, Declaration, Kind, Registry, RegistryError};
+/// use mizan::extract::Extractor;
+///
+/// fn build_mine(declaration: &Declaration, _: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+///     declaration.allow_only(&[])?;
+///     Err(declaration.error("not built in this example"))
+/// }
+/// let registry = Registry::builtin().with_kind(Kind::new("mine", "my extractor", build_mine));
+/// assert!(registry.kind("mine").is_some() && registry.kind("gazetteer").is_some());
+/// ```
+#[derive(Clone)]
+pub struct Registry {
+    kinds: Vec<Kind>,
+}
+
+impl Registry {
+    /// The built-in kinds ([`BUILTIN_KINDS`]).
+    pub fn builtin() -> Self {
+        Registry { kinds: BUILTIN_KINDS.to_vec() }
+    }
+
+    /// The registry with one more kind; a kind of the same name is replaced.
+    pub fn with_kind(mut self, kind: Kind) -> Self {
+        self.kinds.retain(|k| k.name != kind.name);
+        self.kinds.push(kind);
+        self
+    }
+
+    /// Every kind, built-in ones first.
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    /// The kind named `name`.
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.name == name)
+    }
+
+    fn kind_names(&self) -> String {
+        self.kinds.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The kind of a declaration.
+    pub fn kind_of(&self, declaration: &Declaration) -> Result<&Kind, RegistryError> {
+        self.kind(&declaration.kind).ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, self.kind_names())))
+    }
+
+    /// The instances that exist without a registry file: one per kind listed by default.
+    pub fn builtin_declarations(&self) -> Vec<Declaration> {
+        self.kinds.iter().filter(|kind| kind.listed_by_default).map(|kind| Declaration::new(kind.name, kind.name)).collect()
+    }
+
+    /// Built-in instances, then the registry file's (which may replace a built-in of the same
+    /// name).
+    pub fn declarations(&self, file: Option<&Path>) -> Result<Vec<Declaration>, RegistryError> {
+        let mut all = self.builtin_declarations();
+        if let Some(path) = file {
+            for declaration in self.read_file(path)? {
+                all.retain(|d| d.name != declaration.name);
+                all.push(declaration);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Reads a registry file: `[extractor.<name>]` tables with a `kind` and its parameters.
+    pub fn read_file(&self, path: &Path) -> Result<Vec<Declaration>, RegistryError> {
+        let file_error = |message: String| RegistryError::File { path: path.to_path_buf(), message };
+        let text = std::fs::read_to_string(path).map_err(|e| file_error(format!("cannot read: {e}")))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|s| format!("line {}: ", 1 + text[..s.start].matches('\n').count())).unwrap_or_default();
+            file_error(format!("{line}{}", e.message()))
+        })?;
+        let mut declarations = Vec::new();
+        for (key, value) in &table {
+            if key != "extractor" {
+                return Err(file_error(format!("unknown table `{key}`; declare extractors as [extractor.<name>]")));
+            }
+            let Some(entries) = value.as_table() else {
+                return Err(file_error("`extractor` must be a table of [extractor.<name>] tables".into()));
+            };
+            for (name, entry) in entries {
+                check_name(name).map_err(|message| file_error(format!("[extractor.{}]: {message}", name.escape_debug())))?;
+                let Some(entry) = entry.as_table() else {
+                    return Err(file_error(format!("[extractor.{name}] must be a table")));
+                };
+                let mut params = entry.clone();
+                let kind = match params.remove("kind") {
+                    Some(toml::Value::String(kind)) => kind,
+                    _ => return Err(file_error(format!("[extractor.{name}] needs `kind` (one of: {})", self.kind_names()))),
+                };
+                if self.kind(&kind).is_none() {
+                    return Err(file_error(format!("[extractor.{name}]: unknown kind `{kind}` (one of: {})", self.kind_names())));
+                }
+                let description = match params.remove("description") {
+                    None => None,
+                    Some(toml::Value::String(d)) => Some(d),
+                    Some(_) => return Err(file_error(format!("[extractor.{name}]: `description` must be a string"))),
+                };
+                declarations.push(Declaration { name: name.clone(), kind, description, params, file: Some(path.to_path_buf()) });
+            }
+        }
+        Ok(declarations)
+    }
+
+    /// Describes an instance. A command or a predictions file is described from its
+    /// declaration, without starting or reading it; other kinds are built (with no dataset: an
+    /// oracle lists no layers until it has one).
+    pub fn describe(&self, declaration: &Declaration) -> Result<Info, RegistryError> {
+        let kind = self.kind_of(declaration)?;
+        let description = declaration.description.clone().unwrap_or_else(|| kind.description.to_string());
+        let (version, layers) = match kind.name {
+            "command" => (declaration.string("version")?.unwrap_or_default(), declaration.strings("layers")?.unwrap_or_default()),
+            "predictions" => (declaration.string("version")?.unwrap_or_else(|| "content hash".into()), vec![]),
+            _ => {
+                let extractor = self.build(declaration, &Context { gold: &[], articles: &[], jobs: 1 })?;
+                (extractor.version().to_string(), extractor.layers())
+            }
+        };
+        Ok(Info { name: declaration.name.clone(), kind: declaration.kind.clone(), version, layers, description })
+    }
+
+    /// Builds an extractor from its declaration.
+    pub fn build(&self, declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+        check_name(&declaration.name).map_err(|message| declaration.error(message))?;
+        (self.kind_of(declaration)?.build)(declaration, context)
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::builtin()
+    }
+}
+
+/// Extractor names become file names (`predictions/<name>.jsonl`) and report keys, so they are
+/// identifiers: ASCII letters, digits, `-`, `_` and `.`, not starting with `.` or `-`.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if name.is_empty() || name.len() > 100 {
+        return Err("an extractor name must have 1 to 100 characters".into());
+    }
+    if !name.chars().all(allowed) || name.starts_with(['.', '-']) {
+        return Err(format!(
+            "`{}` is not a valid extractor name: use letters, digits, `-`, `_` and `.` (not first)",
+            name.chars().take(60).collect::<String>().escape_debug()
+        ));
+    }
+    Ok(())
+}
 
 /// What a run offers extractors while they are built.
 pub struct Context<'a> {
     /// The dataset's gold (for `oracle`).
     pub gold: &'a [Span],
+    /// The dataset's articles (a predictions file is checked against them).
+    pub articles: &'a [Article],
     /// Threads of the run: the default number of worker processes of a command.
     pub jobs: usize,
 }
@@ -99,7 +243,19 @@ pub enum RegistryError {
 }
 
 impl Declaration {
-    fn error(&self, message: impl Into<String>) -> RegistryError {
+    /// A declaration of `kind` named `name`, with no parameters and no file.
+    pub fn new(name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Declaration { name: name.into(), kind: kind.into(), description: None, params: toml::Table::new(), file: None }
+    }
+
+    /// The same declaration with one more parameter.
+    pub fn with_param(mut self, key: impl Into<String>, value: impl Into<toml::Value>) -> Self {
+        self.params.insert(key.into(), value.into());
+        self
+    }
+
+    /// An error about this declaration, naming it (and its file).
+    pub fn error(&self, message: impl Into<String>) -> RegistryError {
         let at = self.file.as_ref().map(|f| format!(" in {}", f.display())).unwrap_or_default();
         RegistryError::Declaration { name: self.name.clone(), message: format!("{}{at}", message.into()) }
     }
@@ -211,74 +367,13 @@ fn build_command(declaration: &Declaration, context: &Context<'_>) -> Result<Box
     Ok(Box::new(CommandExtractor::start(spec).map_err(|e| declaration.error(e))?))
 }
 
-/// The instances that exist without a registry file: one per kind listed by default.
-pub fn builtin_declarations() -> Vec<Declaration> {
-    KINDS
-        .iter()
-        .filter(|kind| kind.listed_by_default)
-        .map(|kind| Declaration { name: kind.name.into(), kind: kind.name.into(), description: None, params: toml::Table::new(), file: None })
-        .collect()
-}
-
-/// Reads a registry file: `[extractor.<name>]` tables with a `kind` and its parameters.
-pub fn read_registry(path: &Path) -> Result<Vec<Declaration>, RegistryError> {
-    let file_error = |message: String| RegistryError::File { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| file_error(format!("cannot read: {e}")))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map(|s| format!("line {}: ", 1 + text[..s.start].matches('\n').count())).unwrap_or_default();
-        file_error(format!("{line}{}", e.message()))
-    })?;
-    let mut declarations = Vec::new();
-    for (key, value) in &table {
-        if key != "extractor" {
-            return Err(file_error(format!("unknown table `{key}`; declare extractors as [extractor.<name>]")));
-        }
-        let Some(entries) = value.as_table() else {
-            return Err(file_error("`extractor` must be a table of [extractor.<name>] tables".into()));
-        };
-        for (name, entry) in entries {
-            let Some(entry) = entry.as_table() else {
-                return Err(file_error(format!("[extractor.{name}] must be a table")));
-            };
-            let mut params = entry.clone();
-            let kind = match params.remove("kind") {
-                Some(toml::Value::String(kind)) => kind,
-                _ => return Err(file_error(format!("[extractor.{name}] needs `kind` (one of: {})", kind_names()))),
-            };
-            if !KINDS.iter().any(|k| k.name == kind) {
-                return Err(file_error(format!("[extractor.{name}]: unknown kind `{kind}` (one of: {})", kind_names())));
-            }
-            let description = match params.remove("description") {
-                None => None,
-                Some(toml::Value::String(d)) => Some(d),
-                Some(_) => return Err(file_error(format!("[extractor.{name}]: `description` must be a string"))),
-            };
-            declarations.push(Declaration { name: name.clone(), kind, description, params, file: Some(path.to_path_buf()) });
-        }
-    }
-    Ok(declarations)
-}
-
-fn kind_names() -> String {
-    KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-}
-
-/// The kind of a declaration.
-pub fn kind_of(declaration: &Declaration) -> Option<&'static Kind> {
-    KINDS.iter().find(|k| k.name == declaration.kind)
-}
-
-/// Built-in instances, then the registry file's (which may replace a built-in of the same
-/// name).
-pub fn declarations(registry: Option<&Path>) -> Result<Vec<Declaration>, RegistryError> {
-    let mut all = builtin_declarations();
-    if let Some(path) = registry {
-        for declaration in read_registry(path)? {
-            all.retain(|d| d.name != declaration.name);
-            all.push(declaration);
-        }
-    }
-    Ok(all)
+fn build_predictions(declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+    declaration.allow_only(&["path", "version", "layers"])?;
+    let path = declaration.string("path")?.ok_or_else(|| declaration.error("`path` is required: a span JSONL file of predictions"))?;
+    let layers = declaration.strings("layers")?.filter(|l| !l.is_empty());
+    let file = PredictionsFile::load(&declaration.name, &declaration.path(&path), context.articles, declaration.string("version")?, layers)
+        .map_err(|e| declaration.error(e))?;
+    Ok(Box::new(file))
 }
 
 /// Finds a declaration by name.
@@ -298,26 +393,6 @@ pub struct Info {
     pub description: String,
 }
 
-/// Describes an instance. A command is described from its declaration, without starting it;
-/// a built-in kind is built (with no gold: an oracle lists no layers until it has a dataset).
-pub fn describe(declaration: &Declaration) -> Result<Info, RegistryError> {
-    let kind = kind_of(declaration).ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
-    let description = declaration.description.clone().unwrap_or_else(|| kind.description.to_string());
-    let (version, layers) = if kind.name == "command" {
-        (declaration.string("version")?.unwrap_or_default(), declaration.strings("layers")?.unwrap_or_default())
-    } else {
-        let extractor = build(declaration, &Context { gold: &[], jobs: 1 })?;
-        (extractor.version().to_string(), extractor.layers())
-    };
-    Ok(Info { name: declaration.name.clone(), kind: declaration.kind.clone(), version, layers, description })
-}
-
-/// Builds an extractor from its declaration.
-pub fn build(declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
-    let kind = kind_of(declaration).ok_or_else(|| declaration.error(format!("unknown kind `{}` (one of: {})", declaration.kind, kind_names())))?;
-    (kind.build)(declaration, context)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,7 +401,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("extractors.toml");
         std::fs::write(&path, text).unwrap();
-        read_registry(&path)
+        Registry::builtin().read_file(&path)
     }
 
     #[test]
@@ -358,7 +433,7 @@ mod tests {
 
     #[test]
     fn building_checks_parameters() {
-        let context = Context { gold: &[], jobs: 2 };
+        let context = Context { gold: &[], articles: &[], jobs: 2 };
         let cases = [
             ("[extractor.x]\nkind = \"oracle\"\nmodel = \"m\"\n", "unknown parameter `model` for kind `oracle`"),
             ("[extractor.x]\nkind = \"command\"\nversion = \"1\"\nlayers = [\"ner\"]\n", "`command` is required"),
@@ -369,15 +444,53 @@ mod tests {
         ];
         for (text, fragment) in cases {
             let all = registry(text).unwrap();
-            let message = build(&all[0], &context).err().unwrap().to_string();
+            let message = Registry::builtin().build(&all[0], &context).err().unwrap().to_string();
             assert!(message.contains(fragment), "{text}: {message}");
         }
     }
 
     #[test]
     fn unknown_names_list_the_known_ones() {
-        let all = declarations(None).unwrap();
+        let all = Registry::builtin().declarations(None).unwrap();
         let message = find(&all, "nope").unwrap_err().to_string();
         assert!(message.contains("unknown extractor `nope` (known: oracle"), "{message}");
+    }
+
+    #[test]
+    fn names_are_identifiers() {
+        // Keys as TOML writes them.
+        for bad in ["../../x", "a/b", ".hidden", "-x", "", "a b", "x\\u001b[31m"] {
+            let text = format!("[extractor.\"{bad}\"]\nkind = \"oracle\"\n");
+            let message = registry(&text).unwrap_err().to_string();
+            assert!(message.contains("extractor name"), "{bad:?}: {message}");
+        }
+        for good in ["my-ner", "bert_v2", "model.1"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+        let context = Context { gold: &[], articles: &[], jobs: 1 };
+        let error = Registry::builtin().build(&Declaration::new("../x", "oracle"), &context).err().unwrap().to_string();
+        assert!(error.contains("not a valid extractor name"), "{error}");
+    }
+
+    #[test]
+    fn a_users_kind_extends_the_builtin_ones() {
+        fn build_mine(declaration: &Declaration, _: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
+            declaration.allow_only(&["n"])?;
+            Ok(Box::new(NewsRules::new(&declaration.name)))
+        }
+        let registry = Registry::builtin().with_kind(Kind::new("mine", "mine", build_mine));
+        assert_eq!(registry.kinds().len(), BUILTIN_KINDS.len() + 1);
+        let names: Vec<String> = registry.declarations(None).unwrap().into_iter().map(|d| d.name).collect();
+        assert!(names.contains(&"mine".to_string()) && names.contains(&"gazetteer".to_string()), "{names:?}");
+        let all = registry.read_file(&{
+            let dir = tempfile::tempdir().unwrap().keep();
+            let path = dir.join("extractors.toml");
+            std::fs::write(&path, "[extractor.x]\nkind = \"mine\"\nn = 3\n").unwrap();
+            path
+        });
+        let all = all.unwrap();
+        let context = Context { gold: &[], articles: &[], jobs: 1 };
+        assert_eq!(registry.build(&all[0], &context).unwrap().name(), "x");
+        assert!(Registry::builtin().read_file(&all[0].file.clone().unwrap()).unwrap_err().to_string().contains("unknown kind `mine`"));
     }
 }
