@@ -269,3 +269,64 @@ fn history_orders_versions_by_creation() {
     assert_eq!(replay["points"][0]["f1"]["strict"], 0.8);
     assert_eq!(replay["points"][1]["f1"]["strict"], 1.0);
 }
+
+/// Runs predictions files (no extractor) over a dataset folder into `out`.
+fn run_predictions(data: &Path, predictions: &str, out: &Path) -> std::process::Output {
+    mizan(data)
+        .args(["run", "--articles", "articles.jsonl", "--gold", "gold.jsonl", "--bootstrap", "0", "-q", "--predictions", predictions, "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_large_drop_on_five_articles_fails_the_gate_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    dataset(&data, 5);
+    let (full, worse) = (dir.path().join("full"), dir.path().join("worse"));
+    for (predictions, out) in [("replay=full.jsonl", &full), ("replay=worse.jsonl", &worse)] {
+        let output = run_predictions(&data, predictions, out);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(out.join("report.html").is_file() && out.join("outcomes.jsonl").is_file());
+    }
+    let report: Value = serde_json::from_slice(&std::fs::read(worse.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["extractors"]["replay"]["kind"], "predictions");
+    assert_eq!(report["extractors"]["replay"]["version"].as_str().unwrap().len(), 16, "the content hash");
+
+    let output = mizan(dir.path()).arg("compare").args([&full, &worse]).args(["--fail-on-regression", "0.01"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("regression in B: replay on ner: strict F1 1.0000 → 0.7879"), "{stderr}");
+    assert!(stderr.contains("can never give a significant difference"), "{stderr}");
+    assert!(stderr.contains("fails closed") && stderr.contains("--alpha 1"), "{stderr}");
+    // Gating on the drop alone fails too; a small threshold over a drop that is not there passes.
+    let output = mizan(dir.path()).arg("compare").args([&full, &worse]).args(["--fail-on-regression", "0.01", "--alpha", "1"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let output = mizan(dir.path()).arg("compare").args([&full, &full]).args(["--fail-on-regression", "0.01"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_predictions_file_with_problems_names_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    dataset(&data, 2);
+    std::fs::write(
+        data.join("bad.jsonl"),
+        "{\"article_id\":\"a000\",\"start\":0,\"end\":3,\"label\":\"PER\"}\n{\"article_id\":\"nope\",\"start\":0,\"end\":3,\"label\":\"PER\"}\n",
+    )
+    .unwrap();
+    let output = run_predictions(&data, "bad=bad.jsonl", &dir.path().join("out"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.jsonl:2: unknown article_id `nope`"), "{stderr}");
+    // A span that does not fit its article fails that article only.
+    std::fs::write(data.join("bad.jsonl"), "{\"article_id\":\"a000\",\"start\":0,\"end\":3,\"label\":\"PER\",\"text\":\"xyz\"}\n").unwrap();
+    let output = run_predictions(&data, "bad=bad.jsonl", &dir.path().join("out"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bad: failed on 1 article"), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
+    assert!(report["extractors"]["bad"]["errors"][0]["error"].as_str().unwrap().contains("bad.jsonl:1:"), "{report}");
+}

@@ -2,6 +2,11 @@
 //! dropped by more than a threshold and the drop is significant. Both conditions matter: a
 //! large drop on a handful of articles can be luck, and a significant drop of 0.001 is not
 //! worth stopping a change for.
+//!
+//! The gate fails closed: a drop larger than the threshold that no test on these articles could
+//! ever find significant (too few differing articles to reach alpha, or reports without
+//! per-article counts) fails too, saying so — a gate that cannot see must not wave a change
+//! through. `--alpha 1` gates on the drop alone.
 
 use serde::Serialize;
 
@@ -34,14 +39,18 @@ pub struct Regression {
     pub delta: f64,
     /// Null when the reports carry no per-article counts to test with.
     pub p_value: Option<f64>,
+    /// False when no p-value on these articles could fall below alpha (or none was computed):
+    /// the drop then fails the gate untested.
+    pub testable: bool,
 }
 
 impl std::fmt::Display for Regression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} on {}: {} F1 {:.4} → {:.4} (Δ {:+.4}", self.extractor, self.layer, self.scheme, self.before, self.after, self.delta)?;
-        match self.p_value {
-            Some(p) => write!(f, ", p = {p:.4})"),
-            None => write!(f, ", not tested)"),
+        match (self.p_value, self.testable) {
+            (Some(p), true) => write!(f, ", p = {p:.4})"),
+            (Some(p), false) => write!(f, ", p = {p:.4}, and these articles can never give a significant difference)"),
+            (None, _) => write!(f, ", not tested)"),
         }
     }
 }
@@ -61,6 +70,7 @@ pub fn gate(comparison: &Comparison, scheme: &str, threshold: f64, alpha: f64) -
                     continue;
                 }
                 let p_value = delta.significance.as_ref().map(|s| s.p_value);
+                let testable = delta.significance.as_ref().is_some_and(|s| s.can_reach(alpha));
                 let found = Regression {
                     extractor: extractor.name.clone(),
                     layer: layer.layer.clone(),
@@ -70,8 +80,9 @@ pub fn gate(comparison: &Comparison, scheme: &str, threshold: f64, alpha: f64) -
                     after: after.f1,
                     delta: delta.f1,
                     p_value,
+                    testable,
                 };
-                if alpha >= 1.0 || p_value.is_some_and(|p| p < alpha) {
+                if alpha >= 1.0 || !testable || p_value.is_some_and(|p| p < alpha) {
                     regressions.push(found);
                 } else {
                     not_significant.push(found);
@@ -129,7 +140,8 @@ mod tests {
             (0.90, 0.90, Some(1.0), 0.0, 0.05, false, false),
             (0.90, 0.95, Some(0.001), 0.0, 0.05, false, false),
             (0.90, 0.80, Some(1.0), 0.01, 1.0, true, false),
-            (0.90, 0.80, None, 0.01, 0.05, false, true),
+            // Untestable drops fail closed: no per-article counts, or too few articles.
+            (0.90, 0.80, None, 0.01, 0.05, true, false),
         ];
         for (before, after, p, threshold, alpha, fails, listed) in cases {
             let gate = gate(&comparison(vec![("ner", vec![row("strict", before, after, p)])]), "strict", threshold, alpha);
@@ -139,6 +151,20 @@ mod tests {
                 "{before} → {after} p {p:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_large_drop_on_too_few_articles_fails_untested() {
+        let mut small = row("strict", 1.0, 0.81, Some(0.0625));
+        small.deltas[1].as_mut().unwrap().significance.as_mut().unwrap().differing = 5;
+        let g = gate(&comparison(vec![("ner", vec![small.clone()])]), "strict", 0.01, 0.05);
+        assert!(!g.passed);
+        assert!(!g.regressions[0].testable);
+        assert!(g.regressions[0].to_string().contains("can never give a significant difference"), "{}", g.regressions[0]);
+        // Enough differing articles to reach alpha: a p above it passes, as before.
+        small.deltas[1].as_mut().unwrap().significance.as_mut().unwrap().differing = 6;
+        let g = gate(&comparison(vec![("ner", vec![small])]), "strict", 0.01, 0.05);
+        assert!(g.passed && g.not_significant.len() == 1);
     }
 
     #[test]

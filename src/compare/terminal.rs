@@ -238,6 +238,14 @@ pub fn gate_lines(gate: &Gate) -> String {
     let mut out = String::new();
     for r in &gate.regressions {
         let _ = writeln!(out, "regression in {}: {r}", letter(r.report));
+        if !r.testable && gate.alpha < 1.0 {
+            let _ = writeln!(
+                out,
+                "  the drop is larger than {} and these reports cannot show it significant at alpha {}, so the gate fails closed; \
+                 to gate on the drop alone, pass --alpha 1",
+                gate.threshold, gate.alpha
+            );
+        }
     }
     for r in &gate.not_significant {
         let _ = writeln!(out, "note: {}: {r}, a drop larger than {} that is not significant (p ≥ {})", letter(r.report), gate.threshold, gate.alpha);
