@@ -105,7 +105,7 @@ mod tests {
     fn row(scheme: &str, before: f64, after: f64, p: Option<f64>) -> SchemeRow {
         let significance = p.map(|p_value| Significance {
             articles: 10,
-            differing: 5,
+            differing: 10,
             observed: after - before,
             p_value,
             trials: 100,

@@ -89,7 +89,7 @@ pub fn render(report: &Report) -> String {
                 f(strict.precision),
                 f(strict.recall),
                 f(strict.f1),
-                scores.confidence.as_ref().map_or(String::from("-"), |c| format!("[{}, {}]", f(c.f1[0]), f(c.f1[1]))),
+                scores.confidence.as_ref().map_or(String::from("-"), |c| c.show(c.f1, 4)),
                 f(exact.f1),
                 f(partial.f1),
                 f(kind.f1),

@@ -52,7 +52,7 @@ pub fn render(report: &Report, digits: usize, detail: bool) -> String {
                 strict.map_or("-".into(), |m| figure(m.precision)),
                 strict.map_or("-".into(), |m| figure(m.recall)),
                 f1("strict"),
-                scores.confidence.as_ref().map_or("-".into(), |c| format!("[{}, {}]", figure(c.f1[0]), figure(c.f1[1]))),
+                scores.confidence.as_ref().map_or("-".into(), |c| c.show(c.f1, digits)),
                 f1("exact"),
                 f1("partial"),
                 f1("type"),

@@ -76,7 +76,7 @@ fn scores_table(report: &Report, layer: &str) -> String {
                 let _ = write!(out, "<th rowspan=\"{span}\" scope=\"rowgroup\">{}<br><small>{}</small></th>", bdi(name), bdi(&extractor.version));
             }
             let ci = match (&scores.confidence, *scheme) {
-                (Some(c), "strict") => format!("[{}, {}]", figure(c.f1[0]), figure(c.f1[1])),
+                (Some(c), "strict") => html(&c.show(c.f1, 4)),
                 _ => String::new(),
             };
             let _ = write!(
