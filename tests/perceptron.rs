@@ -43,7 +43,7 @@ fn anercorp_strict_f1_is_at_least_0_70() {
     // Through the file, as a user would run it.
     let folder = tempfile::tempdir().expect("temp dir");
     let path = folder.path().join("anercorp.pnr");
-    model.save(&path).expect("saves");
+    std::fs::write(&path, model.encode()).expect("writes");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let ner = PerceptronNer::load("perceptron-ner", &path).expect("loads");
     assert_eq!(ner.model().content_hash(), model.content_hash());
@@ -94,4 +94,24 @@ fn a_model_file_that_is_not_one_is_an_error_naming_it() {
     let missing = folder.path().join("missing.pnr");
     let error = PerceptronNer::load("x", &missing).err().expect("refused").to_string();
     assert!(error.contains("missing.pnr"), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn mizan_train_writes_a_model_anyone_can_read_that_mizan_run_uses() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let model = folder.path().join("sana.pnr");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["train", "perceptron-ner", "--dataset", "sana", "--epochs", "2", "--runs", "1", "--out"])
+        .arg(&model)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::metadata(&model).expect("written").permissions().mode() & 0o777, 0o644);
+    let loaded = PerceptronModel::load(&model).expect("loads");
+    assert!(loaded.labels().iter().any(|l| l == "LOC"), "{:?}", loaded.labels());
 }

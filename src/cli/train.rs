@@ -83,7 +83,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             };
             let started = std::time::Instant::now();
             let model = perceptron::train(&dataset, &options, progress)?;
-            model.save(&args.out)?;
+            write_atomic(&args.out, &model.encode())?;
             let summary = model.summary();
             eprintln!(
                 "trained on {} sentences, {} tokens, {} spans ({} not on token boundaries, left out) in {:.1} s",

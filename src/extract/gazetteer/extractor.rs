@@ -92,19 +92,8 @@ impl Extractor for GazetteerExtractor {
     }
 }
 
-/// 64-bit FNV-1a over `label TAB name LF` of every entry in name order, as 16 hex digits:
-/// stable across platforms and Rust versions, unlike std's hasher.
 fn content_hash(gazetteer: &Gazetteer) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, label) in gazetteer.entries() {
-        for part in [label.as_bytes(), b"\t", name.as_bytes(), b"\n"] {
-            for &byte in part {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-    }
-    format!("{hash:016x}")
+    gazetteer.fingerprint()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::arabic::clitics::{proclitic_splits, DefiniteArticle};
 use crate::arabic::normalize::{normalize_spacing, normalize_word, Normalized};
+use crate::fingerprint::Fnv64;
 
 /// One name in a list, with its label.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +102,16 @@ impl Gazetteer {
     /// written `سوريه`.
     pub fn label_of(&self, name: &str) -> Option<&str> {
         self.entries.get(&normalize_name(name)).map(String::as_str)
+    }
+
+    /// 64-bit FNV-1a over `label TAB name LF` of every entry in name order, as 16 hex digits:
+    /// stable across platforms and Rust versions, unlike std's hasher.
+    pub fn fingerprint(&self) -> String {
+        let mut hash = Fnv64::new();
+        for (name, label) in self.entries() {
+            hash.write(label.as_bytes()).write(b"\t").write(name.as_bytes()).write(b"\n");
+        }
+        hash.hex()
     }
 
     /// Normalised names and their labels, sorted by name.

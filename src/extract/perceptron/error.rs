@@ -7,8 +7,6 @@ use std::path::PathBuf;
 pub enum PerceptronError {
     #[error("cannot read {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {}: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
     /// The file is not a model, is truncated, or was changed after it was written.
     #[error("{}: not a usable perceptron-ner model ({message}); train a new one with `mizan train perceptron-ner`", path.display())]
     Corrupt { path: PathBuf, message: String },

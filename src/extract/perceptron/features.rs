@@ -12,6 +12,8 @@
 use super::normalize::{normalize_word, other_stems, split_proclitics};
 use super::tokenize::Token;
 use crate::extract::gazetteer::Match;
+use crate::fingerprint::Fnv64;
+use crate::random::mix64;
 
 /// The version of the feature templates; bump it on any change below.
 pub(crate) const FEATURE_SET: u32 = 1;
@@ -86,24 +88,15 @@ fn key(template: u8, parts: &[&str]) -> u64 {
 
 /// A key over a tag index and parts; the tag's bytes cannot be confused with text.
 fn key_with_tag(template: u8, tag: Option<usize>, parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |byte: u8| {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    };
-    eat(template);
+    let mut hash = Fnv64::new();
+    hash.write_byte(template);
     if let Some(tag) = tag {
-        eat(0xFE);
-        (tag as u32).to_le_bytes().into_iter().for_each(&mut eat);
+        hash.write_byte(0xFE).write(&(tag as u32).to_le_bytes());
     }
     for part in parts {
-        eat(0xFF);
-        part.bytes().for_each(&mut eat);
+        hash.write_byte(0xFF).write(part.as_bytes());
     }
-    let mut z = hash;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    mix64(hash.finish())
 }
 
 /// The first or last `n` characters of `s` (all of it when shorter).

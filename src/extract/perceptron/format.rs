@@ -17,7 +17,6 @@
 //! shows what a file is. Reading checks the magic, the version, the feature set, the length
 //! and the hash, and names the file in every error.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -43,9 +42,9 @@ struct Header {
     summary: TrainSummary,
 }
 
-/// FNV-1a 64: no dependency, and plenty to notice a damaged or edited file.
+/// FNV-1a 64: plenty to notice a damaged or edited file.
 pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    crate::fingerprint::fnv64(bytes)
 }
 
 fn tag_names(tag_set: &TagSet) -> Vec<String> {
@@ -81,18 +80,11 @@ pub(crate) fn to_bytes(model: &PerceptronModel) -> Vec<u8> {
     out
 }
 
-pub(crate) fn save(model: &PerceptronModel, path: &Path) -> Result<(), PerceptronError> {
-    let failed = |source| PerceptronError::Write { path: path.to_path_buf(), source };
+/// The model file: its body, then the body's hash.
+pub(crate) fn encode(model: &PerceptronModel) -> Vec<u8> {
     let mut bytes = to_bytes(model);
     bytes.extend_from_slice(&content_hash(&bytes).to_le_bytes());
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(failed)?;
-    file.write_all(&bytes).map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    bytes
 }
 
 /// Reads little-endian values from the file, failing with the file's name when it runs short.
@@ -199,7 +191,7 @@ mod tests {
         let model = toy_model();
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("toy.pnr");
-        model.save(&path).unwrap();
+        std::fs::write(&path, model.encode()).unwrap();
         let loaded = PerceptronModel::load(&path).unwrap();
         assert_eq!(loaded.content_hash(), model.content_hash());
         assert_eq!(to_bytes(&loaded), to_bytes(&model));

@@ -12,26 +12,6 @@
 use super::decode::{start_row, viterbi};
 use super::tags::TagSet;
 
-/// SplitMix64: small, fast, and good enough to shuffle sentences reproducibly.
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Fisher–Yates.
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
-}
 
 /// One training sentence: feature rows of each token, flattened, and the gold tags.
 pub(crate) struct Instance {
@@ -132,19 +112,6 @@ fn bump(weights: &mut [i32], sums: &mut [i64], at: usize, by: i32, clock: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shuffles_reproducibly() {
-        let mut a: Vec<u32> = (0..20).collect();
-        let mut b = a.clone();
-        Rng(7).shuffle(&mut a);
-        Rng(7).shuffle(&mut b);
-        assert_eq!(a, b);
-        assert_ne!(a, (0..20).collect::<Vec<_>>());
-        let mut sorted = a.clone();
-        sorted.sort();
-        assert_eq!(sorted, (0..20).collect::<Vec<_>>());
-    }
 
     #[test]
     fn learns_from_mistakes_and_averages() {

@@ -101,12 +101,12 @@ impl PerceptronModel {
         format!("{:016x}", self.hash)
     }
 
-    /// Writes the model to `path` (atomically: a temporary file beside it, then a rename).
-    pub fn save(&self, path: &Path) -> Result<(), PerceptronError> {
-        format::save(self, path)
+    /// The model file's bytes (the command line writes them, atomically).
+    pub fn encode(&self) -> Vec<u8> {
+        format::encode(self)
     }
 
-    /// Reads a model written by [`PerceptronModel::save`].
+    /// Reads a model file that [`PerceptronModel::encode`] made.
     pub fn load(path: &Path) -> Result<Self, PerceptronError> {
         format::load(path)
     }

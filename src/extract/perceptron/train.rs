@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::features::{sentence_features, word_key, Context, IDENTITY};
-use super::learner::{Instance, Learner, Rng};
+use super::learner::{Instance, Learner};
 use super::lexicon::{Jackknife, Lexicon, FOLDS};
 use super::model::{KeyMap, PerceptronModel};
 use super::tags::{align, TagSet, OUTSIDE};
@@ -27,6 +27,7 @@ use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
 use crate::model::{Article, Span};
 use crate::progress::Progress;
+use crate::random::{Rng, GOLDEN_GAMMA};
 use crate::Dataset;
 
 /// How to train.
@@ -105,16 +106,10 @@ impl TrainSummary {
 /// How many unaligned spans the summary names.
 const EXAMPLES: usize = 10;
 
-/// FNV-1a 64 of the built-in gazetteer's entries, as 16 hex digits: it changes whenever the
-/// lists do, which changes what the gazetteer features say.
+/// The built-in gazetteer's fingerprint: it changes whenever the lists do, which changes what
+/// the gazetteer features say.
 pub(crate) fn gazetteer_fingerprint() -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, label) in Gazetteer::builtin().entries() {
-        for byte in name.bytes().chain([b'\t']).chain(label.bytes()).chain([b'\n']) {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+    Gazetteer::builtin().fingerprint()
 }
 
 /// Trains on a loaded dataset's articles and gold.
@@ -210,7 +205,7 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
     for run in 0..runs {
         let mut learner = Learner::new(tags, keys.len());
         let mut order: Vec<usize> = (0..instances.len()).collect();
-        let mut rng = Rng(options.seed.wrapping_add((run as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        let mut rng = Rng::new(options.seed.wrapping_add((run as u64).wrapping_mul(GOLDEN_GAMMA)));
         for epoch in 0..options.epochs {
             rng.shuffle(&mut order);
             let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, options.epochs);
