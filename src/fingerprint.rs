@@ -94,7 +94,8 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 }
 
 /// The fingerprint of one string.
-pub fn hash_str(text: &str) -> String {
+#[cfg(test)]
+fn hash_str(text: &str) -> String {
     Fingerprint::new().add_str(text).hex()
 }
 

@@ -7,16 +7,16 @@
 //! [`cli::main_with`] gives a user's own binary that command line with its extractor kinds.
 
 pub mod arabic;
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod cli;
 pub mod compare;
 pub mod dataset;
 pub mod extract;
-pub mod fingerprint;
+pub(crate) mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod progress;
-pub mod random;
+pub(crate) mod random;
 pub mod report;
 pub mod run;
 pub mod score;

@@ -47,11 +47,6 @@ impl Rng {
             }
         }
     }
-
-    /// A fair coin.
-    pub fn coin(&mut self) -> bool {
-        self.next_u64() >> 63 == 1
-    }
 }
 
 #[cfg(test)]

@@ -152,10 +152,6 @@ impl CommandExtractor {
         Ok(CommandExtractor { spec, pool: Mutex::new(Pool { idle: vec![first], alive: 1 }), freed: Condvar::new() })
     }
 
-    pub fn spec(&self) -> &CommandSpec {
-        &self.spec
-    }
-
     /// An idle worker, a new one while fewer than `workers` exist, or the next one freed.
     fn acquire(&self) -> Result<Worker, ExtractError> {
         let mut pool = self.pool.lock().map_err(|_| ExtractError::Crashed("worker pool poisoned".into()))?;

@@ -5,14 +5,14 @@
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
 pub mod cache;
-pub mod command;
+pub(crate) mod command;
 pub mod gazetteer;
 pub mod news_rules;
 pub mod oracle;
 pub mod perceptron;
 pub mod predictions;
 pub mod registry;
-pub mod runner;
+pub(crate) mod runner;
 
 use crate::model::{Article, Span};
 

@@ -12,7 +12,6 @@
 use super::decode::{start_row, viterbi};
 use super::tags::TagSet;
 
-
 /// One training sentence: feature rows of each token, flattened, and the gold tags.
 pub(crate) struct Instance {
     pub(crate) features: Vec<u32>,
