@@ -21,6 +21,32 @@ use crate::model::{Article, Span};
 /// Implementations must be deterministic (the same article gives the same spans) and safe to
 /// call from several threads at once. Returned spans may leave `article_id` empty: the runner
 /// fills it in, and checks every span against the article's text.
+///
+/// ```
+/// use mizan::extract::{ExtractError, Extractor};
+/// use mizan::{Article, Span};
+///
+/// /// Marks every `سانا` (the Syrian news agency) as an ORG.
+/// struct Agency;
+///
+/// impl Extractor for Agency {
+///     fn name(&self) -> &str { "agency" }
+///     fn version(&self) -> &str { "1" }
+///     fn layers(&self) -> Vec<String> { vec!["ner".into()] }
+///     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {
+///         let chars: Vec<char> = article.text.chars().collect();
+///         let needle: Vec<char> = "سانا".chars().collect();
+///         // Offsets are code points, end-exclusive.
+///         Ok((0..chars.len().saturating_sub(needle.len() - 1))
+///             .filter(|&i| chars[i..i + needle.len()] == needle[..])
+///             .map(|i| Span::new(&article.id, i, i + needle.len(), "ORG"))
+///             .collect())
+///     }
+/// }
+///
+/// let article = Article::new("a", "دمشق-سانا", Default::default());
+/// assert_eq!(Agency.extract(&article).unwrap(), [Span::new("a", 5, 9, "ORG")]);
+/// ```
 pub trait Extractor: Send + Sync {
     /// The instance name, unique in a run (`gazetteer`, `my-ner`).
     fn name(&self) -> &str;
