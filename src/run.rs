@@ -8,9 +8,11 @@ use crate::dataset::Dataset;
 use crate::extract::cache::PredictionCache;
 use crate::extract::runner::{run_extractor, ExtractorRun};
 use crate::extract::Extractor;
+use crate::fingerprint::Fnv64;
+use crate::model::Article;
 use crate::model::Span;
 use crate::progress::Progress;
-use crate::report::{DatasetInfo, ExtractorReport, LayerReport, Report, Timing, SCHEMA_VERSION};
+use crate::report::{DatasetInfo, ExtractorReport, LayerReport, Report, Shard, Timing, SCHEMA_VERSION};
 use crate::score::evaluate::SpanOutcome;
 use crate::score::score_layer;
 use crate::score::slices::slice_by;
@@ -32,6 +34,9 @@ pub struct RunOptions<'a> {
     /// Bootstrap resamples for confidence intervals (0: none), and their seed.
     pub bootstrap: usize,
     pub seed: u64,
+    /// Only the articles of this shard (`mizan run --shard K/N`): a partial report for
+    /// [`crate::report::merge::merge`].
+    pub shard: Option<Shard>,
 }
 
 impl Default for RunOptions<'_> {
@@ -43,6 +48,7 @@ impl Default for RunOptions<'_> {
             git_commit: None,
             bootstrap: crate::score::bootstrap::RESAMPLES,
             seed: crate::score::bootstrap::SEED,
+            shard: None,
         }
     }
 }
@@ -69,7 +75,17 @@ pub enum RunError {
 pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_>, progress: &dyn Progress) -> Result<Evaluation, RunError> {
     let jobs = options.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads { jobs, message: e.to_string() })?;
-    let ids: Vec<String> = dataset.articles.iter().map(|a| a.id.clone()).collect();
+    // A shard runs and scores its own articles and their gold; the report still names the
+    // whole dataset, so that the merged report is the whole run's.
+    let (articles, gold): (Vec<Article>, Vec<Span>) = match options.shard {
+        None => (dataset.articles.clone(), dataset.gold.clone()),
+        Some(shard) => {
+            let articles: Vec<Article> = dataset.articles.iter().filter(|a| in_shard(&a.id, shard)).cloned().collect();
+            let gold = dataset.gold.iter().filter(|s| in_shard(&s.article_id, shard)).cloned().collect();
+            (articles, gold)
+        }
+    };
+    let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
     let gold_layers: Vec<String> = {
         let mut layers: Vec<String> = dataset.gold.iter().map(|s| s.layer.clone()).collect();
         if let Some(manifest) = &dataset.manifest {
@@ -85,13 +101,14 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         mizan_version: env!("CARGO_PKG_VERSION").to_string(),
         created: String::new(),
         git_commit: options.git_commit.clone(),
-        dataset: DatasetInfo { name: dataset.name.clone(), fingerprint: dataset.fingerprint(), articles: ids.len() as u64 },
+        dataset: DatasetInfo { name: dataset.name.clone(), fingerprint: dataset.fingerprint(), articles: dataset.articles.len() as u64 },
+        shard: options.shard,
         extractors: BTreeMap::new(),
     };
     let mut predictions = BTreeMap::new();
     let mut outcomes = BTreeMap::new();
     for entry in entries {
-        let run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &dataset.articles, &pool, options.cache, progress);
+        let run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &articles, &pool, options.cache, progress);
         let mut layers = BTreeMap::new();
         let mut layer_outcomes = BTreeMap::new();
         let mut unscored_layers = Vec::new();
@@ -100,7 +117,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
                 unscored_layers.push(layer.clone());
                 continue;
             }
-            let score = pool.install(|| score_layer(layer, &ids, &dataset.gold, &run.spans));
+            let score = pool.install(|| score_layer(layer, &ids, &gold, &run.spans));
             let mut slices = BTreeMap::new();
             for column in options.slice_by {
                 let groups =
@@ -133,4 +150,31 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     }
     report.created = crate::report::now_rfc3339();
     Ok(Evaluation { report, predictions, outcomes })
+}
+
+/// Whether the article `id` belongs to `shard`: a stable hash of the id (64-bit FNV-1a), modulo
+/// the shard count. The same on every machine and Rust version, so N machines given K = 1..N
+/// split any dataset into disjoint shares that cover it.
+pub fn in_shard(id: &str, shard: Shard) -> bool {
+    let count = u64::from(shard.count.max(1));
+    Fnv64::new().write(id.as_bytes()).finish() % count == u64::from(shard.index.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_ids_into_disjoint_shares_that_cover_them() {
+        let ids: Vec<String> = (0..1000).map(|i| format!("article-{i}")).collect();
+        for count in [1, 2, 5] {
+            let mut sizes = vec![0; count as usize];
+            for id in &ids {
+                let owners: Vec<u32> = (1..=count).filter(|&index| in_shard(id, Shard { index, count })).collect();
+                assert_eq!(owners.len(), 1, "{id} in {owners:?} of {count}");
+                sizes[owners[0] as usize - 1] += 1;
+            }
+            assert!(sizes.iter().all(|&n| n > 1000 / count as usize / 2), "{sizes:?}");
+        }
+    }
 }

@@ -18,6 +18,7 @@ mod conlleval;
 mod extractors;
 mod history;
 mod import;
+mod merge;
 mod output;
 mod panics;
 mod progress;
@@ -56,6 +57,8 @@ enum Command {
     Extractors(extractors::Args),
     /// Run extractors over a dataset, score them and write a report.
     Run(run::Args),
+    /// Merge the partial reports of `run --shard K/N` into the report of the whole run.
+    Merge(merge::Args),
     /// Build a gazetteer list or train a model from a dataset's gold.
     Train(train::Args),
     /// Score predicted spans against gold: strict, exact, partial and type, per label.
@@ -103,6 +106,7 @@ fn run(cli: Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args, &progress),
         Command::Extractors(args) => extractors::run(args, registry),
         Command::Run(args) => run::run(args, registry, &progress),
+        Command::Merge(args) => merge::run(args),
         Command::Train(args) => train::run(args, &progress),
         Command::Score(args) => score::run(args, &progress),
         Command::Conlleval(args) => conlleval::run(args),

@@ -38,6 +38,10 @@ pub struct Args {
     /// with --extractor).
     #[arg(long, value_name = "NAME=FILE", value_parser = parse_predictions)]
     predictions: Vec<(String, PathBuf)>,
+    /// Run only share K of N of the articles (chosen by a stable hash of their ids), writing a
+    /// partial report for `mizan merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<crate::report::Shard>,
     /// The folder to write the report and predictions into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -79,6 +83,17 @@ fn git_commit() -> Option<String> {
 
 fn default_selection(all: &[Declaration], registry: &Registry) -> Vec<String> {
     all.iter().filter(|d| d.file.is_none() && d.name != "oracle" && registry.kind_of(d).is_ok_and(|k| !k.needs_configuration)).map(|d| d.name.clone()).collect()
+}
+
+/// `K/N` of `--shard`.
+fn parse_shard(text: &str) -> Result<crate::report::Shard, String> {
+    let bad = || format!("`{text}` is not K/N with 1 ≤ K ≤ N (e.g. --shard 2/5)");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(crate::report::Shard { index, count })
 }
 
 /// `NAME=FILE` of `--predictions`.
@@ -133,7 +148,15 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
     }
 
     let cache = args.cache.as_ref().map(PredictionCache::new);
-    let options = RunOptions { jobs, cache: cache.as_ref(), slice_by: &args.slice_by, git_commit: git_commit(), bootstrap: args.bootstrap, seed: args.seed };
+    let options = RunOptions {
+        jobs,
+        cache: cache.as_ref(),
+        slice_by: &args.slice_by,
+        git_commit: git_commit(),
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+        shard: args.shard,
+    };
     let evaluation = {
         // A panicking extractor is recorded in the report; keep the hook from also printing
         // over the progress bars. The guard puts the hook back however `evaluate` ends, and a

@@ -152,6 +152,7 @@ mod tests {
             created: created.into(),
             git_commit: Some(format!("{name}commit")),
             dataset: DatasetInfo { name: "d".into(), fingerprint: fingerprint.into(), articles: 1 },
+            shard: None,
             extractors: [("x".to_string(), extractor)].into(),
         };
         Source { name: name.into(), report, outcomes: None }

@@ -351,6 +351,7 @@ pub(crate) mod tests {
             created: "2026-11-29T00:00:00Z".into(),
             git_commit: None,
             dataset: DatasetInfo { name: "d".into(), fingerprint: fingerprint.into(), articles: 1 },
+            shard: None,
             extractors: reports,
         };
         Source { name: name.into(), report, outcomes: Some(outcomes) }

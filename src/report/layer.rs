@@ -72,69 +72,204 @@ fn schemes(counts: &SchemeCounts) -> BTreeMap<String, Metrics> {
     Scheme::ALL.iter().map(|&s| (s.name().to_string(), metrics(s, &counts[s]))).collect()
 }
 
-impl LayerReport {
-    /// The report of a layer's scores; `resamples` bootstrap resamples (0: no intervals).
-    pub fn new(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, resamples: usize, seed: u64) -> LayerReport {
-        let mut overall = schemes(&score.overall);
-        if score.has_attributes() {
-            overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, &score.strict_attrs));
+/// Everything a layer's report is computed from: counts only, so the counts of disjoint sets of
+/// articles (shards of one run) add up to those of the whole.
+#[derive(Debug, Clone, Default)]
+struct LayerCounts {
+    gold_spans: u64,
+    predicted_spans: u64,
+    overall: SchemeCounts,
+    strict_attrs: Option<Counts>,
+    per_label: BTreeMap<String, SchemeCounts>,
+    /// Attribute → (compared, correct).
+    attributes: BTreeMap<String, (u64, u64)>,
+    confusion: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Column → value → (articles, counts).
+    slices: BTreeMap<String, BTreeMap<String, (u64, SchemeCounts)>>,
+    per_article: BTreeMap<String, SchemeCounts>,
+}
+
+fn scheme_counts(figures: &BTreeMap<String, Metrics>) -> SchemeCounts {
+    let mut counts = SchemeCounts::default();
+    for scheme in Scheme::ALL {
+        if let Some(m) = figures.get(scheme.name()) {
+            counts[scheme] = Counts { correct: m.correct, incorrect: m.incorrect, partial: m.partial, missed: m.missed, spurious: m.spurious };
         }
-        let per_label = score.per_label.iter().map(|(label, counts)| (label.clone(), schemes(counts))).collect();
+    }
+    counts
+}
+
+impl LayerCounts {
+    fn of_score(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>) -> Self {
+        LayerCounts {
+            gold_spans: score.gold_spans,
+            predicted_spans: score.predicted_spans,
+            overall: score.overall,
+            strict_attrs: score.has_attributes().then_some(score.strict_attrs),
+            per_label: score.per_label.clone(),
+            attributes: score.attributes.iter().map(|(name, c)| (name.clone(), (c.compared, c.correct))).collect(),
+            confusion: score.confusion.iter().fold(BTreeMap::new(), |mut table, ((gold, pred), n)| {
+                *table.entry(gold.clone()).or_default().entry(pred.clone()).or_default() += *n;
+                table
+            }),
+            slices: slices
+                .iter()
+                .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, slice)| (value.clone(), (slice.articles, slice.counts))).collect()))
+                .collect(),
+            per_article: score.per_article.iter().map(|a| (a.article_id.clone(), a.counts)).collect(),
+        }
+    }
+
+    fn of_report(report: &LayerReport) -> Self {
+        LayerCounts {
+            gold_spans: report.gold_spans,
+            predicted_spans: report.predicted_spans,
+            overall: scheme_counts(&report.overall),
+            strict_attrs: report.overall.get(STRICT_ATTRS).map(|m| Counts {
+                correct: m.correct,
+                incorrect: m.incorrect,
+                partial: m.partial,
+                missed: m.missed,
+                spurious: m.spurious,
+            }),
+            per_label: report.per_label.iter().map(|(label, figures)| (label.clone(), scheme_counts(figures))).collect(),
+            attributes: report.attributes.iter().map(|(name, a)| (name.clone(), (a.compared, a.correct))).collect(),
+            confusion: report.confusion.clone(),
+            slices: report
+                .slices
+                .iter()
+                .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, s)| (value.clone(), (s.articles, scheme_counts(&s.schemes)))).collect()))
+                .collect(),
+            per_article: report
+                .per_article
+                .iter()
+                .map(|(id, counts)| {
+                    let mut c = SchemeCounts::default();
+                    for scheme in Scheme::ALL {
+                        if let Some(counts) = counts.get(scheme.name()) {
+                            c[scheme] = *counts;
+                        }
+                    }
+                    (id.clone(), c)
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds the counts of another, disjoint set of articles.
+    fn add(&mut self, other: LayerCounts) -> Result<(), String> {
+        self.gold_spans += other.gold_spans;
+        self.predicted_spans += other.predicted_spans;
+        self.overall.add(&other.overall);
+        self.strict_attrs = match (self.strict_attrs, other.strict_attrs) {
+            (Some(mut a), Some(b)) => {
+                a.add(&b);
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
+        for (label, counts) in other.per_label {
+            self.per_label.entry(label).or_default().add(&counts);
+        }
+        for (name, (compared, correct)) in other.attributes {
+            let entry = self.attributes.entry(name).or_default();
+            entry.0 += compared;
+            entry.1 += correct;
+        }
+        for (gold, row) in other.confusion {
+            for (pred, n) in row {
+                *self.confusion.entry(gold.clone()).or_default().entry(pred).or_default() += n;
+            }
+        }
+        for (column, groups) in other.slices {
+            for (value, (articles, counts)) in groups {
+                let entry = self.slices.entry(column.clone()).or_default().entry(value).or_default();
+                entry.0 += articles;
+                entry.1.add(&counts);
+            }
+        }
+        for (id, counts) in other.per_article {
+            if self.per_article.insert(id.clone(), counts).is_some() {
+                return Err(format!("article `{id}` is scored in two of the partial reports"));
+            }
+        }
+        Ok(())
+    }
+
+    fn report(self, layer: &str, resamples: usize, seed: u64) -> LayerReport {
+        let mut overall = schemes(&self.overall);
+        if let Some(counts) = &self.strict_attrs {
+            overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, counts));
+        }
+        let per_label = self.per_label.iter().map(|(label, counts)| (label.clone(), schemes(counts))).collect();
         let mut averages: BTreeMap<String, BTreeMap<String, Average>> = BTreeMap::new();
         for scheme in Scheme::ALL {
-            let m = metrics(scheme, &score.overall[scheme]);
+            let m = metrics(scheme, &self.overall[scheme]);
             let name = scheme.name().to_string();
             let micro = Average { precision: m.precision, recall: m.recall, f1: m.f1 };
-            let (precision, recall, f1) = macro_average(&score.per_label, scheme);
+            let (precision, recall, f1) = macro_average(&self.per_label, scheme);
             let macro_ = Average { precision, recall, f1 };
-            let (precision, recall, f1) = weighted_average(&score.per_label, scheme);
+            let (precision, recall, f1) = weighted_average(&self.per_label, scheme);
             let weighted = Average { precision, recall, f1 };
             averages.entry("micro".into()).or_default().insert(name.clone(), micro);
             averages.entry("macro".into()).or_default().insert(name.clone(), macro_);
             averages.entry("weighted".into()).or_default().insert(name, weighted);
         }
-        let attributes = score
+        let attributes = self
             .attributes
             .iter()
-            .map(|(name, c)| (name.clone(), AttributeReport { compared: c.compared, correct: c.correct, accuracy: c.accuracy() }))
+            .map(|(name, &(compared, correct))| {
+                let accuracy = if compared > 0 { correct as f64 / compared as f64 } else { 0.0 };
+                (name.clone(), AttributeReport { compared, correct, accuracy })
+            })
             .collect();
-        let mut confusion: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for ((gold, pred), n) in &score.confusion {
-            confusion.entry(gold.clone()).or_default().insert(pred.clone(), *n);
-        }
-        let slices = slices
+        let slices = self
+            .slices
             .iter()
             .map(|(column, groups)| {
                 let groups =
-                    groups.iter().map(|(value, slice)| (value.clone(), SliceReport { articles: slice.articles, schemes: schemes(&slice.counts) })).collect();
+                    groups.iter().map(|(value, (articles, counts))| (value.clone(), SliceReport { articles: *articles, schemes: schemes(counts) })).collect();
                 (column.clone(), groups)
             })
             .collect();
-        let per_article = score
-            .per_article
-            .iter()
-            .map(|a| {
-                let counts = Scheme::ALL.iter().map(|&s| (s.name().to_string(), a.counts[s])).collect();
-                (a.article_id.clone(), counts)
-            })
-            .collect();
+        // Resampled in article-id order, so that the same counts give the same intervals however
+        // the articles were split into shards.
+        let strict: Vec<Counts> = self.per_article.values().map(|c| c[Scheme::Strict]).collect();
+        let confidence = bootstrap(&strict, Scheme::Strict, resamples, seed);
+        let per_article =
+            self.per_article.iter().map(|(id, counts)| (id.clone(), Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect())).collect();
         LayerReport {
-            layer: score.layer.clone(),
-            gold_spans: score.gold_spans,
-            predicted_spans: score.predicted_spans,
-            articles: score.per_article.len() as u64,
+            layer: layer.to_string(),
+            gold_spans: self.gold_spans,
+            predicted_spans: self.predicted_spans,
+            articles: self.per_article.len() as u64,
             overall,
             per_label,
             averages,
             attributes,
-            confusion,
+            confusion: self.confusion,
             slices,
             per_article,
-            confidence: {
-                let strict: Vec<Counts> = score.per_article.iter().map(|a| a.counts[Scheme::Strict]).collect();
-                bootstrap(&strict, Scheme::Strict, resamples, seed)
-            },
+            confidence,
         }
+    }
+}
+
+impl LayerReport {
+    /// The report of a layer's scores; `resamples` bootstrap resamples (0: no intervals).
+    pub fn new(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, resamples: usize, seed: u64) -> LayerReport {
+        LayerCounts::of_score(score, slices).report(&score.layer, resamples, seed)
+    }
+
+    /// The report of the union of disjoint sets of articles, from each set's report: the
+    /// counts add up, and every figure, average and interval is computed again from the sums.
+    pub fn merge(parts: &[&LayerReport], resamples: usize, seed: u64) -> Result<LayerReport, String> {
+        let Some(first) = parts.first() else { return Err("no report to merge".into()) };
+        let mut total = LayerCounts::default();
+        for part in parts {
+            total.add(LayerCounts::of_report(part))?;
+        }
+        Ok(total.report(&first.layer, resamples, seed))
     }
 
     /// The overall figures in display order.

@@ -5,6 +5,7 @@
 pub mod html;
 mod layer;
 pub mod markdown;
+pub mod merge;
 pub mod tables;
 pub mod terminal;
 
@@ -30,7 +31,18 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
     pub dataset: DatasetInfo,
+    /// Set on a partial report (`mizan run --shard K/N`): which share of the articles it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
     pub extractors: BTreeMap<String, ExtractorReport>,
+}
+
+/// Share `index` (1-based) of `count`: the articles whose id hashes to it (`run::in_shard`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -259,6 +259,7 @@ mod tests {
             created: String::new(),
             git_commit: None,
             dataset: DatasetInfo { name: "t".into(), fingerprint: String::new(), articles: 3 },
+            shard: None,
             extractors: [("x".to_string(), extractor)].into(),
         }
     }

@@ -164,6 +164,7 @@ mod tests {
             created: "2026-11-29T00:00:00Z".into(),
             git_commit: Some("abc".into()),
             dataset: DatasetInfo { name: "<i>news</i>".into(), fingerprint: "f".into(), articles: 2 },
+            shard: None,
             extractors: [("x<y>".to_string(), extractor)].into(),
         };
         let outcomes = [("x<y>".to_string(), [("ner".to_string(), score.outcomes)].into())].into();
