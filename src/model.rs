@@ -19,13 +19,17 @@ pub const DEFAULT_LAYER: &str = "ner";
 /// evaluation slice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
+    /// Unique in its dataset; spans name it in `article_id`.
     pub id: String,
+    /// The text spans' code-point offsets count into.
     pub text: String,
+    /// `source`, `date`, `url`, `split` and any other string fields.
     pub metadata: BTreeMap<String, String>,
     index: TextIndex,
 }
 
 impl Article {
+    /// An article, with the index that turns code-point offsets into byte ranges.
     pub fn new(id: impl Into<String>, text: impl Into<String>, metadata: BTreeMap<String, String>) -> Self {
         let text = text.into();
         let index = TextIndex::new(&text);
@@ -123,10 +127,15 @@ impl TextIndex {
 /// One annotated (or predicted) span over an article, in code points, end-exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
+    /// The article it is in.
     pub article_id: String,
+    /// `ner`, `quote`, `dateline`, `date`, …
     pub layer: String,
+    /// First code point of the span.
     pub start: usize,
+    /// Just past the last code point (end-exclusive, as Python slicing).
     pub end: usize,
+    /// `PER`, `LOC`, `QUOTE`, …
     pub label: String,
     /// The covered surface string, when the source gave it; checked against the article.
     pub text: Option<String>,
@@ -203,7 +212,9 @@ pub fn is_bidi_mark(c: char) -> bool {
 /// renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
+    /// The article.
     pub article_id: String,
+    /// Why: the extractor's error, a timeout, a crash, an invalid span.
     pub error: String,
 }
 

@@ -19,20 +19,26 @@ use crate::score::slices::slice_by;
 
 /// An extractor to run, with the kind it was declared as (recorded in the report).
 pub struct Runnable {
+    /// The kind's name.
     pub kind: String,
+    /// The built extractor.
     pub extractor: Box<dyn Extractor>,
 }
 
 /// How to run. `RunOptions::default()` uses every core, no cache, no slices, and the default
 /// bootstrap.
 pub struct RunOptions<'a> {
+    /// Threads of the rayon pool.
     pub jobs: usize,
+    /// Where to reuse and store predictions.
     pub cache: Option<&'a PredictionCache>,
     /// Article metadata columns to slice scores by.
     pub slice_by: &'a [String],
+    /// Recorded in the report.
     pub git_commit: Option<String>,
     /// Bootstrap resamples for confidence intervals (0: none), and their seed.
     pub bootstrap: usize,
+    /// The bootstrap's seed.
     pub seed: u64,
     /// Only the articles of this shard (`mizan run --shard K/N`): a partial report for
     /// [`crate::report::merge::merge`].
@@ -55,6 +61,7 @@ impl Default for RunOptions<'_> {
 
 /// A finished run: the report, every extractor's predictions, and how each span came out.
 pub struct Evaluation {
+    /// What report.json holds.
     pub report: Report,
     /// Extractor name → its spans, in article order.
     pub predictions: BTreeMap<String, Vec<Span>>,
@@ -63,6 +70,8 @@ pub struct Evaluation {
     pub outcomes: BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>,
 }
 
+/// Why a run could not be made.
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("cannot start {jobs} threads: {message}")]

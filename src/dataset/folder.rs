@@ -11,7 +11,9 @@ use crate::model::{spans_jsonl, Article, Span};
 
 /// The contents of a dataset folder.
 pub struct DatasetFolder<'a> {
+    /// Written as `manifest.toml`.
     pub manifest: &'a Manifest,
+    /// Written as `articles.jsonl`.
     pub articles: &'a [Article],
     /// Gold spans of every layer, in the order they are to be written.
     pub gold: &'a [Span],

@@ -77,7 +77,10 @@ pub enum ExtractError {
     Failed(String),
     /// No answer within the time limit.
     #[error("no answer within {secs} s")]
-    Timeout { secs: f64 },
+    Timeout {
+        /// The time limit, in seconds.
+        secs: f64,
+    },
     /// The extractor (or its process) crashed.
     #[error("crashed: {0}")]
     Crashed(String),

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::extract::{ExtractError, Extractor};
 use crate::model::{Article, Span};
 
+/// Answers with the gold spans of the article: every score is 1.0, which tests the whole path.
 pub struct Oracle {
     name: String,
     layers: Vec<String>,

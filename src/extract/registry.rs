@@ -24,13 +24,16 @@ pub type Build = fn(&Declaration, &Context<'_>) -> Result<Box<dyn Extractor>, Re
 /// and how to build an instance from its declaration.
 #[derive(Clone, Copy)]
 pub struct Kind {
+    /// What `kind = "…"` names in a registry file, and the default instance's name.
     pub name: &'static str,
+    /// One line for `mizan extractors`.
     pub description: &'static str,
     /// Whether an instance needs a parameter that has no default (a model file, a command);
     /// kinds without one run when `mizan run` is given no `--extractor`.
     pub needs_configuration: bool,
     /// Whether an instance named after the kind exists without a registry file.
     pub listed_by_default: bool,
+    /// Makes an instance from its declaration.
     pub build: Build,
 }
 
@@ -224,20 +227,29 @@ pub struct Context<'a> {
 /// A named instance: a kind and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Declaration {
+    /// The instance name (`--extractor NAME`, `predictions/NAME.jsonl`).
     pub name: String,
+    /// The kind's name.
     pub kind: String,
+    /// Replaces the kind's description in `mizan extractors`.
     pub description: Option<String>,
+    /// Every other key of its `[extractor.NAME]` table.
     pub params: toml::Table,
     /// The registry file it comes from; relative paths are resolved against its folder.
     pub file: Option<PathBuf>,
 }
 
+/// Why a registry file or a declaration is unusable.
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
+    /// The registry file cannot be read or parsed.
     #[error("{}: {message}", path.display())]
     File { path: PathBuf, message: String },
+    /// A declaration's parameters are wrong, or its extractor cannot start.
     #[error("extractor `{name}`: {message}")]
     Declaration { name: String, message: String },
+    /// No instance has that name.
     #[error("unknown extractor `{name}` (known: {known}); declare it in extractors.toml or pass --registry FILE")]
     Unknown { name: String, known: String },
 }
@@ -271,6 +283,7 @@ impl Declaration {
         Ok(())
     }
 
+    /// A string parameter, if given.
     pub fn string(&self, key: &str) -> Result<Option<String>, RegistryError> {
         match self.params.get(key) {
             None => Ok(None),
@@ -279,6 +292,7 @@ impl Declaration {
         }
     }
 
+    /// A list-of-strings parameter, if given.
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, RegistryError> {
         match self.params.get(key) {
             None => Ok(None),
@@ -291,6 +305,7 @@ impl Declaration {
         }
     }
 
+    /// A positive number parameter, if given.
     pub fn number(&self, key: &str) -> Result<Option<f64>, RegistryError> {
         match self.params.get(key) {
             None => Ok(None),
@@ -385,10 +400,12 @@ pub fn find<'a>(all: &'a [Declaration], name: &str) -> Result<&'a Declaration, R
 
 /// What `mizan extractors` lists about an instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[allow(missing_docs)]
 pub struct Info {
     pub name: String,
     pub kind: String,
     pub version: String,
+    /// Empty for an oracle, which answers the layers of whatever gold it is given.
     pub layers: Vec<String>,
     pub description: String,
 }

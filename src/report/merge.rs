@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::report::{ExtractorReport, LayerReport, Report, Shard, Timing};
 
+/// Why partial reports cannot be merged.
+#[allow(missing_docs)]
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MergeError {
     #[error("nothing to merge")]
