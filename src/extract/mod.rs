@@ -12,6 +12,7 @@ pub mod oracle;
 pub mod perceptron;
 pub mod registry;
 pub mod runner;
+mod worker;
 
 use crate::model::{Article, Span};
 
