@@ -207,6 +207,14 @@ pub struct Failure {
     pub error: String,
 }
 
+/// Something an extractor's answer for one article held that mizan ignored (an unknown field,
+/// a misspelt `attrs`): the spans were kept, the warning is recorded beside the failures.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleWarning {
+    pub article_id: String,
+    pub warning: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

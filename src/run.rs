@@ -111,6 +111,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Entry], options: &RunOptions<'_>, 
                 layers,
                 unscored_layers,
                 errors: run.failures,
+                warnings: run.warnings,
                 timing,
             },
         );

@@ -145,3 +145,25 @@ fn an_endless_answer_line_fails_the_article_in_bounded_memory() {
     }
     assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
 }
+
+#[test]
+fn unknown_fields_in_an_answer_are_warnings_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("articles.jsonl"), "{\"id\": \"a1\", \"text\": \"قال لافروف\"}\n{\"id\": \"a2\", \"text\": \"قال لافروف\"}\n").unwrap();
+    std::fs::write(dir.path().join("gold.jsonl"), "{\"article_id\": \"a1\", \"start\": 4, \"end\": 10, \"label\": \"PER\"}\n").unwrap();
+    let script = r#"while read -r line; do id=$(printf '%s' "$line" | sed 's/.*"id":"\([^"]*\)".*/\1/'); printf '{"id":"%s","spans":[{"start":4,"end":10,"label":"PER","atrs":{"x":"y"}}],"note":1}\n' "$id"; done"#;
+    registry(dir.path(), &[("typo", &["sh", "-c", script])], 20);
+    let (output, report) = run(dir.path(), "typo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report = report.unwrap();
+    let typo = &report["extractors"]["typo"];
+    assert_eq!(typo["layers"]["ner"]["overall"]["strict"]["correct"], 1, "the spans are kept");
+    let warnings: Vec<(String, String)> =
+        typo["warnings"].as_array().unwrap().iter().map(|w| (w["article_id"].as_str().unwrap().into(), w["warning"].as_str().unwrap().into())).collect();
+    assert_eq!(warnings.len(), 4, "{warnings:?}");
+    assert_eq!(warnings[0].0, "a1");
+    assert!(warnings.iter().any(|(id, w)| id == "a1" && w.starts_with("unknown answer field `note` is ignored")), "{warnings:?}");
+    assert!(warnings.iter().any(|(id, w)| id == "a2" && w.starts_with("span 0: unknown field `atrs` is ignored")), "{warnings:?}");
+    assert!(stderr.contains("typo: warning: 4 things ignored in its answers"), "{stderr}");
+}

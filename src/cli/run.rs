@@ -129,6 +129,16 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    for (name, extractor) in &evaluation.report.extractors {
+        if let Some(first) = extractor.warnings.first() {
+            eprintln!(
+                "{name}: warning: {} in its answers (listed in report.json); first: `{}`: {}",
+                plural(extractor.warnings.len() as u64, "thing ignored", "things ignored"),
+                first.article_id,
+                first.warning
+            );
+        }
+    }
     eprintln!("wrote {}", args.out.join("report.json").display());
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -164,8 +164,12 @@ enum Asked {
     Broken(String),
 }
 
-/// Parses an answer line for `article`: `{"id": …, "spans": [ … ]}`.
-fn parse_answer(answer: &[u8], article: &Article) -> Result<Vec<Span>, String> {
+/// The fields of an answer line.
+const ANSWER_FIELDS: [&str; 2] = ["id", "spans"];
+
+/// Parses an answer line for `article`: `{"id": …, "spans": [ … ]}`, with warnings about what
+/// was ignored (unknown fields of the answer or of a span).
+fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<String>), String> {
     let text = std::str::from_utf8(answer).map_err(|_| "the answer is not UTF-8".to_string())?;
     let value: Value = serde_json::from_str(text.trim_end()).map_err(|e| format!("not JSON ({e}): {}", preview(text)))?;
     let id = value.get("id").and_then(Value::as_str).ok_or_else(|| format!("no string `id` in {}", preview(text)))?;
@@ -173,6 +177,15 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<Vec<Span>, String> {
         return Err(format!("answer for article `{id}` while waiting for `{}`", article.id));
     }
     let spans = value.get("spans").and_then(Value::as_array).ok_or_else(|| format!("no `spans` array in {}", preview(text)))?;
+    let mut warnings: Vec<String> = value
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| !ANSWER_FIELDS.contains(&k.as_str()))
+                .map(|k| format!("unknown answer field `{k}` is ignored (answer fields: id, spans)"))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut out = Vec::with_capacity(spans.len());
     for (k, span) in spans.iter().enumerate() {
         let mut span = span.clone();
@@ -182,13 +195,14 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<Vec<Span>, String> {
             }
             None => return Err(format!("span {k} is not an object")),
         }
-        let (span, _) = parse_span(&span.to_string(), crate::model::DEFAULT_LAYER, None).map_err(|e| format!("span {k}: {e}"))?;
+        let (span, ignored) = parse_span(&span.to_string(), crate::model::DEFAULT_LAYER, None).map_err(|e| format!("span {k}: {e}"))?;
+        warnings.extend(ignored.into_iter().map(|w| format!("span {k}: {w}")));
         if span.article_id != article.id {
             return Err(format!("span {k} names article `{}`", span.article_id));
         }
         out.push(span);
     }
-    Ok(out)
+    Ok((out, warnings))
 }
 
 fn preview(text: &str) -> String {
@@ -218,12 +232,16 @@ impl Extractor for CommandExtractor {
     }
 
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {
+        self.extract_noting(article).map(|(spans, _)| spans)
+    }
+
+    fn extract_noting(&self, article: &Article) -> Result<(Vec<Span>, Vec<String>), ExtractError> {
         let mut worker = self.acquire()?;
         match self.ask(&mut worker, article) {
             Ok(answer) => match parse_answer(&answer, article) {
-                Ok(spans) => {
+                Ok(answered) => {
                     self.release(worker);
-                    Ok(spans)
+                    Ok(answered)
                 }
                 // A bad answer may leave the process out of step with its requests: restart it.
                 Err(message) => Err(self.fail(worker, |tail| ExtractError::Malformed(format!("{message}{tail}")))),
