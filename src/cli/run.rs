@@ -16,7 +16,7 @@ use mizan::run::{evaluate, Entry, RunOptions};
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
-use crate::cli::output::write_atomic;
+use crate::cli::output::{ReportFolder, ReportTarget};
 use crate::cli::progress::Bar;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -77,6 +77,8 @@ fn default_selection(all: &[Declaration]) -> Vec<String> {
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    // A bad --out fails now, not after the whole extraction.
+    ReportTarget::check(&args.out)?;
     let Ok(dataset) = args.dataset.load_checked(progress)? else {
         return Ok(ExitCode::from(1));
     };
@@ -144,23 +146,23 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 }
 
 fn write_outputs(out: &Path, evaluation: &mizan::run::Evaluation, articles: &[mizan::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
+    // Everything goes into a fresh folder that replaces `out` whole at the end (cli/output.rs).
+    let folder = ReportFolder::begin(&ReportTarget::check(out)?)?;
     for (name, spans) in &evaluation.predictions {
-        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &mizan::model::spans_jsonl(spans))?;
+        folder.write(&format!("predictions/{name}.jsonl"), &mizan::model::spans_jsonl(spans))?;
     }
     if let Some(format) = tables {
         let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;
         let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
         for (name, frame) in [("articles", &mut per_article), ("outcomes", &mut outcomes)] {
             let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
-            write_atomic(&out.join("tables").join(format!("{name}.{}", format.extension())), &bytes)?;
+            folder.write(&format!("tables/{name}.{}", format.extension()), &bytes)?;
         }
     }
-    write_atomic(&out.join("outcomes.jsonl"), &tables::outcomes_jsonl(&evaluation.outcomes))?;
+    folder.write("outcomes.jsonl", &tables::outcomes_jsonl(&evaluation.outcomes))?;
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
-    write_atomic(&out.join("report.md"), markdown::render(&evaluation.report).as_bytes())?;
-    write_atomic(&out.join("report.html"), html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
-    // report.json last: its presence means the whole run was written.
-    write_atomic(&out.join("report.json"), json.as_bytes())?;
-    Ok(())
+    folder.write("report.md", markdown::render(&evaluation.report).as_bytes())?;
+    folder.write("report.html", html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
+    folder.write("report.json", json.as_bytes())?;
+    folder.commit()
 }
