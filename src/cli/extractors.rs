@@ -30,7 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match describe(declaration) {
             Ok(info) => infos.push(info),
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", mizan::model::for_terminal(&error.to_string()));
                 failed = true;
             }
         }

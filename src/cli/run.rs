@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use mizan::extract::cache::PredictionCache;
 use mizan::extract::registry::{build, declarations, find, kind_of, Context, Declaration};
+use mizan::model::for_terminal;
 use mizan::report::tables::{self, TableFormat};
 use mizan::report::{html, markdown, terminal};
 use mizan::run::{evaluate, Entry, RunOptions};
@@ -94,7 +95,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         match build(declaration, &context) {
             Ok(extractor) => entries.push(Entry { kind: declaration.kind.clone(), extractor }),
             Err(error) => {
-                eprintln!("error: {error}; it is left out of this run");
+                eprintln!("error: {}; it is left out of this run", for_terminal(&error.to_string()));
                 failed = true;
             }
         }
@@ -124,10 +125,11 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         if let Some(first) = extractor.errors.first() {
             failed = true;
             eprintln!(
-                "{name}: failed on {} (their gold counts as missed); first: `{}`: {}",
+                "{}: failed on {} (their gold counts as missed); first: `{}`: {}",
+                for_terminal(name),
                 plural(extractor.errors.len() as u64, "article", "articles"),
-                first.article_id,
-                first.error
+                for_terminal(&first.article_id),
+                for_terminal(&first.error)
             );
         }
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
-use mizan::model::DEFAULT_LAYER;
+use mizan::model::{for_terminal, lines_for_terminal, DEFAULT_LAYER};
 use mizan::report::terminal::align;
 use mizan::report::LayerReport;
 use mizan::score::bootstrap::Confidence;
@@ -92,7 +92,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         // Nothing to compare is a valid evaluation: every count is zero.
         let layer = args.layer.clone().unwrap_or_else(|| DEFAULT_LAYER.to_string());
-        eprintln!("note: the gold and the predictions hold no spans; layer `{layer}` scores zero");
+        eprintln!("note: the gold and the predictions hold no spans; layer `{}` scores zero", for_terminal(&layer));
         layers.push(layer);
     }
     let frame = match &articles {
@@ -122,7 +122,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             if k > 0 {
                 println!();
             }
-            print!("{}", render(score, slices, report.confidence.as_ref(), args.digits));
+            print!("{}", lines_for_terminal(&render(score, slices, report.confidence.as_ref(), args.digits)));
         }
     }
     Ok(ExitCode::SUCCESS)

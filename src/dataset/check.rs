@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::dataset::manifest::Manifest;
 use crate::load::{Diagnostics, LoadedArticles, SpanRecord};
-use crate::model::{is_bidi_mark, Article, Span};
+use crate::model::{is_bidi_mark, is_control_like, quote, Article, Span};
 
 /// Reports duplicate article ids (the later copy is dropped) and returns the id → index map.
 pub fn index_articles(loaded: &mut LoadedArticles, diagnostics: &mut Diagnostics) -> HashMap<String, usize> {
@@ -95,7 +95,7 @@ pub fn check_spans(
             diagnostics.error(path, at, message);
             continue;
         }
-        if !check_schema(path, line, &span, manifest, diagnostics) {
+        if !check_identifiers(path, line, &span, diagnostics) || !check_schema(path, line, &span, manifest, diagnostics) {
             continue;
         }
         let Some((articles, index)) = articles else {
@@ -136,6 +136,25 @@ pub fn check_spans(
     }
     check_overlaps(path, &checked, manifest, diagnostics);
     checked
+}
+
+/// Labels, layer names and attribute keys are identifiers: they go into report tables, file
+/// names and terminal output, so a control character, a newline or a bidi override in one is an
+/// error (`false`: the span is left out).
+fn check_identifiers(path: &Path, line: usize, span: &Span, diagnostics: &mut Diagnostics) -> bool {
+    let names = [("label", span.label.as_str()), ("layer", span.layer.as_str())].into_iter().chain(span.attrs.keys().map(|k| ("attribute key", k.as_str())));
+    let mut clean = true;
+    for (what, name) in names {
+        if let Some(c) = name.chars().find(|&c| is_control_like(c)) {
+            diagnostics.error(
+                path,
+                Some(line),
+                format!("{what} {} holds the control character U+{:04X}; labels, layers and attribute keys are identifiers: remove it", quote(name), c as u32),
+            );
+            clean = false;
+        }
+    }
+    clean
 }
 
 /// Labels and attributes against the manifest; `false` when the span must be left out.
