@@ -248,6 +248,15 @@ pub fn lines_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
 /// How many characters of a value a message quotes.
 pub const QUOTED_CHARS: usize = 200;
 
+/// A value shown in a message (an id, a label between backticks): itself when short, else its
+/// first [`QUOTED_CHARS`] characters and its length. Printing escapes it (`for_terminal`).
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}… ({} characters in all)", &value[..cut], value.chars().count())),
+    }
+}
+
 /// A value quoted for a message: in double quotes, escaped as [`for_terminal`] (and `"`, `\`),
 /// cut to its first [`QUOTED_CHARS`] characters with its full length when longer — so that a
 /// 50 MB `text` never fills the terminal.
@@ -367,5 +376,7 @@ mod tests {
         let quoted = quote(&long);
         assert!(quoted.ends_with("… (50000 characters in all)"), "{quoted}");
         assert_eq!(quoted.chars().count(), QUOTED_CHARS + 2 + "… (50000 characters in all)".chars().count());
+        assert_eq!(shown("a1"), "a1");
+        assert_eq!(shown(&long), format!("{}… (50000 characters in all)", "ب".repeat(QUOTED_CHARS)));
     }
 }

@@ -88,3 +88,26 @@ fn a_line_at_the_limit_is_accepted() {
     let output = mizan(d).args(["validate", "--articles", "articles.jsonl"]).output().unwrap();
     assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn a_huge_value_is_quoted_short_with_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let huge = "ب".repeat(300_000);
+    std::fs::write(d.join("articles.jsonl"), format!("{{\"id\": \"a1\", \"text\": \"قال لافروف\"}}\n{{\"id\": \"{huge}\", \"text\": \"\"}}\n")).unwrap();
+    std::fs::write(
+        d.join("gold.jsonl"),
+        format!("{{\"article_id\": \"a1\", \"start\": 4, \"end\": 10, \"label\": \"PER\", \"text\": \"{huge}\"}}\n{{\"article_id\": \"x{huge}\", \"start\": 0, \"end\": 1, \"label\": \"PER\"}}\n"),
+    )
+    .unwrap();
+    let output =
+        Command::cargo_bin("mizan").unwrap().current_dir(d).args(["validate", "--articles", "articles.jsonl", "--gold", "gold.jsonl"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.len() < 10_000, "{} bytes printed", stdout.len());
+    assert!(stdout.contains("gold.jsonl:1: `text` is \"بببب"), "{stdout}");
+    assert!(stdout.contains("\"… (300000 characters in all) but article `a1` holds \"لافروف\" at 4..10"), "{stdout}");
+    assert!(stdout.contains("gold.jsonl:2: unknown article_id `xببب"), "{stdout}");
+    assert!(stdout.contains("… (300001 characters in all)`"), "{stdout}");
+    assert!(stdout.contains("… (300000 characters in all)` has empty text"), "{stdout}");
+}

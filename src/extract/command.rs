@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::extract::worker::{describe_exit, Heard, SigpipeIgnored, Worker};
 use crate::extract::{ExtractError, Extractor};
 use crate::load::parse_span;
-use crate::model::{Article, Span};
+use crate::model::{quote, shown, Article, Span};
 
 /// What the registry file says about an external extractor.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +174,7 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<Stri
     let value: Value = serde_json::from_str(text.trim_end()).map_err(|e| format!("not JSON ({e}): {}", preview(text)))?;
     let id = value.get("id").and_then(Value::as_str).ok_or_else(|| format!("no string `id` in {}", preview(text)))?;
     if id != article.id {
-        return Err(format!("answer for article `{id}` while waiting for `{}`", article.id));
+        return Err(format!("answer for article `{}` while waiting for `{}`", shown(id), shown(&article.id)));
     }
     let spans = value.get("spans").and_then(Value::as_array).ok_or_else(|| format!("no `spans` array in {}", preview(text)))?;
     let mut warnings: Vec<String> = value
@@ -182,7 +182,7 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<Stri
         .map(|o| {
             o.keys()
                 .filter(|k| !ANSWER_FIELDS.contains(&k.as_str()))
-                .map(|k| format!("unknown answer field `{k}` is ignored (answer fields: id, spans)"))
+                .map(|k| format!("unknown answer field `{}` is ignored (answer fields: id, spans)", shown(k)))
                 .collect()
         })
         .unwrap_or_default();
@@ -198,7 +198,7 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<Stri
         let (span, ignored) = parse_span(&span.to_string(), crate::model::DEFAULT_LAYER, None).map_err(|e| format!("span {k}: {e}"))?;
         warnings.extend(ignored.into_iter().map(|w| format!("span {k}: {w}")));
         if span.article_id != article.id {
-            return Err(format!("span {k} names article `{}`", span.article_id));
+            return Err(format!("span {k} names article `{}`", shown(&span.article_id)));
         }
         out.push(span);
     }
@@ -206,12 +206,7 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<Stri
 }
 
 fn preview(text: &str) -> String {
-    let short: String = text.trim_end().chars().take(80).collect();
-    if short.chars().count() < text.trim_end().chars().count() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
-    }
+    quote(text.trim_end())
 }
 
 impl Extractor for CommandExtractor {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::extract::cache::PredictionCache;
 use crate::extract::{ExtractError, Extractor};
 use crate::fingerprint::Fingerprint;
-use crate::model::{Article, ArticleWarning, Failure, Span};
+use crate::model::{quote, shown, Article, ArticleWarning, Failure, Span};
 use crate::progress::Progress;
 
 /// What one extractor produced over a dataset.
@@ -117,12 +117,16 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
         if span.article_id.is_empty() {
             span.article_id = article.id.clone();
         }
-        let at = format!("{}..{} {}", span.start, span.end, span.label);
+        let at = format!("{}..{} {}", span.start, span.end, shown(&span.label));
         if span.article_id != article.id {
-            return Err(ExtractError::InvalidSpan(format!("{at} names article `{}`", span.article_id)));
+            return Err(ExtractError::InvalidSpan(format!("{at} names article `{}`", shown(&span.article_id))));
         }
         if !layers.contains(&span.layer) {
-            return Err(ExtractError::InvalidSpan(format!("{at} is in layer `{}`, which the extractor does not declare ({})", span.layer, layers.join(", "))));
+            return Err(ExtractError::InvalidSpan(format!(
+                "{at} is in layer `{}`, which the extractor does not declare ({})",
+                shown(&span.layer),
+                layers.join(", ")
+            )));
         }
         if span.label.is_empty() {
             return Err(ExtractError::InvalidSpan(format!("{at} has an empty label")));
@@ -136,7 +140,9 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
         match &span.text {
             Some(text) if text != covered => {
                 return Err(ExtractError::InvalidSpan(format!(
-                    "{at} says its text is {text:?} but the article holds {covered:?} there (offsets are code points)"
+                    "{at} says its text is {} but the article holds {} there (offsets are code points)",
+                    quote(text),
+                    quote(covered)
                 )))
             }
             Some(_) => {}

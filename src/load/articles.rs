@@ -100,7 +100,7 @@ fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
     };
     let mut warnings = Vec::new();
     if text.trim().is_empty() {
-        warnings.push(format!("article `{id}` has empty text"));
+        warnings.push(format!("article `{}` has empty text", crate::model::shown(&id)));
     }
     let mut metadata = BTreeMap::new();
     for (key, value) in &object {
@@ -111,7 +111,11 @@ fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
             Some(value) => {
                 metadata.insert(key.clone(), value);
             }
-            None => warnings.push(format!("metadata field `{key}` is {} and is ignored; metadata values must be strings", crate::load::fields::kind(value))),
+            None => warnings.push(format!(
+                "metadata field `{}` is {} and is ignored; metadata values must be strings",
+                crate::model::shown(key),
+                crate::load::fields::kind(value)
+            )),
         }
     }
     Ok((make_article(id, text, metadata), warnings))
