@@ -208,6 +208,81 @@ pub fn is_bidi_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Characters that must not reach a terminal raw: control characters (ESC starts escape
+/// sequences, CR overwrites a line, BEL rings), the bidi embeddings, overrides and isolates that
+/// reorder what follows them (U+202A–U+202E, U+2066–U+2069), and the Unicode line separators.
+/// The bidi marks LRM, RLM and ALM only affect their neighbours and are left alone.
+pub fn is_control_like(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+fn push_escaped(out: &mut String, c: char, quoting: bool) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '"' | '\\' if quoting => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if is_control_like(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// `text` made safe to print on a terminal as one line: control characters, newlines and
+/// reordering bidi controls are written as escapes (`\u{1b}`, `\n`). Everything the CLI prints
+/// from data (labels, layers, ids, attribute keys, slice values, extractor names and stderr)
+/// goes through this, or through [`lines_for_terminal`] for a multi-line rendering.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_control_like) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c, false);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A multi-line rendering made safe for a terminal: each line as [`for_terminal`], the line
+/// breaks kept.
+pub fn lines_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_control_like(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.split('\n').map(for_terminal).collect::<Vec<_>>().join("\n"))
+}
+
+/// How many characters of a value a message quotes.
+pub const QUOTED_CHARS: usize = 200;
+
+/// A value shown in a message (an id, a label between backticks): itself when short, else its
+/// first [`QUOTED_CHARS`] characters and its length. Printing escapes it (`for_terminal`).
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}… ({} characters in all)", &value[..cut], value.chars().count())),
+    }
+}
+
+/// A value quoted for a message: in double quotes, escaped as [`for_terminal`] (and `"`, `\`),
+/// cut to its first [`QUOTED_CHARS`] characters with its full length when longer — so that a
+/// 50 MB `text` never fills the terminal.
+pub fn quote(value: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = value.chars();
+    for c in chars.by_ref().take(QUOTED_CHARS) {
+        push_escaped(&mut out, c, true);
+    }
+    out.push('"');
+    let rest = chars.count();
+    if rest > 0 {
+        out.push_str(&format!("… ({} characters in all)", QUOTED_CHARS + rest));
+    }
+    out
+}
+
 /// An article an extractor failed on, and why: what the runner records and every report
 /// renders.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -216,6 +291,14 @@ pub struct Failure {
     pub article_id: String,
     /// Why: the extractor's error, a timeout, a crash, an invalid span.
     pub error: String,
+}
+
+/// Something an extractor's answer for one article held that mizan ignored (an unknown field,
+/// a misspelt `attrs`): the spans were kept, the warning is recorded beside the failures.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleWarning {
+    pub article_id: String,
+    pub warning: String,
 }
 
 #[cfg(test)]
@@ -286,5 +369,25 @@ mod tests {
         };
         let json = span.to_json().to_string();
         assert_eq!(json, r#"{"article_id":"a","layer":"quote","start":1,"end":4,"label":"QUOTE","attrs":{"speaker":"لافروف"}}"#);
+    }
+
+    #[test]
+    fn terminal_escapes_cover_controls_and_bidi_overrides() {
+        assert_eq!(for_terminal("PER"), "PER");
+        assert!(matches!(for_terminal("قال لافروف\u{200F}"), std::borrow::Cow::Borrowed(_)), "marks and Arabic stay");
+        assert_eq!(for_terminal("a\u{1b}[31mb\u{7}c\rd\u{202E}e\nf\u{9b}"), "a\\u{1b}[31mb\\u{7}c\\rd\\u{202e}e\\nf\\u{9b}");
+        assert_eq!(lines_for_terminal("one\u{1b}\ntwo\n"), "one\\u{1b}\ntwo\n");
+    }
+
+    #[test]
+    fn quotes_are_escaped_and_cut_with_their_length() {
+        assert_eq!(quote("لندن"), "\"لندن\"");
+        assert_eq!(quote("a\"b\\c\u{1b}"), "\"a\\\"b\\\\c\\u{1b}\"");
+        let long = "ب".repeat(50_000);
+        let quoted = quote(&long);
+        assert!(quoted.ends_with("… (50000 characters in all)"), "{quoted}");
+        assert_eq!(quoted.chars().count(), QUOTED_CHARS + 2 + "… (50000 characters in all)".chars().count());
+        assert_eq!(shown("a1"), "a1");
+        assert_eq!(shown(&long), format!("{}… (50000 characters in all)", "ب".repeat(QUOTED_CHARS)));
     }
 }

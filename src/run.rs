@@ -151,6 +151,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
                 layers,
                 unscored_layers,
                 errors: run.failures,
+                warnings: run.warnings,
                 timing,
             },
         );

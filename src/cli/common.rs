@@ -47,7 +47,7 @@ pub fn report_problems(diagnostics: &Diagnostics) -> bool {
     const SHOWN: usize = 20;
     let problems = diagnostics.sorted();
     for problem in problems.iter().take(SHOWN) {
-        eprintln!("{problem}");
+        eprintln!("{}", crate::model::for_terminal(&problem.to_string()));
     }
     if problems.len() > SHOWN {
         eprintln!("… and {} more; `mizan validate` lists them all", problems.len() - SHOWN);

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::load::{max_line_bytes, LineLimit, LineTooLong};
 use crate::score::conlleval::{evaluate, render_bytes, to_json, ConllevalError, ConllevalOptions};
 use anyhow::{bail, Context};
 
@@ -38,8 +39,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let options = ConllevalOptions { delimiter: args.delimiter, raw: args.raw, outside_tag: args.outside };
     let input: Box<dyn BufRead> = match &args.file {
-        Some(path) => Box::new(BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?)),
-        None => Box::new(std::io::stdin().lock()),
+        Some(path) => {
+            Box::new(LineLimit::new(BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?), path, max_line_bytes()))
+        }
+        None => Box::new(LineLimit::new(std::io::stdin().lock(), "<stdin>", max_line_bytes())),
     };
     let result = match evaluate(input, &options) {
         Ok(result) => result,
@@ -51,6 +54,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("{error}");
             return Ok(ExitCode::from(255));
         }
+        // A line past the limit already says `path:line: …`.
+        Err(ConllevalError::Io(error)) if LineTooLong::inside(&error).is_some() => bail!("{error}"),
         Err(error) => bail!(error),
     };
     let mut stdout = std::io::stdout().lock();

@@ -30,7 +30,7 @@ pub fn run(args: Args, registry: &Registry) -> anyhow::Result<ExitCode> {
         match registry.describe(declaration) {
             Ok(info) => infos.push(info),
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", crate::model::for_terminal(&error.to_string()));
                 failed = true;
             }
         }

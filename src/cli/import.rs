@@ -144,7 +144,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         plural(imported.tokens as u64, "token", "tokens"),
         plural(imported.articles.len() as u64, "article", "articles"),
         plural(imported.spans.len() as u64, "span", "spans"),
-        labels.join(", "),
+        crate::model::for_terminal(&labels.join(", ")),
         args.out.display()
     );
     if imported.repaired_starts > 0 {

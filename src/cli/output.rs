@@ -1,8 +1,15 @@
 //! Writing output files from the CLI: atomically, with the path in every error.
+//!
+//! A report folder is written whole ([`ReportFolder`]): every file goes into a fresh hidden
+//! sibling folder (`.DIR.tmp-XXXXXX`), which then takes DIR's place in one rename, so that a
+//! reader — or a run killed at any moment — sees either the previous complete report or the new
+//! one, never a mix, and no file of an earlier run survives beside a report that no longer lists
+//! it. Entries in DIR that are not mizan's (a prediction cache kept there, notes) are carried
+//! over into the new folder.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     crate::atomic::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
@@ -19,4 +26,261 @@ pub fn write_dataset(out: &Path, folder: &crate::dataset::DatasetFolder<'_>, for
         write_atomic(&out.join(path), &bytes)?;
     }
     Ok(())
+}
+
+/// The entries of a report folder that mizan writes; anything else in DIR is the user's and is
+/// kept. (`.tmp…` files are what an interrupted atomic write of an older mizan left.)
+const REPORT_ENTRIES: [&str; 6] = ["report.json", "report.md", "report.html", "outcomes.jsonl", "predictions", "tables"];
+
+fn is_report_entry(name: &str) -> bool {
+    REPORT_ENTRIES.contains(&name) || name.starts_with(".tmp")
+}
+
+/// Where a report folder goes, checked before any work: not an existing file, not the current
+/// folder or one above it, and its parent can be created.
+#[derive(Debug, Clone)]
+pub struct ReportTarget {
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+impl ReportTarget {
+    /// Checks `out` as a report folder; called at the start of `run`, so that a bad `--out`
+    /// fails in milliseconds rather than after the extraction.
+    pub fn check(out: &Path) -> anyhow::Result<ReportTarget> {
+        let target = std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
+            bail!("{}: cannot write a report here; name a folder of its own, e.g. --out reports/run1", out.display());
+        };
+        if name == "." || name == ".." {
+            bail!("{}: name the report folder itself, e.g. --out reports/run1", out.display());
+        }
+        if let Ok(metadata) = std::fs::symlink_metadata(&target) {
+            if !metadata.is_dir() {
+                bail!("{} exists and is not a folder; --out names the folder the report is written into", out.display());
+            }
+        }
+        if let Ok(current) = std::env::current_dir() {
+            if current.starts_with(&target) {
+                bail!("{}: the report folder is replaced whole, so it cannot be the current folder or hold it; name a folder of its own", out.display());
+            }
+        }
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        Ok(ReportTarget { parent: parent.to_path_buf(), name: name.to_string(), target })
+    }
+
+    fn previous(&self) -> PathBuf {
+        self.parent.join(format!("{}.previous", self.name))
+    }
+
+    fn staging_prefix(&self) -> String {
+        format!(".{}.tmp-", self.name)
+    }
+
+    /// Cleans what killed runs left: staging folders (their carried-over user entries go back to
+    /// DIR first) and `DIR.previous` (put back when DIR itself is missing).
+    fn clean_leftovers(&self) -> anyhow::Result<()> {
+        let previous = self.previous();
+        if previous.is_dir() {
+            if self.target.exists() {
+                self.give_back(&previous)?;
+                remove(&previous)?;
+            } else {
+                std::fs::rename(&previous, &self.target).with_context(|| format!("restoring {}", self.target.display()))?;
+            }
+        }
+        let prefix = self.staging_prefix();
+        for entry in std::fs::read_dir(&self.parent).with_context(|| format!("reading {}", self.parent.display()))? {
+            let entry = entry.with_context(|| format!("reading {}", self.parent.display()))?;
+            if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) && entry.path().is_dir() {
+                self.give_back(&entry.path())?;
+                remove(&entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the user's entries of a leftover folder back into DIR, where DIR lacks them.
+    fn give_back(&self, leftover: &Path) -> anyhow::Result<()> {
+        if !self.target.is_dir() {
+            return Ok(());
+        }
+        for (name, path) in user_entries(leftover)? {
+            let back = self.target.join(&name);
+            if !back.exists() {
+                std::fs::rename(&path, &back).with_context(|| format!("moving {} back to {}", path.display(), back.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Entries of `dir` that are not mizan's report files.
+fn user_entries(dir: &Path) -> anyhow::Result<Vec<(std::ffi::OsString, PathBuf)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_report_entry) {
+            out.push((name, entry.path()));
+        }
+    }
+    Ok(out)
+}
+
+fn remove(path: &Path) -> anyhow::Result<()> {
+    std::fs::remove_dir_all(path).with_context(|| format!("removing {}", path.display()))
+}
+
+/// A report folder being written: files go to the staging folder, and [`ReportFolder::commit`]
+/// swaps it in. Dropped without commit (an error), the staging folder is removed.
+pub struct ReportFolder {
+    target: ReportTarget,
+    staging: PathBuf,
+    committed: bool,
+}
+
+impl ReportFolder {
+    /// Cleans leftovers of killed runs and creates a fresh staging folder beside DIR.
+    pub fn begin(target: &ReportTarget) -> anyhow::Result<ReportFolder> {
+        target.clean_leftovers()?;
+        let staging = tempfile::Builder::new()
+            .prefix(&target.staging_prefix())
+            .tempdir_in(&target.parent)
+            .with_context(|| format!("creating a folder in {}", target.parent.display()))?
+            .keep();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&staging, std::fs::Permissions::from_mode(0o755))
+                .with_context(|| format!("setting permissions on {}", staging.display()))?;
+        }
+        Ok(ReportFolder { target: target.clone(), staging, committed: false })
+    }
+
+    /// Writes `bytes` to `relative` inside the folder (its final path in errors).
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.staging.join(relative);
+        let shown = self.target.target.join(relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", shown.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", shown.display()))
+    }
+
+    /// Carries the user's entries of the old DIR over, then puts the new folder in DIR's place
+    /// with one rename (an atomic exchange where the system has one), and removes the old one.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        let target = &self.target.target;
+        let staging = &self.staging;
+        if !target.exists() {
+            std::fs::rename(staging, target).with_context(|| format!("moving the report into {}", target.display()))?;
+            self.committed = true;
+            return Ok(());
+        }
+        for (name, path) in user_entries(target)? {
+            let into = staging.join(&name);
+            std::fs::rename(&path, &into).with_context(|| format!("moving {} into the new report", path.display()))?;
+        }
+        if exchange(staging, target) {
+            // `staging` now holds the old report.
+            remove(staging)?;
+        } else {
+            let previous = self.target.previous();
+            std::fs::rename(target, &previous).with_context(|| format!("moving {} aside", target.display()))?;
+            std::fs::rename(staging, target).with_context(|| format!("moving the report into {}", target.display()))?;
+            remove(&previous)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for ReportFolder {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Swaps two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`); `false` where the system
+/// or the file system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (std::ffi::CString::new(a.as_os_str().as_bytes()), std::ffi::CString::new(b.as_os_str().as_bytes())) else {
+        return false;
+    };
+    // SAFETY: both paths are NUL-terminated strings that outlive the call; renameat2 touches
+    // no memory of ours.
+    unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) == 0 }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_rewrite_replaces_the_report_whole_and_keeps_the_users_entries() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let target = ReportTarget::check(&out).unwrap();
+        let first = ReportFolder::begin(&target).unwrap();
+        first.write("report.json", b"1").unwrap();
+        first.write("predictions/a.jsonl", b"a").unwrap();
+        first.commit().unwrap();
+        std::fs::create_dir(out.join("cache")).unwrap();
+        std::fs::write(out.join("cache/x"), b"kept").unwrap();
+        let second = ReportFolder::begin(&target).unwrap();
+        second.write("report.json", b"2").unwrap();
+        second.write("predictions/b.jsonl", b"b").unwrap();
+        second.commit().unwrap();
+        assert_eq!(names(&out), ["cache", "predictions", "report.json"]);
+        assert_eq!(names(&out.join("predictions")), ["b.jsonl"]);
+        assert_eq!(std::fs::read(out.join("cache/x")).unwrap(), b"kept");
+        assert_eq!(names(root.path()), ["out"], "no staging or previous folder left");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_cleaned_and_user_entries_given_back() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        std::fs::create_dir_all(out.join("predictions")).unwrap();
+        std::fs::write(out.join("report.json"), b"old").unwrap();
+        let leftover = root.path().join(".out.tmp-abc123");
+        std::fs::create_dir_all(leftover.join("cache")).unwrap();
+        std::fs::write(leftover.join("report.json"), b"half").unwrap();
+        let folder = ReportFolder::begin(&ReportTarget::check(&out).unwrap()).unwrap();
+        assert!(!leftover.exists());
+        assert!(out.join("cache").is_dir(), "the user's entry went back");
+        drop(folder);
+        assert_eq!(names(root.path()), ["out"], "an uncommitted staging folder is removed");
+        // A run killed between the two renames of the fallback: DIR.previous is put back.
+        std::fs::rename(&out, root.path().join("out.previous")).unwrap();
+        let _folder = ReportFolder::begin(&ReportTarget::check(&out).unwrap()).unwrap();
+        assert_eq!(std::fs::read(out.join("report.json")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn bad_targets_are_refused_before_any_work() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(ReportTarget::check(&file).unwrap_err().to_string().contains("exists and is not a folder"));
+        assert!(ReportTarget::check(&file.join("sub")).is_err(), "a parent that is a file");
+        assert!(ReportTarget::check(Path::new("/")).is_err());
+    }
 }

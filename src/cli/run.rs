@@ -16,9 +16,10 @@ use anyhow::Context as _;
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
-use crate::cli::output::write_atomic;
+use crate::cli::output::{ReportFolder, ReportTarget};
 use crate::cli::panics::QuietPanics;
 use crate::cli::progress::Bar;
+use crate::model::for_terminal;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Tables {
@@ -107,6 +108,8 @@ fn parse_predictions(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<ExitCode> {
+    // A bad --out fails now, not after the whole extraction.
+    ReportTarget::check(&args.out)?;
     let Ok(dataset) = args.dataset.load_checked(progress)? else {
         return Ok(ExitCode::from(1));
     };
@@ -138,7 +141,7 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
                 entries.push(Runnable { kind: declaration.kind.clone(), extractor })
             }
             Err(error) => {
-                eprintln!("error: {error}; it is left out of this run");
+                eprintln!("error: {}; it is left out of this run", for_terminal(&error.to_string()));
                 failed = true;
             }
         }
@@ -176,10 +179,21 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         if let Some(first) = extractor.errors.first() {
             failed = true;
             eprintln!(
-                "{name}: failed on {} (their gold counts as missed); first: `{}`: {}",
+                "{}: failed on {} (their gold counts as missed); first: `{}`: {}",
+                for_terminal(name),
                 plural(extractor.errors.len() as u64, "article", "articles"),
+                for_terminal(&first.article_id),
+                for_terminal(&first.error)
+            );
+        }
+    }
+    for (name, extractor) in &evaluation.report.extractors {
+        if let Some(first) = extractor.warnings.first() {
+            eprintln!(
+                "{name}: warning: {} in its answers (listed in report.json); first: `{}`: {}",
+                plural(extractor.warnings.len() as u64, "thing ignored", "things ignored"),
                 first.article_id,
-                first.error
+                first.warning
             );
         }
     }
@@ -188,23 +202,23 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
 }
 
 fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[crate::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out.join("predictions")).with_context(|| format!("creating {}", out.display()))?;
+    // Everything goes into a fresh folder that replaces `out` whole at the end (cli/output.rs).
+    let folder = ReportFolder::begin(&ReportTarget::check(out)?)?;
     for (name, spans) in &evaluation.predictions {
-        write_atomic(&out.join("predictions").join(format!("{name}.jsonl")), &crate::model::spans_jsonl(spans))?;
+        folder.write(&format!("predictions/{name}.jsonl"), &crate::model::spans_jsonl(spans))?;
     }
     if let Some(format) = tables {
         let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;
         let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
         for (name, frame) in [("articles", &mut per_article), ("outcomes", &mut outcomes)] {
             let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
-            write_atomic(&out.join("tables").join(format!("{name}.{}", format.extension())), &bytes)?;
+            folder.write(&format!("tables/{name}.{}", format.extension()), &bytes)?;
         }
     }
-    write_atomic(&out.join("outcomes.jsonl"), &tables::outcomes_jsonl(&evaluation.outcomes))?;
+    folder.write("outcomes.jsonl", &tables::outcomes_jsonl(&evaluation.outcomes))?;
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
-    write_atomic(&out.join("report.md"), markdown::render(&evaluation.report).as_bytes())?;
-    write_atomic(&out.join("report.html"), html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
-    // report.json last: its presence means the whole run was written.
-    write_atomic(&out.join("report.json"), json.as_bytes())?;
-    Ok(())
+    folder.write("report.md", markdown::render(&evaluation.report).as_bytes())?;
+    folder.write("report.html", html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
+    folder.write("report.json", json.as_bytes())?;
+    folder.commit()
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use crate::load::{articles_frame, Diagnostics};
-use crate::model::DEFAULT_LAYER;
+use crate::model::{for_terminal, lines_for_terminal, DEFAULT_LAYER};
 use crate::report::terminal::align;
 use crate::report::LayerReport;
 use crate::score::bootstrap::Confidence;
@@ -59,7 +59,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let articles: Option<ArticleSet> = match &args.articles {
         Some(path) => {
             if !path.exists() {
-                bail!("{}: no such file or folder", path.display());
+                bail!("{}: {}", path.display(), crate::load::missing_path_message(path));
             }
             let format = if path.is_dir() { ArticleFormat::Txt } else { ArticleFormat::Jsonl };
             Some(load_articles(path, format, &mut diagnostics, progress)?)
@@ -92,7 +92,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         // Nothing to compare is a valid evaluation: every count is zero.
         let layer = args.layer.clone().unwrap_or_else(|| DEFAULT_LAYER.to_string());
-        eprintln!("note: the gold and the predictions hold no spans; layer `{layer}` scores zero");
+        eprintln!("note: the gold and the predictions hold no spans; layer `{}` scores zero", for_terminal(&layer));
         layers.push(layer);
     }
     let frame = match &articles {
@@ -122,7 +122,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             if k > 0 {
                 println!();
             }
-            print!("{}", render(score, slices, report.confidence.as_ref(), args.digits));
+            print!("{}", lines_for_terminal(&render(score, slices, report.confidence.as_ref(), args.digits)));
         }
     }
     Ok(ExitCode::SUCCESS)

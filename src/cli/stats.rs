@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::dataset::{stats, Stats};
+use crate::model::{for_terminal, lines_for_terminal};
 use anyhow::Context;
 
 use crate::cli::common::{plural, thousands, DatasetArgs};
@@ -25,7 +26,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
     } else {
-        print!("{}", render(&stats));
+        print!("{}", lines_for_terminal(&render(&stats)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -42,11 +43,11 @@ fn render(stats: &Stats) -> String {
     }
     let splits: Vec<&String> = stats.splits.keys().collect();
     let mut header = vec!["layer".to_string(), "label".to_string(), "spans".to_string()];
-    header.extend(splits.iter().map(|s| s.to_string()));
+    header.extend(splits.iter().map(|s| for_terminal(s).into_owned()));
     let mut rows = vec![header];
     for (layer, labels) in &stats.spans {
         for (label, count) in labels {
-            let mut row = vec![layer.clone(), label.clone(), thousands(*count)];
+            let mut row = vec![for_terminal(layer).into_owned(), for_terminal(label).into_owned(), thousands(*count)];
             for split in &splits {
                 let n = stats.splits[*split].spans.get(layer).and_then(|l| l.get(label)).copied().unwrap_or(0);
                 row.push(thousands(n));
@@ -54,7 +55,7 @@ fn render(stats: &Stats) -> String {
             rows.push(row);
         }
         let total: u64 = labels.values().sum();
-        let mut row = vec![layer.clone(), "(all)".to_string(), thousands(total)];
+        let mut row = vec![for_terminal(layer).into_owned(), "(all)".to_string(), thousands(total)];
         for split in &splits {
             let n: u64 = stats.splits[*split].spans.get(layer).map_or(0, |l| l.values().sum());
             row.push(thousands(n));

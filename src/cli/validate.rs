@@ -19,12 +19,12 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let (dataset, diagnostics) = match Dataset::load(&args.dataset.spec(), progress) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::model::for_terminal(&error.to_string()));
             return Ok(ExitCode::from(2));
         }
     };
     for problem in diagnostics.sorted() {
-        println!("{problem}");
+        println!("{}", crate::model::for_terminal(&problem.to_string()));
     }
     let summary = format!(
         "{}: {}, {}",

@@ -144,6 +144,7 @@ mod tests {
             layers: [("ner".to_string(), layer)].into(),
             unscored_layers: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
             timing: Timing { seconds: 0.0, articles: 1, cached: 0, articles_per_second: 0.0 },
         };
         let report = Report {

@@ -341,6 +341,7 @@ pub(crate) mod tests {
                 layers: scored,
                 unscored_layers: Vec::new(),
                 errors: Vec::new(),
+                warnings: Vec::new(),
                 timing: Timing { seconds: 0.0, articles: 1, cached: 0, articles_per_second: 0.0 },
             };
             reports.insert(extractor.to_string(), report);

@@ -103,7 +103,8 @@ pub fn render(comparison: &Comparison, top: usize, texts: &Texts<'_>) -> String 
             let _ = writeln!(out, "  {what}: only in {}", reports.join(", "));
         }
     }
-    out
+    // Names, labels and article text come from the reports: nothing raw reaches the terminal.
+    crate::model::lines_for_terminal(&out).into_owned()
 }
 
 /// Rows per scheme (or label) and report: figures, then differences for reports after the first.
@@ -250,7 +251,7 @@ pub fn gate_lines(gate: &Gate) -> String {
     for r in &gate.not_significant {
         let _ = writeln!(out, "note: {}: {r}, a drop larger than {} that is not significant (p ≥ {})", letter(r.report), gate.threshold, gate.alpha);
     }
-    out
+    crate::model::lines_for_terminal(&out).into_owned()
 }
 
 #[cfg(test)]

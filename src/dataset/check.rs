@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::dataset::manifest::Manifest;
 use crate::load::{Diagnostics, LoadedArticles, SpanRecord};
-use crate::model::{is_bidi_mark, Article, Span};
+use crate::model::{is_bidi_mark, is_control_like, quote, shown, Article, Span};
 
 /// Reports duplicate article ids (the later copy is dropped) and returns the id → index map.
 pub fn index_articles(loaded: &mut LoadedArticles, diagnostics: &mut Diagnostics) -> HashMap<String, usize> {
@@ -22,7 +22,11 @@ pub fn index_articles(loaded: &mut LoadedArticles, diagnostics: &mut Diagnostics
                 Some(line) => format!("{}:{}", first_origin.path.display(), line),
                 None => first_origin.path.display().to_string(),
             };
-            diagnostics.error(&origin.path, origin.line, format!("duplicate article id `{}` (first at {at}); ids must be unique in a dataset", article.id));
+            diagnostics.error(
+                &origin.path,
+                origin.line,
+                format!("duplicate article id `{}` (first at {at}); ids must be unique in a dataset", shown(&article.id)),
+            );
         } else {
             index.insert(article.id.clone(), keep.len());
             keep.push(i);
@@ -50,14 +54,16 @@ pub fn apply_splits(manifest: &Manifest, manifest_path: &Path, articles: &mut [A
     for (split, ids) in &manifest.splits {
         for id in ids {
             let Some(&i) = index.get(id) else {
-                diagnostics.error(manifest_path, None, format!("split `{split}` lists `{id}`, which is no article id"));
+                diagnostics.error(manifest_path, None, format!("split `{}` lists `{}`, which is no article id", shown(split), shown(id)));
                 continue;
             };
             let article = &mut articles[i];
             match article.metadata.get("split") {
-                Some(existing) if existing != split => {
-                    diagnostics.error(manifest_path, None, format!("article `{id}` is in split `{split}` here but in split `{existing}` in its own metadata"))
-                }
+                Some(existing) if existing != split => diagnostics.error(
+                    manifest_path,
+                    None,
+                    format!("article `{}` is in split `{}` here but in split `{}` in its own metadata", shown(id), shown(split), shown(existing)),
+                ),
                 _ => {
                     article.metadata.insert("split".into(), split.clone());
                 }
@@ -95,7 +101,7 @@ pub fn check_spans(
             diagnostics.error(path, at, message);
             continue;
         }
-        if !check_schema(path, line, &span, manifest, diagnostics) {
+        if !check_identifiers(path, line, &span, diagnostics) || !check_schema(path, line, &span, manifest, diagnostics) {
             continue;
         }
         let Some((articles, index)) = articles else {
@@ -103,12 +109,12 @@ pub fn check_spans(
             continue;
         };
         let Some(&i) = index.get(&span.article_id) else {
-            diagnostics.error(path, at, format!("unknown article_id `{}`: no article has this id; check the id or the articles file", span.article_id));
+            diagnostics.error(path, at, format!("unknown article_id `{}`: no article has this id; check the id or the articles file", shown(&span.article_id)));
             continue;
         };
         let article = &articles[i];
         let Some(bytes) = article.byte_range(start, end) else {
-            let mut message = format!("span {start}..{end} runs past the end of article `{}` ({} code points)", article.id, article.char_len());
+            let mut message = format!("span {start}..{end} runs past the end of article `{}` ({} code points)", shown(&article.id), article.char_len());
             if let Some(hint) = span.text.as_deref().and_then(|t| offset_hint(article, &span, t)) {
                 message.push_str("; ");
                 message.push_str(&hint);
@@ -119,7 +125,7 @@ pub fn check_spans(
         let covered = &article.text[bytes.clone()];
         if let Some(expected) = span.text.as_deref() {
             if expected != covered {
-                let mut message = format!("`text` is {expected:?} but article `{}` holds {covered:?} at {start}..{end}", article.id);
+                let mut message = format!("`text` is {} but article `{}` holds {} at {start}..{end}", quote(expected), shown(&article.id), quote(covered));
                 match offset_hint(article, &span, expected) {
                     Some(hint) => {
                         message.push_str("; ");
@@ -138,6 +144,25 @@ pub fn check_spans(
     checked
 }
 
+/// Labels, layer names and attribute keys are identifiers: they go into report tables, file
+/// names and terminal output, so a control character, a newline or a bidi override in one is an
+/// error (`false`: the span is left out).
+fn check_identifiers(path: &Path, line: usize, span: &Span, diagnostics: &mut Diagnostics) -> bool {
+    let names = [("label", span.label.as_str()), ("layer", span.layer.as_str())].into_iter().chain(span.attrs.keys().map(|k| ("attribute key", k.as_str())));
+    let mut clean = true;
+    for (what, name) in names {
+        if let Some(c) = name.chars().find(|&c| is_control_like(c)) {
+            diagnostics.error(
+                path,
+                Some(line),
+                format!("{what} {} holds the control character U+{:04X}; labels, layers and attribute keys are identifiers: remove it", quote(name), c as u32),
+            );
+            clean = false;
+        }
+    }
+    clean
+}
+
 /// Labels and attributes against the manifest; `false` when the span must be left out.
 fn check_schema(path: &Path, line: usize, span: &Span, manifest: Option<&Manifest>, diagnostics: &mut Diagnostics) -> bool {
     let Some(schema) = manifest.and_then(|m| m.layers.get(&span.layer)) else {
@@ -149,8 +174,8 @@ fn check_schema(path: &Path, line: usize, span: &Span, manifest: Option<&Manifes
             Some(line),
             format!(
                 "label `{}` is not in the schema of layer `{}` ({}); fix the label or add it to manifest.toml",
-                span.label,
-                span.layer,
+                shown(&span.label),
+                shown(&span.layer),
                 schema.labels.join(", ")
             ),
         );
@@ -158,12 +183,12 @@ fn check_schema(path: &Path, line: usize, span: &Span, manifest: Option<&Manifes
     }
     for attr in &schema.attrs {
         if !span.attrs.contains_key(attr) {
-            diagnostics.warning(path, Some(line), format!("{} span has no `{attr}` attribute", span.label));
+            diagnostics.warning(path, Some(line), format!("{} span has no `{attr}` attribute", shown(&span.label)));
         }
     }
     for attr in span.attrs.keys() {
         if !schema.attrs.contains(attr) {
-            diagnostics.warning(path, Some(line), format!("attribute `{attr}` is not declared for layer `{}` in manifest.toml", span.layer));
+            diagnostics.warning(path, Some(line), format!("attribute `{}` is not declared for layer `{}` in manifest.toml", shown(attr), shown(&span.layer)));
         }
     }
     true
@@ -178,9 +203,10 @@ fn check_surface(path: &Path, line: usize, span: &Span, covered: &str, diagnosti
             path,
             Some(line),
             format!(
-                "span {}..{} {covered:?} has {} whitespace; trim it to {}..{}",
+                "span {}..{} {} has {} whitespace; trim it to {}..{}",
                 span.start,
                 span.end,
+                quote(covered),
                 match (leading > 0, trailing > 0) {
                     (true, true) => "leading and trailing",
                     (true, false) => "leading",
@@ -280,8 +306,8 @@ fn check_overlaps(path: &Path, spans: &[CheckedSpan], manifest: Option<&Manifest
                         Some(current.line),
                         format!(
                             "span {}..{} {} {shape} span {}..{} {} (line {}); layer `{layer}` is flat — fix the boundaries or set `flat = false` for it in manifest.toml",
-                            current.span.start, current.span.end, current.span.label,
-                            open.span.start, open.span.end, open.span.label, open.line
+                            current.span.start, current.span.end, shown(&current.span.label),
+                            open.span.start, open.span.end, shown(&open.span.label), open.line
                         ),
                     );
                 }

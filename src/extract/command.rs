@@ -6,23 +6,17 @@
 //! output that is not UTF-8 fails that article only: the process is killed and a fresh one
 //! started for the next article, and the error carries the end of the process's stderr.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
-use std::time::Duration;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::extract::worker::{describe_exit, Heard, SigpipeIgnored, Worker};
 use crate::extract::{ExtractError, Extractor};
 use crate::load::parse_span;
-use crate::model::{Article, Span};
-
-/// How many lines of a worker's stderr are kept for error messages.
-const STDERR_LINES: usize = 20;
+use crate::model::{quote, shown, Article, Span};
 
 /// What the registry file says about an external extractor.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,98 +33,6 @@ pub struct CommandSpec {
     pub dir: PathBuf,
 }
 
-/// One running process.
-struct Worker {
-    child: Child,
-    requests: Sender<Vec<u8>>,
-    answers: Receiver<std::io::Result<Vec<u8>>>,
-    stderr: Arc<Mutex<VecDeque<String>>>,
-}
-
-impl Worker {
-    fn start(spec: &CommandSpec) -> Result<Worker, String> {
-        let (program, args) = spec.command.split_first().ok_or("`command` is empty")?;
-        let mut child = Command::new(program)
-            .args(args)
-            .envs(&spec.env)
-            .current_dir(&spec.dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start `{}` in {}: {e}", spec.command.join(" "), spec.dir.display()))?;
-        let (stdin, stdout, stderr) = match (child.stdin.take(), child.stdout.take(), child.stderr.take()) {
-            (Some(i), Some(o), Some(e)) => (i, o, e),
-            _ => return Err("the process has no stdin/stdout/stderr pipe".into()),
-        };
-        // Writes go through a thread so that a process that stops reading cannot block mizan:
-        // the timeout still fires, and killing the process unblocks the writer.
-        let (requests, pending) = channel::<Vec<u8>>();
-        thread::spawn(move || write_requests(stdin, pending));
-        let (answer_tx, answers) = channel();
-        thread::spawn(move || read_answers(stdout, answer_tx));
-        let tail = Arc::new(Mutex::new(VecDeque::new()));
-        let tail_writer = Arc::clone(&tail);
-        thread::spawn(move || keep_stderr_tail(stderr, tail_writer));
-        Ok(Worker { child, requests, answers, stderr: tail })
-    }
-
-    fn stderr_tail(&self) -> String {
-        // Give the stderr reader a moment to catch the last words of a dying process.
-        thread::sleep(Duration::from_millis(50));
-        let lines = self.stderr.lock().map(|t| t.iter().cloned().collect::<Vec<_>>()).unwrap_or_default();
-        if lines.is_empty() {
-            String::new()
-        } else {
-            format!("; stderr: {}", lines.join(" | "))
-        }
-    }
-
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn write_requests(mut stdin: ChildStdin, pending: Receiver<Vec<u8>>) {
-    for request in pending {
-        if stdin.write_all(&request).and_then(|_| stdin.flush()).is_err() {
-            return;
-        }
-    }
-}
-
-fn read_answers(stdout: impl Read, answers: Sender<std::io::Result<Vec<u8>>>) {
-    let mut reader = BufReader::new(stdout);
-    loop {
-        let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => return,
-            Ok(_) => {
-                if answers.send(Ok(line)).is_err() {
-                    return;
-                }
-            }
-            Err(error) => {
-                let _ = answers.send(Err(error));
-                return;
-            }
-        }
-    }
-}
-
-fn keep_stderr_tail(stderr: impl Read, tail: Arc<Mutex<VecDeque<String>>>) {
-    for line in BufReader::new(stderr).lines() {
-        let Ok(line) = line else { return };
-        if let Ok(mut tail) = tail.lock() {
-            if tail.len() == STDERR_LINES {
-                tail.pop_front();
-            }
-            tail.push_back(line);
-        }
-    }
-}
-
 /// The pool: idle workers, and how many exist (idle or busy).
 struct Pool {
     idle: Vec<Worker>,
@@ -142,14 +44,17 @@ pub struct CommandExtractor {
     spec: CommandSpec,
     pool: Mutex<Pool>,
     freed: Condvar,
+    /// Held for the extractor's whole life, so that SIGPIPE stays ignored between workers.
+    _sigpipe: SigpipeIgnored,
 }
 
 impl CommandExtractor {
     /// Starts one worker right away, so that a command that cannot start is reported before
     /// any article is sent.
     pub fn start(spec: CommandSpec) -> Result<CommandExtractor, String> {
+        let sigpipe = SigpipeIgnored::hold();
         let first = Worker::start(&spec)?;
-        Ok(CommandExtractor { spec, pool: Mutex::new(Pool { idle: vec![first], alive: 1 }), freed: Condvar::new() })
+        Ok(CommandExtractor { spec, pool: Mutex::new(Pool { idle: vec![first], alive: 1 }), freed: Condvar::new(), _sigpipe: sigpipe })
     }
 
     /// An idle worker, a new one while fewer than `workers` exist, or the next one freed.
@@ -188,43 +93,95 @@ impl CommandExtractor {
 
     fn fail(&self, worker: Worker, error: impl FnOnce(String) -> ExtractError) -> ExtractError {
         let tail = worker.stderr_tail();
-        worker.kill();
+        // Dropping the worker kills its process group.
+        drop(worker);
         self.forget();
         error(tail)
     }
 
+    /// Sends `article` and waits for its answer line. Whatever else is heard first decides
+    /// why the article fails; an exit or a closed stdin is waited on briefly, since the answer
+    /// may still be in the pipe.
     fn ask(&self, worker: &mut Worker, article: &Article) -> Result<Vec<u8>, Asked> {
         let request = json!({"id": article.id, "text": article.text, "metadata": article.metadata});
         let mut line = request.to_string().into_bytes();
         line.push(b'\n');
-        if worker.requests.send(line).is_err() {
-            return Err(Asked::Exited);
+        let mut deadline = Instant::now() + self.spec.timeout;
+        if !worker.send(line) {
+            return Err(Asked::Exited(None));
         }
-        match worker.answers.recv_timeout(self.spec.timeout) {
-            Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(error)) => Err(Asked::Broken(error.to_string())),
-            Err(RecvTimeoutError::Timeout) => Err(Asked::Timeout),
-            Err(RecvTimeoutError::Disconnected) => Err(Asked::Exited),
+        let mut stopped_reading = None;
+        let mut exited = None;
+        let mut closed_stdout = false;
+        loop {
+            match worker.next(deadline) {
+                Some(Heard::Line(answer)) => return Ok(answer),
+                Some(Heard::TooLong(limit)) => return Err(Asked::TooLong(limit)),
+                Some(Heard::ReadFailed(error)) => return Err(Asked::Broken(error.to_string())),
+                Some(Heard::WriteFailed(error)) => {
+                    stopped_reading = Some(error.to_string());
+                    deadline = deadline.min(Instant::now() + GRACE);
+                }
+                Some(Heard::Exited(status)) => {
+                    exited = Some(describe_exit(&status));
+                    deadline = deadline.min(Instant::now() + GRACE);
+                }
+                Some(Heard::Eof) if exited.is_some() => return Err(Asked::Exited(exited)),
+                // stdout closed: the exit itself should follow at once.
+                Some(Heard::Eof) => {
+                    closed_stdout = true;
+                    deadline = deadline.min(Instant::now() + GRACE);
+                }
+                None => {
+                    return Err(match (exited, stopped_reading) {
+                        (Some(status), _) => Asked::Exited(Some(status)),
+                        (None, Some(error)) => Asked::StoppedReading(error),
+                        (None, None) if closed_stdout || Instant::now() < deadline => Asked::Exited(None),
+                        (None, None) => Asked::Timeout,
+                    })
+                }
+            }
         }
     }
 }
+
+/// How long an answer may still come once the process has exited or stopped reading.
+const GRACE: Duration = Duration::from_millis(300);
 
 /// Why no answer came.
 enum Asked {
     Timeout,
-    Exited,
+    /// The process exited (how, when known) without answering.
+    Exited(Option<String>),
+    /// Writing the article failed (the process closed its stdin) and no answer came.
+    StoppedReading(String),
+    /// An answer line longer than the limit (bytes).
+    TooLong(usize),
     Broken(String),
 }
 
-/// Parses an answer line for `article`: `{"id": …, "spans": [ … ]}`.
-fn parse_answer(answer: &[u8], article: &Article) -> Result<Vec<Span>, String> {
+/// The fields of an answer line.
+const ANSWER_FIELDS: [&str; 2] = ["id", "spans"];
+
+/// Parses an answer line for `article`: `{"id": …, "spans": [ … ]}`, with warnings about what
+/// was ignored (unknown fields of the answer or of a span).
+fn parse_answer(answer: &[u8], article: &Article) -> Result<(Vec<Span>, Vec<String>), String> {
     let text = std::str::from_utf8(answer).map_err(|_| "the answer is not UTF-8".to_string())?;
     let value: Value = serde_json::from_str(text.trim_end()).map_err(|e| format!("not JSON ({e}): {}", preview(text)))?;
     let id = value.get("id").and_then(Value::as_str).ok_or_else(|| format!("no string `id` in {}", preview(text)))?;
     if id != article.id {
-        return Err(format!("answer for article `{id}` while waiting for `{}`", article.id));
+        return Err(format!("answer for article `{}` while waiting for `{}`", shown(id), shown(&article.id)));
     }
     let spans = value.get("spans").and_then(Value::as_array).ok_or_else(|| format!("no `spans` array in {}", preview(text)))?;
+    let mut warnings: Vec<String> = value
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| !ANSWER_FIELDS.contains(&k.as_str()))
+                .map(|k| format!("unknown answer field `{}` is ignored (answer fields: id, spans)", shown(k)))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut out = Vec::with_capacity(spans.len());
     for (k, span) in spans.iter().enumerate() {
         let mut span = span.clone();
@@ -234,22 +191,18 @@ fn parse_answer(answer: &[u8], article: &Article) -> Result<Vec<Span>, String> {
             }
             None => return Err(format!("span {k} is not an object")),
         }
-        let (span, _) = parse_span(&span.to_string(), crate::model::DEFAULT_LAYER, None).map_err(|e| format!("span {k}: {e}"))?;
+        let (span, ignored) = parse_span(&span.to_string(), crate::model::DEFAULT_LAYER, None).map_err(|e| format!("span {k}: {e}"))?;
+        warnings.extend(ignored.into_iter().map(|w| format!("span {k}: {w}")));
         if span.article_id != article.id {
-            return Err(format!("span {k} names article `{}`", span.article_id));
+            return Err(format!("span {k} names article `{}`", shown(&span.article_id)));
         }
         out.push(span);
     }
-    Ok(out)
+    Ok((out, warnings))
 }
 
 fn preview(text: &str) -> String {
-    let short: String = text.trim_end().chars().take(80).collect();
-    if short.chars().count() < text.trim_end().chars().count() {
-        format!("{short:?}…")
-    } else {
-        format!("{short:?}")
-    }
+    quote(text.trim_end())
 }
 
 impl Extractor for CommandExtractor {
@@ -270,12 +223,16 @@ impl Extractor for CommandExtractor {
     }
 
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {
+        self.extract_noting(article).map(|(spans, _)| spans)
+    }
+
+    fn extract_noting(&self, article: &Article) -> Result<(Vec<Span>, Vec<String>), ExtractError> {
         let mut worker = self.acquire()?;
         match self.ask(&mut worker, article) {
             Ok(answer) => match parse_answer(&answer, article) {
-                Ok(spans) => {
+                Ok(answered) => {
                     self.release(worker);
-                    Ok(spans)
+                    Ok(answered)
                 }
                 // A bad answer may leave the process out of step with its requests: restart it.
                 Err(message) => Err(self.fail(worker, |tail| ExtractError::Malformed(format!("{message}{tail}")))),
@@ -284,20 +241,30 @@ impl Extractor for CommandExtractor {
                 let secs = self.spec.timeout.as_secs_f64();
                 Err(self.fail(worker, |_| ExtractError::Timeout { secs }))
             }
-            Err(Asked::Exited) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process exited without answering{tail}")))),
+            Err(Asked::Exited(status)) => {
+                let status = status.map(|s| format!("; {s}")).unwrap_or_default();
+                Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process exited without answering{tail}{status}"))))
+            }
+            Err(Asked::StoppedReading(error)) => {
+                Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process stopped reading its input ({error}) and did not answer{tail}"))))
+            }
+            Err(Asked::TooLong(limit)) => Err(self.fail(worker, |tail| {
+                ExtractError::Malformed(format!(
+                    "an answer line longer than {limit} bytes; answer on one line per article, or raise the limit with {}=BYTES{tail}",
+                    crate::load::MAX_LINE_ENV
+                ))
+            })),
             Err(Asked::Broken(error)) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("reading its output: {error}{tail}")))),
         }
     }
 }
 
 impl Drop for CommandExtractor {
+    /// Closes every idle worker's stdin, gives them a moment to exit, and kills their groups.
     fn drop(&mut self) {
         if let Ok(mut pool) = self.pool.lock() {
-            for mut worker in pool.idle.drain(..) {
-                // Closing stdin asks a well-behaved worker to exit; then make sure it did.
-                drop(std::mem::replace(&mut worker.requests, channel().0));
-                thread::sleep(Duration::from_millis(10));
-                worker.kill();
+            for worker in pool.idle.drain(..) {
+                worker.close(Duration::from_millis(100));
             }
         }
     }

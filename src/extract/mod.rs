@@ -13,6 +13,7 @@ pub mod perceptron;
 pub mod predictions;
 pub mod registry;
 pub(crate) mod runner;
+mod worker;
 
 use crate::model::{Article, Span};
 
@@ -66,6 +67,12 @@ pub trait Extractor: Send + Sync {
     }
     /// The spans of one article.
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError>;
+    /// The spans of one article, and warnings about what its answer held that was ignored
+    /// (the runner records them per article). Only extractors that parse an outside answer
+    /// have any; the default has none.
+    fn extract_noting(&self, article: &Article) -> Result<(Vec<Span>, Vec<String>), ExtractError> {
+        self.extract(article).map(|spans| (spans, Vec::new()))
+    }
 }
 
 /// Why an extractor failed on one article. A failure is recorded for that article and the run

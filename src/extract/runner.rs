@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::extract::cache::PredictionCache;
 use crate::extract::{ExtractError, Extractor};
 use crate::fingerprint::Fingerprint;
-use crate::model::{Article, Failure, Span};
+use crate::model::{quote, shown, Article, ArticleWarning, Failure, Span};
 use crate::progress::Progress;
 
 /// What one extractor produced over a dataset.
@@ -25,11 +25,16 @@ pub struct ExtractorRun {
     /// Spans of the articles it succeeded on, in article order, sorted within an article.
     pub spans: Vec<Span>,
     pub failures: Vec<Failure>,
+    /// What answers held that was ignored, per article, in article order.
+    pub warnings: Vec<ArticleWarning>,
     pub articles: usize,
     /// Articles answered from the cache.
     pub cached: usize,
     pub seconds: f64,
 }
+
+/// One article's checked spans and the warnings about its answer, or why it failed.
+type Answered = Result<(Vec<Span>, Vec<String>), ExtractError>;
 
 /// The configuration hash recorded in reports: kind-independent, version and parameters.
 pub fn config_hash(extractor: &dyn Extractor) -> String {
@@ -47,15 +52,15 @@ pub fn run_extractor(
     let started = Instant::now();
     let layers = extractor.layers();
     progress.start(extractor.name(), Some(articles.len() as u64));
-    let results: Vec<(Result<Vec<Span>, ExtractError>, bool)> = pool.install(|| {
+    let results: Vec<(Answered, bool)> = pool.install(|| {
         articles
             .par_iter()
             .map(|article| {
                 let result = match cache.and_then(|c| c.get(extractor, article)) {
-                    Some(spans) => (Ok(spans), true),
+                    Some(spans) => (Ok((spans, Vec::new())), true),
                     None => {
                         let result = extract_one(extractor, article, &layers);
-                        if let (Ok(spans), Some(cache)) = (&result, cache) {
+                        if let (Ok((spans, _)), Some(cache)) = (&result, cache) {
                             cache.put(extractor, article, spans);
                         }
                         (result, false)
@@ -74,6 +79,7 @@ pub fn run_extractor(
         config_hash: config_hash(extractor),
         spans: Vec::new(),
         failures: Vec::new(),
+        warnings: Vec::new(),
         articles: articles.len(),
         cached: 0,
         seconds: 0.0,
@@ -81,7 +87,10 @@ pub fn run_extractor(
     for (article, (result, cached)) in articles.iter().zip(results) {
         run.cached += usize::from(cached);
         match result {
-            Ok(spans) => run.spans.extend(spans),
+            Ok((spans, warnings)) => {
+                run.spans.extend(spans);
+                run.warnings.extend(warnings.into_iter().map(|warning| ArticleWarning { article_id: article.id.clone(), warning }));
+            }
             Err(error) => run.failures.push(Failure { article_id: article.id.clone(), error: error.to_string() }),
         }
     }
@@ -90,8 +99,8 @@ pub fn run_extractor(
 }
 
 /// One article: catches panics and checks every span.
-fn extract_one(extractor: &dyn Extractor, article: &Article, layers: &[String]) -> Result<Vec<Span>, ExtractError> {
-    let spans = catch_unwind(AssertUnwindSafe(|| extractor.extract(article))).map_err(|payload| {
+fn extract_one(extractor: &dyn Extractor, article: &Article, layers: &[String]) -> Answered {
+    let (spans, warnings) = catch_unwind(AssertUnwindSafe(|| extractor.extract_noting(article))).map_err(|payload| {
         let message = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -99,7 +108,7 @@ fn extract_one(extractor: &dyn Extractor, article: &Article, layers: &[String]) 
             .unwrap_or_else(|| "unknown panic".into());
         ExtractError::Crashed(format!("panicked: {message}"))
     })??;
-    checked(article, spans, layers)
+    Ok((checked(article, spans, layers)?, warnings))
 }
 
 /// Fills `article_id` and `text`, and refuses spans that do not fit the article.
@@ -108,12 +117,16 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
         if span.article_id.is_empty() {
             span.article_id = article.id.clone();
         }
-        let at = format!("{}..{} {}", span.start, span.end, span.label);
+        let at = format!("{}..{} {}", span.start, span.end, shown(&span.label));
         if span.article_id != article.id {
-            return Err(ExtractError::InvalidSpan(format!("{at} names article `{}`", span.article_id)));
+            return Err(ExtractError::InvalidSpan(format!("{at} names article `{}`", shown(&span.article_id))));
         }
         if !layers.contains(&span.layer) {
-            return Err(ExtractError::InvalidSpan(format!("{at} is in layer `{}`, which the extractor does not declare ({})", span.layer, layers.join(", "))));
+            return Err(ExtractError::InvalidSpan(format!(
+                "{at} is in layer `{}`, which the extractor does not declare ({})",
+                shown(&span.layer),
+                layers.join(", ")
+            )));
         }
         if span.label.is_empty() {
             return Err(ExtractError::InvalidSpan(format!("{at} has an empty label")));
@@ -127,7 +140,9 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
         match &span.text {
             Some(text) if text != covered => {
                 return Err(ExtractError::InvalidSpan(format!(
-                    "{at} says its text is {text:?} but the article holds {covered:?} there (offsets are code points)"
+                    "{at} says its text is {} but the article holds {} there (offsets are code points)",
+                    quote(text),
+                    quote(covered)
                 )))
             }
             Some(_) => {}

@@ -1,10 +1,12 @@
 //! Line-by-line reading of text inputs (JSONL, CoNLL) that tolerates what real files carry —
 //! a UTF-8 byte-order mark, CRLF line ends, blank lines — and reports invalid UTF-8 with its
-//! line number instead of failing the whole file. Reading streams: one line in memory at a time.
+//! line number instead of failing the whole file. Reading streams: one line in memory at a time,
+//! and that line is bounded ([`LineLimit`]): `/dev/zero` given as an input stops with
+//! `path:line: line longer than N bytes` instead of growing until the machine runs out of memory.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::load::{Diagnostics, LoadError};
 use crate::progress::Progress;
@@ -17,10 +19,101 @@ pub struct Line {
     pub bytes_read: u64,
 }
 
+/// The longest line any reader accepts unless `MIZAN_MAX_LINE_BYTES` says otherwise: 64 MiB.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
+
+/// The environment variable that sets the longest line accepted (a number of bytes).
+pub const MAX_LINE_ENV: &str = "MIZAN_MAX_LINE_BYTES";
+
+/// The longest line accepted: `MIZAN_MAX_LINE_BYTES` when it holds a positive number, else
+/// [`DEFAULT_MAX_LINE_BYTES`]. The same bound applies to a `.txt` article file as a whole and
+/// to each answer line of an external extractor.
+pub fn max_line_bytes() -> usize {
+    std::env::var(MAX_LINE_ENV).ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0).unwrap_or(DEFAULT_MAX_LINE_BYTES)
+}
+
+/// A line (or a whole `.txt` article) longer than the limit. It travels inside an
+/// `std::io::Error` of kind `InvalidData`, so that every reader stops on it the way it stops on
+/// any read error, and its message is already `path:line: …`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{line}: line longer than {limit} bytes; split the input into shorter lines, or raise the limit with {MAX_LINE_ENV}=BYTES", path.display())]
+pub struct LineTooLong {
+    pub path: PathBuf,
+    pub line: usize,
+    pub limit: usize,
+}
+
+impl LineTooLong {
+    /// The `LineTooLong` inside an I/O error, if that is what it carries.
+    pub fn inside(error: &std::io::Error) -> Option<&LineTooLong> {
+        error.get_ref().and_then(|inner| inner.downcast_ref::<LineTooLong>())
+    }
+}
+
+/// A `BufRead` that fails with [`LineTooLong`] as soon as a line grows past `limit` bytes
+/// (the newline not counted), so that `read_until` and friends on top of it hold at most
+/// `limit` bytes of one line. It hands out at most one line per `fill_buf`.
+pub struct LineLimit<R> {
+    inner: R,
+    path: PathBuf,
+    limit: usize,
+    /// Bytes of the current line consumed so far.
+    current: usize,
+    /// 1-based number of the current line.
+    line: usize,
+    /// What the last `fill_buf` handed out: its length and whether it ends a line.
+    offered: (usize, bool),
+}
+
+impl<R: BufRead> LineLimit<R> {
+    /// Bounds `inner`'s lines by `limit` bytes; `path` names the input in the error.
+    pub fn new(inner: R, path: impl Into<PathBuf>, limit: usize) -> Self {
+        LineLimit { inner, path: path.into(), limit, current: 0, line: 1, offered: (0, false) }
+    }
+}
+
+impl<R: BufRead> Read for LineLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineLimit<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let (current, limit) = (self.current, self.limit);
+        let buffer = self.inner.fill_buf()?;
+        let (end, ends_line) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        if current + end - usize::from(ends_line) > limit {
+            let error = LineTooLong { path: self.path.clone(), line: self.line, limit };
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, error));
+        }
+        self.offered = (end, ends_line);
+        Ok(&buffer[..end])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+        if self.offered.1 && n == self.offered.0 {
+            self.current = 0;
+            self.line += 1;
+        } else {
+            self.current += n;
+        }
+        self.offered = (self.offered.0.saturating_sub(n), self.offered.1);
+    }
+}
+
 /// Iterates over the lines of a file, stripping a leading BOM and the line end (`\n` or
-/// `\r\n`).
+/// `\r\n`). Lines are bounded by [`max_line_bytes`].
 pub struct Lines<R> {
-    reader: R,
+    reader: LineLimit<R>,
     buffer: Vec<u8>,
     number: usize,
     bytes_read: u64,
@@ -29,13 +122,18 @@ pub struct Lines<R> {
 impl Lines<BufReader<File>> {
     pub fn open(path: &Path) -> Result<Self, LoadError> {
         let file = File::open(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-        Ok(Lines::new(BufReader::with_capacity(1 << 16, file)))
+        Ok(Lines::new(BufReader::with_capacity(1 << 16, file), path))
     }
 }
 
 impl<R: BufRead> Lines<R> {
-    pub fn new(reader: R) -> Self {
-        Lines { reader, buffer: Vec::new(), number: 0, bytes_read: 0 }
+    /// Lines of `reader`, which `path` names in errors.
+    pub fn new(reader: R, path: impl Into<PathBuf>) -> Self {
+        Lines::with_limit(reader, path, max_line_bytes())
+    }
+
+    pub fn with_limit(reader: R, path: impl Into<PathBuf>, limit: usize) -> Self {
+        Lines { reader: LineLimit::new(reader, path, limit), buffer: Vec::new(), number: 0, bytes_read: 0 }
     }
 
     /// The next line, `Ok(None)` at the end of input.
@@ -57,6 +155,25 @@ impl<R: BufRead> Lines<R> {
         Ok(Some(Line { number: self.number, text, bytes_read: self.bytes_read }))
     }
 }
+
+/// Why `path` cannot be opened when it does not resolve to anything: a missing path, a symbolic
+/// link pointing at itself (a loop), or one whose target is gone.
+pub fn missing_path_message(path: &Path) -> String {
+    let loops = |e: &std::io::Error| cfg!(unix) && e.raw_os_error() == Some(ELOOP);
+    match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
+        (_, Err(error)) if loops(&error) => "a loop of symbolic links (the link leads back to itself); point it at the real file".into(),
+        (Ok(link), Err(_)) if link.file_type().is_symlink() => match std::fs::read_link(path) {
+            Ok(target) => format!("a symbolic link to {}, which does not exist; fix the link", target.display()),
+            Err(_) => "a broken symbolic link; fix the link".into(),
+        },
+        _ => "no such file or folder".into(),
+    }
+}
+
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
 
 /// Reads a JSON Lines file record by record: `parse` turns a non-blank line into a value and
 /// its warnings, or says why it cannot. Every problem is reported with the file and line
@@ -95,10 +212,19 @@ pub fn read_records<T>(
 }
 
 /// Reads a whole text file, stripping a BOM. Invalid UTF-8 yields the 1-based line of the
-/// first bad byte.
+/// first bad byte. A file longer than [`max_line_bytes`] is refused after reading that much.
 pub fn read_text(path: &Path) -> Result<Result<String, usize>, LoadError> {
+    let limit = max_line_bytes();
     let mut bytes = Vec::new();
-    File::open(path).and_then(|mut file| file.read_to_end(&mut bytes)).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    File::open(path).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes)).map_err(io)?;
+    if bytes.len() > limit {
+        let line = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
+        return Err(LoadError::Unusable {
+            path: path.to_path_buf(),
+            message: format!("article file longer than {limit} bytes (at line {line}); split it, or raise the limit with {MAX_LINE_ENV}=BYTES"),
+        });
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     Ok(match std::str::from_utf8(body) {
         Ok(text) => Ok(text.to_owned()),
@@ -111,7 +237,7 @@ mod tests {
     use super::*;
 
     fn all_lines(input: &[u8]) -> Vec<(usize, Option<String>)> {
-        let mut lines = Lines::new(input);
+        let mut lines = Lines::new(input, "t");
         let mut out = Vec::new();
         while let Some(line) = lines.next_line().unwrap() {
             out.push((line.number, line.text));
@@ -130,5 +256,53 @@ mod tests {
         let lines = all_lines(b"ok\n\xFF\xFE\nok\n");
         assert_eq!(lines[1], (2, None));
         assert_eq!(lines[2], (3, Some("ok".into())));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn missing_paths_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let looped = dir.path().join("loop");
+        std::os::unix::fs::symlink(&looped, &looped).unwrap();
+        assert!(missing_path_message(&looped).starts_with("a loop of symbolic links"));
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("gone.jsonl", &dangling).unwrap();
+        assert_eq!(missing_path_message(&dangling), "a symbolic link to gone.jsonl, which does not exist; fix the link");
+        assert_eq!(missing_path_message(&dir.path().join("nothing")), "no such file or folder");
+    }
+
+    #[test]
+    fn a_line_past_the_limit_stops_with_its_number() {
+        let mut lines = Lines::with_limit(&b"12345\n123456\n1234567\n"[..], "in.jsonl", 6);
+        assert_eq!(lines.next_line().unwrap().unwrap().text.as_deref(), Some("12345"));
+        assert_eq!(lines.next_line().unwrap().unwrap().text.as_deref(), Some("123456"));
+        let error = lines.next_line().err().unwrap();
+        assert_eq!(LineTooLong::inside(&error), Some(&LineTooLong { path: "in.jsonl".into(), line: 3, limit: 6 }));
+        assert_eq!(
+            error.to_string(),
+            "in.jsonl:3: line longer than 6 bytes; split the input into shorter lines, or raise the limit with MIZAN_MAX_LINE_BYTES=BYTES"
+        );
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_in_bounded_memory() {
+        // An endless stream of zeros, as `/dev/zero` gives: the reader stops after `limit` bytes.
+        let zeros = std::io::repeat(0).take(1 << 30);
+        let mut lines = Lines::with_limit(BufReader::with_capacity(4096, zeros), "/dev/zero", 100_000);
+        let error = lines.next_line().err().unwrap();
+        assert_eq!(LineTooLong::inside(&error).map(|e| e.line), Some(1));
+        assert!(lines.buffer.len() <= 100_000, "{}", lines.buffer.len());
+    }
+
+    #[test]
+    fn the_limit_reads_through_small_buffers() {
+        let text = "one\ntwo two\n\nthree\n".repeat(50);
+        let mut lines = Lines::with_limit(BufReader::with_capacity(3, text.as_bytes()), "t", 7);
+        let mut count = 0;
+        while let Some(line) = lines.next_line().unwrap() {
+            assert!(line.text.unwrap().len() <= 7);
+            count += 1;
+        }
+        assert_eq!(count, 200);
     }
 }

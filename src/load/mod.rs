@@ -15,18 +15,53 @@ use std::path::PathBuf;
 pub use articles::{load_articles_jsonl, load_text_folder, make_article, LoadedArticles, Origin};
 pub use diagnostics::{Diagnostics, Problem, Severity};
 pub use frame::{articles_frame, spans_frame, SpanRow, ARTICLE_COLUMNS, SPAN_COLUMNS};
-pub use lines::Lines;
+pub use lines::{max_line_bytes, missing_path_message, LineLimit, LineTooLong, Lines, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV};
 pub use spans::{load_spans, parse_span, SpanRecord};
 
 pub(crate) use crate::progress::Progress;
 
 /// Input that cannot be read at all, as opposed to a [`Problem`] inside readable input.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum LoadError {
-    #[error("cannot read {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{}: {message}", path.display())]
-    Unusable { path: PathBuf, message: String },
-    #[error("building a DataFrame: {0}")]
-    Frame(#[from] polars::error::PolarsError),
+    /// A read error; a line past the limit ([`LineTooLong`]) reads as `path:line: …`.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Unusable {
+        path: PathBuf,
+        message: String,
+    },
+    Frame(polars::error::PolarsError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io { path, source } => match LineTooLong::inside(source) {
+                Some(too_long) => write!(f, "{too_long}"),
+                None => write!(f, "cannot read {}: {source}", path.display()),
+            },
+            LoadError::Unusable { path, message } => write!(f, "{}: {message}", path.display()),
+            LoadError::Frame(error) => write!(f, "building a DataFrame: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    /// A line past the limit is the whole message, so it has no further source to print.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::Io { source, .. } if LineTooLong::inside(source).is_some() => None,
+            LoadError::Io { source, .. } => Some(source),
+            LoadError::Frame(error) => Some(error),
+            LoadError::Unusable { .. } => None,
+        }
+    }
+}
+
+impl From<polars::error::PolarsError> for LoadError {
+    fn from(error: polars::error::PolarsError) -> Self {
+        LoadError::Frame(error)
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::model::is_control_like;
 use crate::report::{LayerReport, Report};
 use crate::score::Metrics;
 
@@ -15,9 +16,48 @@ fn f(x: f64) -> String {
     format!("{x:.4}")
 }
 
-/// Escapes what would break a Markdown table cell.
+/// Data in a table cell or a heading: backslashes, pipes and backticks escaped, `<` as an
+/// entity (no raw HTML), line breaks as spaces and other control characters as `\u{…}`, so
+/// that a label holding `\n| fake | row |\n# Heading` stays inside its cell.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '|' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            c => push_plain(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Line breaks become spaces, other control characters visible escapes.
+fn push_plain(out: &mut String, c: char) {
+    match c {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
+        c if is_control_like(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// Data shown as code (`` `id` ``). Backslash escapes do not work inside a code span, so the
+/// fence is made longer than any run of backticks in the text; pipes are escaped as tables
+/// need even there.
+fn code(text: &str) -> String {
+    let mut body = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => body.push_str("\\|"),
+            c => push_plain(&mut body, c),
+        }
+    }
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 { " " } else { "" };
+    format!("{fence}{pad}{body}{pad}{fence}")
 }
 
 fn row(cells: &[String]) -> String {
@@ -25,7 +65,7 @@ fn row(cells: &[String]) -> String {
 }
 
 fn header(cells: &[&str]) -> String {
-    let mut out = row(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let mut out = row(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>());
     // Text columns (the first, and the second when it names something) align left.
     let text_columns = if cells.get(1).is_some_and(|c| matches!(*c, "extractor" | "error")) { 2 } else { 1 };
     out.push_str(&row(&cells.iter().enumerate().map(|(i, _)| if i < text_columns { "---".into() } else { "---:".into() }).collect::<Vec<_>>()));
@@ -50,13 +90,8 @@ fn metrics_row(name: &str, m: &Metrics) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# mizan report: {}\n", cell(&report.dataset.name));
-    let _ = writeln!(
-        out,
-        "- dataset: `{}`, {}, fingerprint `{}`",
-        cell(&report.dataset.name),
-        count(report.dataset.articles, "article"),
-        report.dataset.fingerprint
-    );
+    let _ =
+        writeln!(out, "- dataset: {}, {}, fingerprint `{}`", code(&report.dataset.name), count(report.dataset.articles, "article"), report.dataset.fingerprint);
     let commit = report.git_commit.as_deref().map(|c| format!(", commit `{c}`")).unwrap_or_default();
     let _ = writeln!(out, "- created {} by mizan {}{commit}\n", report.created, report.mizan_version);
 
@@ -101,17 +136,17 @@ pub fn render(report: &Report) -> String {
     for (name, extractor) in &report.extractors {
         let _ = writeln!(
             out,
-            "\n## {}\n\nkind `{}`, version `{}`, config `{}`; {} in {:.2} s ({} from the cache)\n",
+            "\n## {}\n\nkind {}, version {}, config `{}`; {} in {:.2} s ({} from the cache)\n",
             cell(name),
-            cell(&extractor.kind),
-            cell(&extractor.version),
+            code(&extractor.kind),
+            code(&extractor.version),
             extractor.config_hash,
             count(extractor.timing.articles, "article"),
             extractor.timing.seconds,
             extractor.timing.cached
         );
         if !extractor.unscored_layers.is_empty() {
-            let _ = writeln!(out, "Not scored (no gold): {}\n", extractor.unscored_layers.join(", "));
+            let _ = writeln!(out, "Not scored (no gold): {}\n", extractor.unscored_layers.iter().map(|l| cell(l)).collect::<Vec<_>>().join(", "));
         }
         for (layer, scores) in &extractor.layers {
             render_layer(&mut out, layer, scores);
@@ -120,7 +155,7 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "### Failed articles ({})\n", extractor.errors.len());
             out.push_str(&header(&["article", "error"]));
             for failure in &extractor.errors {
-                out.push_str(&row(&[format!("`{}`", cell(&failure.article_id)), cell(&failure.error)]));
+                out.push_str(&row(&[code(&failure.article_id), cell(&failure.error)]));
             }
             out.push('\n');
         }
@@ -146,19 +181,12 @@ fn render_worst_articles(out: &mut String, scores: &LayerReport) {
     let _ = writeln!(out, "\nWorst articles (strict errors: incorrect + missed + spurious; {} of {}):\n", articles.len().min(WORST_ARTICLES), articles.len());
     out.push_str(&header(&["article", "errors", "correct", "incorrect", "missed", "spurious"]));
     for (id, errors, c) in articles.into_iter().take(WORST_ARTICLES) {
-        out.push_str(&row(&[
-            format!("`{}`", cell(id)),
-            errors.to_string(),
-            c.correct.to_string(),
-            c.incorrect.to_string(),
-            c.missed.to_string(),
-            c.spurious.to_string(),
-        ]));
+        out.push_str(&row(&[code(id), errors.to_string(), c.correct.to_string(), c.incorrect.to_string(), c.missed.to_string(), c.spurious.to_string()]));
     }
 }
 
 fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
-    let _ = writeln!(out, "### Layer `{}`: {} gold, {} predicted\n", cell(layer), scores.gold_spans, scores.predicted_spans);
+    let _ = writeln!(out, "### Layer {}: {} gold, {} predicted\n", code(layer), scores.gold_spans, scores.predicted_spans);
     out.push_str(&header(&["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"]));
     for (scheme, m) in scores.overall_in_order() {
         out.push_str(&metrics_row(scheme, m));
@@ -201,7 +229,7 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
     }
     render_worst_articles(out, scores);
     for (column, groups) in &scores.slices {
-        let _ = writeln!(out, "\nBy `{}` (strict):\n", cell(column));
+        let _ = writeln!(out, "\nBy {} (strict):\n", code(column));
         out.push_str(&header(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"]));
         for (value, slice) in groups {
             if let Some(m) = slice.schemes.get("strict") {
@@ -218,4 +246,24 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
         }
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_out_of_their_table() {
+        assert_eq!(cell("PER"), "PER");
+        assert_eq!(cell("a\n| fake | row |\n# Heading"), "a \\| fake \\| row \\| # Heading");
+        assert_eq!(cell("x\\|`<img src=x>\r\u{1b}"), "x\\\\\\|\\`&lt;img src=x> \\u{1b}");
+        assert_eq!(cell("قال لافروف"), "قال لافروف");
+    }
+
+    #[test]
+    fn code_spans_fence_backticks_and_escape_pipes() {
+        assert_eq!(code("a1"), "`a1`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("``x|y\n"), "``` ``x\\|y  ```");
+    }
 }

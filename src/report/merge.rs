@@ -66,6 +66,8 @@ pub fn merge(reports: &[Report], resamples: usize, seed: u64) -> Result<Report, 
         unscored_layers.dedup();
         let mut errors: Vec<_> = parts.iter().flat_map(|p| p.errors.iter().cloned()).collect();
         errors.sort_by(|a, b| a.article_id.cmp(&b.article_id));
+        let mut warnings: Vec<_> = parts.iter().flat_map(|p| p.warnings.iter().cloned()).collect();
+        warnings.sort_by(|a, b| a.article_id.cmp(&b.article_id));
         let seconds: f64 = parts.iter().map(|p| p.timing.seconds).sum();
         let articles: u64 = parts.iter().map(|p| p.timing.articles).sum();
         let timing = Timing {
@@ -81,6 +83,7 @@ pub fn merge(reports: &[Report], resamples: usize, seed: u64) -> Result<Report, 
             layers,
             unscored_layers,
             errors,
+            warnings,
             timing,
         };
         extractors.insert(name.clone(), extractor);

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Failure;
+use crate::model::{ArticleWarning, Failure};
 pub use layer::{AttributeReport, Average, LayerReport, SliceReport, SCHEME_ORDER, STRICT_ATTRS};
 
 /// The version of report.json's shape; bumped on any incompatible change.
@@ -69,6 +69,10 @@ pub struct ExtractorReport {
     pub unscored_layers: Vec<String>,
     /// Articles it failed on; their gold counts as missed.
     pub errors: Vec<Failure>,
+    /// What its answers held that was ignored (unknown fields), per article; the spans were
+    /// kept. Absent when there is nothing to say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ArticleWarning>,
     pub timing: Timing,
 }
 

@@ -4,14 +4,18 @@
 
 use std::collections::BTreeSet;
 
+use crate::model::{for_terminal, lines_for_terminal};
 use crate::report::Report;
 
-/// Left-aligns the first `left` columns and right-aligns the rest.
+/// Left-aligns the first `left` columns and right-aligns the rest. Cells come from data, so
+/// each is made safe for the terminal first ([`for_terminal`]): a label holding ESC or a newline
+/// cannot recolour the screen or break the table.
 pub fn align(rows: &[Vec<String>], left: usize) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows.iter().map(|row| row.iter().map(|cell| for_terminal(cell)).collect()).collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let cells: Vec<String> = row
             .iter()
             .enumerate()
@@ -66,7 +70,7 @@ pub fn render(report: &Report, digits: usize, detail: bool) -> String {
         out.push_str(&slices(report, layer, &figure));
         out.push('\n');
     }
-    out
+    lines_for_terminal(&out).into_owned()
 }
 
 /// Strict figures per label, one row per extractor and label.

@@ -251,6 +251,7 @@ mod tests {
             layers: BTreeMap::new(),
             unscored_layers: Vec::new(),
             errors: failures,
+            warnings: Vec::new(),
             timing: Timing { seconds: 0.0, articles: 0, cached: 0, articles_per_second: 0.0 },
         };
         Report {

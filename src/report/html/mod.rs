@@ -156,6 +156,7 @@ mod tests {
             layers: [("ner".to_string(), LayerReport::new(&score, &BTreeMap::new(), 20, 1))].into(),
             unscored_layers: Vec::new(),
             errors: vec![Failure { article_id: "b".into(), error: "crashed: <img src=x onerror=alert(3)>".into() }],
+            warnings: Vec::new(),
             timing: Timing { seconds: 1.0, articles: 2, cached: 0, articles_per_second: 2.0 },
         };
         let report = Report {
