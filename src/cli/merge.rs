@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::output::write_atomic;
+use crate::cli::output::{ReportFolder, ReportTarget};
 use crate::report::{markdown, merge, terminal, Report};
 
 #[derive(Debug, clap::Args)]
@@ -60,29 +60,30 @@ fn lines_of(folder: &Path, relative: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if args.out.is_file() {
-        anyhow::bail!("--out {} is a file; name a folder", args.out.display());
-    }
+    let target = ReportTarget::check(&args.out)?;
     let mut parts: Vec<Part> = args.reports.iter().map(|p| read_part(p)).collect::<anyhow::Result<_>>()?;
     parts.sort_by_key(|p| p.report.shard.map(|s| s.index));
     let reports: Vec<Report> = parts.iter().map(|p| p.report.clone()).collect();
     let merged = merge::merge(&reports, args.bootstrap, args.seed)?;
 
+    // Written whole into a fresh folder that replaces --out at the end, as `run` writes.
+    let folder = ReportFolder::begin(&target)?;
     let mut outcomes = Vec::new();
     for part in &parts {
         outcomes.extend(lines_of(&part.folder, Path::new("outcomes.jsonl"))?);
     }
     for name in merged.extractors.keys() {
-        let relative = PathBuf::from("predictions").join(format!("{name}.jsonl"));
+        let relative = format!("predictions/{name}.jsonl");
         let mut spans = Vec::new();
         for part in &parts {
-            spans.extend(lines_of(&part.folder, &relative)?);
+            spans.extend(lines_of(&part.folder, Path::new(&relative))?);
         }
-        write_atomic(&args.out.join(&relative), &spans)?;
+        folder.write(&relative, &spans)?;
     }
-    write_atomic(&args.out.join("outcomes.jsonl"), &outcomes)?;
-    write_atomic(&args.out.join("report.md"), markdown::render(&merged).as_bytes())?;
-    write_atomic(&args.out.join("report.json"), (serde_json::to_string_pretty(&merged)? + "\n").as_bytes())?;
+    folder.write("outcomes.jsonl", &outcomes)?;
+    folder.write("report.md", markdown::render(&merged).as_bytes())?;
+    folder.write("report.json", (serde_json::to_string_pretty(&merged)? + "\n").as_bytes())?;
+    folder.commit()?;
     print!("{}", terminal::render(&merged, args.digits, false));
     eprintln!("merged {} shards into {}", parts.len(), args.out.join("report.json").display());
     Ok(ExitCode::SUCCESS)
