@@ -78,19 +78,28 @@ pub(crate) fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<
     pred_ids.sort_by(|&a, &b| (&pred[a], a).cmp(&(&pred[b], b)));
     let (ng, np) = (gold_ids.len(), pred_ids.len());
 
-    // Predictions are sorted by start, so only a prefix can reach each gold span; `<=` keeps an
-    // empty prediction sitting at the gold span's end, which may share its boundaries.
-    let mut edges = Vec::new();
-    for (gi, &g) in gold_ids.iter().enumerate() {
-        let reach = pred_ids.partition_point(|&p| pred[p].start <= gold[g].end);
-        for (pi, &p) in pred_ids[..reach].iter().enumerate() {
-            if let Some(weight) = link(&gold[g], &pred[p]) {
-                edges.push((gi, pi, weight));
-            }
+    let edges = linked_pairs(gold, pred, &gold_ids, &pred_ids);
+
+    // A pair whose spans link to nothing else is its own group and needs no solver; the rest
+    // are split into connected groups, each solved alone. Gold span `gi` is node `gi`,
+    // prediction `pi` is node `ng + pi`.
+    let mut degree = vec![0u32; ng + np];
+    for &(gi, pi, _) in &edges {
+        degree[gi] += 1;
+        degree[ng + pi] += 1;
+    }
+    let mut partner_of_gold: Vec<Option<usize>> = vec![None; ng];
+    let mut pred_taken = vec![false; np];
+    let mut tangled = Vec::new();
+    for &edge in &edges {
+        let (gi, pi, _) = edge;
+        if degree[gi] == 1 && degree[ng + pi] == 1 {
+            partner_of_gold[gi] = Some(pi);
+            pred_taken[pi] = true;
+        } else {
+            tangled.push(edge);
         }
     }
-
-    // Gold span `gi` is node `gi`, prediction `pi` is node `ng + pi`.
     let mut parent: Vec<usize> = (0..ng + np).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -99,17 +108,14 @@ pub(crate) fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<
         }
         x
     }
-    for &(gi, pi, _) in &edges {
+    for &(gi, pi, _) in &tangled {
         let (a, b) = (root(&mut parent, gi), root(&mut parent, ng + pi));
         parent[a.max(b)] = a.min(b);
     }
     let mut groups: BTreeMap<usize, Vec<(usize, usize, Weight)>> = BTreeMap::new();
-    for &edge in &edges {
+    for &edge in &tangled {
         groups.entry(root(&mut parent, edge.0)).or_default().push(edge);
     }
-
-    let mut partner_of_gold: Vec<Option<usize>> = vec![None; ng];
-    let mut pred_taken = vec![false; np];
     for group in groups.values() {
         for (gi, pi) in best_pairing(group) {
             partner_of_gold[gi] = Some(pi);
@@ -141,6 +147,33 @@ pub(crate) fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<
         (anchor.start, anchor.end, pair.gold.is_none(), pair.gold, pair.pred)
     });
     pairs
+}
+
+/// Every (gold position, prediction position, weight) that may be paired, by one sweep over
+/// both lists in start order: a prediction enters the active list once some gold span reaches
+/// its start, and leaves it for good once it ends before the current gold span starts (gold
+/// starts only grow). Without overlaps the active list holds a span or two, so the sweep is
+/// linear after the sort; its work beyond that is the overlap actually present.
+fn linked_pairs(gold: &[Mention], pred: &[Mention], gold_ids: &[usize], pred_ids: &[usize]) -> Vec<(usize, usize, Weight)> {
+    let mut edges = Vec::new();
+    let mut active: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for (gi, &g) in gold_ids.iter().enumerate() {
+        let g = &gold[g];
+        // `<=` admits an empty prediction sitting at the gold span's end, which may share its
+        // boundaries; `>=` keeps one that ends where the gold span starts, for the same reason.
+        while next < pred_ids.len() && pred[pred_ids[next]].start <= g.end {
+            active.push(next);
+            next += 1;
+        }
+        active.retain(|&pi| pred[pred_ids[pi]].end >= g.start);
+        for &pi in &active {
+            if let Some(weight) = link(g, &pred[pred_ids[pi]]) {
+                edges.push((gi, pi, weight));
+            }
+        }
+    }
+    edges
 }
 
 /// The best pairing within one connected group of linked spans, as (gold, pred) positions.
