@@ -3,6 +3,7 @@
 //! table by default, JSON with `--json`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,10 +11,11 @@ use anyhow::{bail, Context};
 use mizan::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use mizan::load::{articles_frame, Diagnostics};
 use mizan::model::DEFAULT_LAYER;
+use mizan::progress::{NoProgress, Progress};
 use mizan::report::terminal::render_layer;
 use mizan::report::LayerReport;
 use mizan::score::evaluate::layers_of;
-use mizan::score::score_layer;
+use mizan::score::evaluate::score_layer_counts;
 use mizan::score::slices::slice_by;
 use mizan::Span;
 
@@ -64,16 +66,29 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let read = |paths: &[PathBuf], diagnostics: &mut Diagnostics| -> anyhow::Result<Vec<Span>> {
+    // The gold and the predictions are read side by side, one core each; the progress bar
+    // follows the gold. Problems are listed gold first, as they would be one after the other.
+    let read = |paths: &[PathBuf], progress: &dyn Progress| -> anyhow::Result<(Vec<Span>, Diagnostics)> {
+        let mut diagnostics = Diagnostics::default();
         let mut spans = Vec::new();
         for path in paths {
-            let checked = load_span_file(path, None, articles.as_ref(), None, diagnostics, progress)?;
-            spans.extend(checked.into_iter().map(|c| c.span));
+            let checked = load_span_file(path, None, articles.as_ref(), None, &mut diagnostics, progress)?;
+            // Collected in place: the spans reuse the checked spans' memory.
+            let mut these: Vec<Span> = checked.into_iter().map(|c| c.span).collect();
+            these.shrink_to_fit();
+            if spans.is_empty() {
+                spans = these;
+            } else {
+                spans.append(&mut these);
+            }
         }
-        Ok(spans)
+        Ok((spans, diagnostics))
     };
-    let gold = read(&args.gold, &mut diagnostics)?;
-    let pred = read(&args.pred, &mut diagnostics)?;
+    let (gold, pred) = rayon::join(|| read(&args.gold, progress), || read(&args.pred, &NoProgress));
+    let (gold, gold_problems) = gold?;
+    let (pred, pred_problems) = pred?;
+    diagnostics.extend(gold_problems);
+    diagnostics.extend(pred_problems);
     if report_problems(&diagnostics) {
         return Ok(ExitCode::from(1));
     }
@@ -99,7 +114,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     };
     let mut scored = Vec::new();
     for layer in &layers {
-        let score = score_layer(layer, &ids, &gold, &pred);
+        let score = score_layer_counts(layer, &ids, &gold, &pred);
         let mut slices = BTreeMap::new();
         if let Some(frame) = &frame {
             for column in &args.slice_by {
@@ -112,9 +127,12 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
         let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
-        let mut out = serde_json::to_value(&reports[primary])?;
-        out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        // Written straight to stdout as it is serialised, with no JSON tree in between.
+        let out = ScoreJson { primary: &reports[primary], layers: reports.iter().map(|r| (r.layer.as_str(), r)).collect() };
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut stdout, &out)?;
+        writeln!(stdout)?;
+        stdout.flush()?;
     } else {
         for (k, report) in reports.iter().enumerate() {
             if k > 0 {
@@ -124,4 +142,12 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `mizan score --json`: the primary layer's report, and every layer's under `layers`.
+#[derive(serde::Serialize)]
+struct ScoreJson<'a> {
+    #[serde(flatten)]
+    primary: &'a LayerReport,
+    layers: BTreeMap<&'a str, &'a LayerReport>,
 }

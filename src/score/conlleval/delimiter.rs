@@ -58,6 +58,8 @@ struct Piece {
 /// delimiters while keeping Perl's split semantics simple to reproduce.
 pub(super) struct Delimiter {
     pieces: Vec<Piece>,
+    /// The byte, when the pattern is one literal byte matched once.
+    single_byte: Option<u8>,
 }
 
 impl Delimiter {
@@ -86,30 +88,53 @@ impl Delimiter {
         if pieces.iter().all(|piece| piece.min == 0) {
             return Err(refuse("the pattern can match the empty string"));
         }
-        Ok(Delimiter { pieces })
+        let single_byte = match pieces.as_slice() {
+            [Piece { set, min: 1, max: 1 }] => only_member(*set),
+            _ => None,
+        };
+        Ok(Delimiter { pieces, single_byte })
     }
 
     /// Perl's `split(/pattern/, $line)`: leading empty fields are kept, trailing empty fields
     /// are dropped, and an empty line yields no field at all.
+    #[cfg(test)]
     pub(super) fn split<'a>(&self, line: &'a [u8]) -> Vec<&'a [u8]> {
         let mut fields = Vec::new();
+        self.split_into(line, &mut fields);
+        fields.into_iter().map(|(start, end)| &line[start..end]).collect()
+    }
+
+    /// [`split`](Self::split) as byte ranges of `line`, into a vector the caller reuses, so the
+    /// line loop allocates nothing once it has warmed up.
+    pub(super) fn split_into(&self, line: &[u8], fields: &mut Vec<(usize, usize)>) {
+        fields.clear();
         let mut field_start = 0;
-        let mut at = 0;
-        while at < line.len() {
-            match match_at(&self.pieces, line, at) {
-                Some(end) => {
-                    fields.push(&line[field_start..at]);
-                    field_start = end;
-                    at = end;
+        match self.single_byte {
+            // The default delimiter (a space) and other one-byte literals: a plain scan.
+            Some(byte) => {
+                for (at, _) in line.iter().enumerate().filter(|(_, &b)| b == byte) {
+                    fields.push((field_start, at));
+                    field_start = at + 1;
                 }
-                None => at += 1,
+            }
+            None => {
+                let mut at = 0;
+                while at < line.len() {
+                    match match_at(&self.pieces, line, at) {
+                        Some(end) => {
+                            fields.push((field_start, at));
+                            field_start = end;
+                            at = end;
+                        }
+                        None => at += 1,
+                    }
+                }
             }
         }
-        fields.push(&line[field_start..]);
-        while fields.last().is_some_and(|field| field.is_empty()) {
+        fields.push((field_start, line.len()));
+        while fields.last().is_some_and(|(start, end)| start == end) {
             fields.pop();
         }
-        fields
     }
 }
 

@@ -80,7 +80,10 @@ pub fn evaluate<R: BufRead>(mut input: R, options: &ConllevalOptions) -> Result<
     // The expected field count comes from the first line with any field: conlleval.pl records
     // the first line's count, but a blank line records -1, which it reads as unset.
     let mut expected_fields: Option<usize> = None;
+    // One line buffer, one field list and two tag buffers serve every line.
     let mut buffer = Vec::new();
+    let mut ranges = Vec::new();
+    let (mut raw_gold, mut raw_guess) = (Vec::new(), Vec::new());
     let mut line_number = 0;
 
     loop {
@@ -91,32 +94,33 @@ pub fn evaluate<R: BufRead>(mut input: R, options: &ConllevalOptions) -> Result<
         line_number += 1;
         // Perl's chomp removes "\n" only: a "\r" stays part of the last field.
         let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
-        let fields = delimiter.split(line);
+        delimiter.split_into(line, &mut ranges);
+        let field = |k: usize| &line[ranges[k].0..ranges[k].1];
+        let count = ranges.len();
 
         match expected_fields {
-            None if !fields.is_empty() => expected_fields = Some(fields.len()),
-            Some(expected) if fields.len() != expected && !fields.is_empty() => {
-                return Err(ConllevalError::FieldCount { found: fields.len(), expected, line_number });
+            None if count > 0 => expected_fields = Some(count),
+            Some(expected) if count != expected && count > 0 => {
+                return Err(ConllevalError::FieldCount { found: count, expected, line_number });
             }
             _ => {}
         }
 
-        let boundary: [&[u8]; 3] = [BOUNDARY, OUTSIDE, OUTSIDE];
-        let fields: &[&[u8]] = match fields.first() {
-            Some(first) if *first != BOUNDARY => &fields,
-            _ => &boundary,
-        };
-        let (first, gold, guess) = match fields {
-            [gold, guess] => (None, *gold, *guess),
-            [first, .., gold, guess] => (Some(*first), *gold, *guess),
-            _ => {
-                return Err(ConllevalError::TooFewFields { line: line.to_vec(), line_number });
-            }
+        let (boundary, gold, guess) = if count == 0 || field(0) == BOUNDARY {
+            (true, OUTSIDE, OUTSIDE)
+        } else if count >= 2 {
+            (false, field(count - 2), field(count - 1))
+        } else {
+            return Err(ConllevalError::TooFewFields { line: line.to_vec(), line_number });
         };
 
-        let (gold, guess) =
-            if options.raw { (raw_to_chunk_tag(gold, outside_tag), raw_to_chunk_tag(guess, outside_tag)) } else { (gold.to_vec(), guess.to_vec()) };
-        state.step(first == Some(BOUNDARY), &gold, &guess);
+        if options.raw {
+            raw_to_chunk_tag(gold, outside_tag, &mut raw_gold);
+            raw_to_chunk_tag(guess, outside_tag, &mut raw_guess);
+            state.step(boundary, &raw_gold, &raw_guess);
+        } else {
+            state.step(boundary, gold, guess);
+        }
     }
     Ok(state.finish())
 }
@@ -124,11 +128,13 @@ pub fn evaluate<R: BufRead>(mut input: R, options: &ConllevalOptions) -> Result<
 /// In raw mode the script maps the outside tag to `O` and gives every other tag a `B-`
 /// prefix, so each token is a one-token phrase whose type is the whole raw tag. A literal `O`
 /// stays outside even when another outside tag is configured.
-fn raw_to_chunk_tag(tag: &[u8], outside_tag: &[u8]) -> Vec<u8> {
+fn raw_to_chunk_tag(tag: &[u8], outside_tag: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     if tag == outside_tag || tag == OUTSIDE {
-        OUTSIDE.to_vec()
+        out.extend_from_slice(OUTSIDE);
     } else {
-        [b"B-".as_slice(), tag].concat()
+        out.extend_from_slice(b"B-");
+        out.extend_from_slice(tag);
     }
 }
 
@@ -169,6 +175,14 @@ fn start_of_chunk(prev_tag: &[u8], tag: &[u8], prev_type: &[u8], kind: &[u8]) ->
         || (tag != b"O" && tag != b"." && prev_type != kind)
         || tag == b"["
         || tag == b"]"
+}
+
+/// The counts of type `kind`, allocating its name only the first time it is seen.
+fn counts<'a>(per_type: &'a mut BTreeMap<Vec<u8>, TypeCounts>, kind: &[u8]) -> &'a mut TypeCounts {
+    if !per_type.contains_key(kind) {
+        per_type.insert(kind.to_vec(), TypeCounts::default());
+    }
+    per_type.get_mut(kind).expect("inserted above")
 }
 
 /// The script's running state: previous tags and the correct-so-far flag.
@@ -212,7 +226,7 @@ impl State {
             if gold_end && guess_end && self.last_guess_type == self.last_gold_type {
                 self.in_correct = false;
                 self.result.correct += 1;
-                self.counts(self.last_gold_type.clone()).correct += 1;
+                counts(&mut self.result.per_type, &self.last_gold_type).correct += 1;
             } else if gold_end != guess_end || guess_type != gold_type {
                 self.in_correct = false;
             }
@@ -222,11 +236,11 @@ impl State {
         }
         if gold_start {
             self.result.phrases += 1;
-            self.counts(gold_type.to_vec()).gold += 1;
+            counts(&mut self.result.per_type, gold_type).gold += 1;
         }
         if guess_start {
             self.result.found += 1;
-            self.counts(guess_type.to_vec()).found += 1;
+            counts(&mut self.result.per_type, guess_type).found += 1;
         }
         if !boundary {
             if gold == guess && guess_type == gold_type {
@@ -235,20 +249,19 @@ impl State {
             self.result.tokens += 1;
         }
 
-        self.last_gold = gold.to_vec();
-        self.last_gold_type = gold_type.to_vec();
-        self.last_guess = guess.to_vec();
-        self.last_guess_type = guess_type.to_vec();
-    }
-
-    fn counts(&mut self, kind: Vec<u8>) -> &mut TypeCounts {
-        self.result.per_type.entry(kind).or_default()
+        // Copied into buffers that keep their capacity: no allocation per token.
+        for (last, now) in
+            [(&mut self.last_gold, gold), (&mut self.last_gold_type, gold_type), (&mut self.last_guess, guess), (&mut self.last_guess_type, guess_type)]
+        {
+            last.clear();
+            last.extend_from_slice(now);
+        }
     }
 
     fn finish(mut self) -> ConllevalResult {
         if self.in_correct {
             self.result.correct += 1;
-            self.counts(self.last_gold_type.clone()).correct += 1;
+            counts(&mut self.result.per_type, &self.last_gold_type).correct += 1;
         }
         self.result
     }
