@@ -59,20 +59,5 @@ pub fn report_problems(diagnostics: &Diagnostics) -> bool {
     errors > 0
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// English plural for counts in messages.
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
+/// The number formats of the terminal tables, shared with messages.
+pub use crate::report::terminal::{plural, thousands};

@@ -3,23 +3,23 @@
 //! table by default, JSON with `--json`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
 use crate::load::{articles_frame, Diagnostics};
 use crate::model::{for_terminal, lines_for_terminal, DEFAULT_LAYER};
-use crate::report::terminal::align;
+use crate::progress::{NoProgress, Progress};
+use crate::report::terminal::render_layer;
 use crate::report::LayerReport;
-use crate::score::bootstrap::Confidence;
-use crate::score::evaluate::{layers_of, MISSED, SPURIOUS};
-use crate::score::scheme::{macro_average, weighted_average};
-use crate::score::slices::{slice_by, Slice};
-use crate::score::{metrics, score_layer, LayerScore, Scheme};
+use crate::score::evaluate::layers_of;
+use crate::score::evaluate::score_layer_counts;
+use crate::score::slices::slice_by;
 use crate::Span;
 use anyhow::{bail, Context};
 
-use crate::cli::common::{plural, report_problems, thousands};
+use crate::cli::common::report_problems;
 use crate::cli::progress::Bar;
 
 #[derive(Debug, clap::Args)]
@@ -66,16 +66,29 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let read = |paths: &[PathBuf], diagnostics: &mut Diagnostics| -> anyhow::Result<Vec<Span>> {
+    // The gold and the predictions are read side by side, one core each; the progress bar
+    // follows the gold. Problems are listed gold first, as they would be one after the other.
+    let read = |paths: &[PathBuf], progress: &dyn Progress| -> anyhow::Result<(Vec<Span>, Diagnostics)> {
+        let mut diagnostics = Diagnostics::default();
         let mut spans = Vec::new();
         for path in paths {
-            let checked = load_span_file(path, None, articles.as_ref(), None, diagnostics, progress)?;
-            spans.extend(checked.into_iter().map(|c| c.span));
+            let checked = load_span_file(path, None, articles.as_ref(), None, &mut diagnostics, progress)?;
+            // Collected in place: the spans reuse the checked spans' memory.
+            let mut these: Vec<Span> = checked.into_iter().map(|c| c.span).collect();
+            these.shrink_to_fit();
+            if spans.is_empty() {
+                spans = these;
+            } else {
+                spans.append(&mut these);
+            }
         }
-        Ok(spans)
+        Ok((spans, diagnostics))
     };
-    let gold = read(&args.gold, &mut diagnostics)?;
-    let pred = read(&args.pred, &mut diagnostics)?;
+    let (gold, pred) = rayon::join(|| read(&args.gold, progress), || read(&args.pred, &NoProgress));
+    let (gold, gold_problems) = gold?;
+    let (pred, pred_problems) = pred?;
+    diagnostics.extend(gold_problems);
+    diagnostics.extend(pred_problems);
     if report_problems(&diagnostics) {
         return Ok(ExitCode::from(1));
     }
@@ -101,7 +114,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     };
     let mut scored = Vec::new();
     for layer in &layers {
-        let score = score_layer(layer, &ids, &gold, &pred);
+        let score = score_layer_counts(layer, &ids, &gold, &pred);
         let mut slices = BTreeMap::new();
         if let Some(frame) = &frame {
             for column in &args.slice_by {
@@ -114,117 +127,27 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
         let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
-        let mut out = serde_json::to_value(&reports[primary])?;
-        out["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>())?;
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        // Written straight to stdout as it is serialised, with no JSON tree in between.
+        let out = ScoreJson { primary: &reports[primary], layers: reports.iter().map(|r| (r.layer.as_str(), r)).collect() };
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut stdout, &out)?;
+        writeln!(stdout)?;
+        stdout.flush()?;
     } else {
-        for (k, ((score, slices), report)) in scored.iter().zip(&reports).enumerate() {
+        for (k, report) in reports.iter().enumerate() {
             if k > 0 {
                 println!();
             }
-            print!("{}", lines_for_terminal(&render(score, slices, report.confidence.as_ref(), args.digits)));
+            print!("{}", lines_for_terminal(&render_layer(report, args.digits)));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The terminal rendering of one layer.
-fn render(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, confidence: Option<&Confidence>, digits: usize) -> String {
-    let figure = |x: f64| format!("{x:.digits$}");
-    let mut out = format!(
-        "layer {}: {} gold and {} predicted spans, {}\n\n",
-        score.layer,
-        thousands(score.gold_spans),
-        thousands(score.predicted_spans),
-        plural(score.per_article.len() as u64, "article", "articles"),
-    );
-    let header = ["scheme", "correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1"];
-    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    let mut scheme_row = |name: &str, m: crate::score::Metrics| {
-        rows.push(vec![
-            name.to_string(),
-            m.correct.to_string(),
-            m.incorrect.to_string(),
-            m.partial.to_string(),
-            m.missed.to_string(),
-            m.spurious.to_string(),
-            figure(m.precision),
-            figure(m.recall),
-            figure(m.f1),
-        ]);
-    };
-    for scheme in Scheme::ALL {
-        scheme_row(scheme.name(), metrics(scheme, &score.overall[scheme]));
-    }
-    if score.has_attributes() {
-        scheme_row("strict+attrs", metrics(Scheme::Strict, &score.strict_attrs));
-    }
-    out.push_str(&align(&rows, 1));
-    if let Some(c) = confidence {
-        out.push_str(&c.describe(digits));
-        out.push('\n');
-    }
-
-    out.push_str("\nper label (strict; each label scored on its own)\n");
-    let mut rows = vec![["label", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    for (label, counts) in &score.per_label {
-        let m = metrics(Scheme::Strict, &counts[Scheme::Strict]);
-        rows.push(vec![label.clone(), m.possible.to_string(), m.actual.to_string(), figure(m.precision), figure(m.recall), figure(m.f1)]);
-    }
-    let strict = metrics(Scheme::Strict, &score.overall[Scheme::Strict]);
-    let (gold, pred) = (score.gold_spans.to_string(), score.predicted_spans.to_string());
-    rows.push(vec!["micro avg".into(), gold.clone(), pred.clone(), figure(strict.precision), figure(strict.recall), figure(strict.f1)]);
-    let (p, r, f) = macro_average(&score.per_label, Scheme::Strict);
-    rows.push(vec!["macro avg".into(), gold.clone(), pred.clone(), figure(p), figure(r), figure(f)]);
-    let (p, r, f) = weighted_average(&score.per_label, Scheme::Strict);
-    rows.push(vec!["weighted avg".into(), gold, pred, figure(p), figure(r), figure(f)]);
-    out.push_str(&align(&rows, 1));
-
-    if !score.attributes.is_empty() {
-        out.push_str("\nattributes (pairs that overlap with the same label)\n");
-        let mut rows = vec![vec!["attribute".to_string(), "compared".into(), "correct".into(), "accuracy".into()]];
-        for (name, counts) in &score.attributes {
-            rows.push(vec![name.clone(), counts.compared.to_string(), counts.correct.to_string(), figure(counts.accuracy())]);
-        }
-        out.push_str(&align(&rows, 1));
-    }
-
-    out.push_str("\nconfusion (rows: gold, columns: predicted)\n");
-    let mut gold_labels: BTreeSet<&str> = score.confusion.keys().map(|(g, _)| g.as_str()).filter(|g| *g != SPURIOUS).collect();
-    let mut pred_labels: BTreeSet<&str> = score.confusion.keys().map(|(_, p)| p.as_str()).filter(|p| *p != MISSED).collect();
-    let all: BTreeSet<&str> = gold_labels.union(&pred_labels).copied().collect();
-    gold_labels.clone_from(&all);
-    pred_labels.clone_from(&all);
-    let mut header = vec![String::new()];
-    header.extend(pred_labels.iter().map(|s| s.to_string()));
-    header.push(MISSED.into());
-    let mut rows = vec![header];
-    for g in gold_labels.iter().copied().chain([SPURIOUS]) {
-        let mut row = vec![g.to_string()];
-        for p in pred_labels.iter().copied().chain([MISSED]) {
-            let n = score.confusion.get(&(g.to_string(), p.to_string())).copied().unwrap_or(0);
-            row.push(if g == SPURIOUS && p == MISSED { String::new() } else { n.to_string() });
-        }
-        rows.push(row);
-    }
-    out.push_str(&align(&rows, 1));
-
-    for (column, groups) in slices {
-        out.push_str(&format!("\nby {column} (strict)\n"));
-        let mut rows = vec![["value", "articles", "gold", "predicted", "precision", "recall", "f1"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-        for (name, slice) in groups {
-            let m = metrics(Scheme::Strict, &slice.counts[Scheme::Strict]);
-            rows.push(vec![
-                name.clone(),
-                slice.articles.to_string(),
-                m.possible.to_string(),
-                m.actual.to_string(),
-                figure(m.precision),
-                figure(m.recall),
-                figure(m.f1),
-            ]);
-        }
-        out.push_str(&align(&rows, 1));
-    }
-    out
+/// `mizan score --json`: the primary layer's report, and every layer's under `layers`.
+#[derive(serde::Serialize)]
+struct ScoreJson<'a> {
+    #[serde(flatten)]
+    primary: &'a LayerReport,
+    layers: BTreeMap<&'a str, &'a LayerReport>,
 }

@@ -1,11 +1,30 @@
 //! Reading the fields of one JSON Lines record with messages that say what is wrong and how to
 //! fix it. Shared by the article and span readers, which differ only in the fields they want.
+//! A key that appears twice in one object (at any depth) is an error: JSON parsers disagree on
+//! which copy wins, so the line means different things to different tools.
 
+use std::fmt;
+
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+
+/// The error for a key given twice; `path` is the key, dotted below the top level.
+pub fn duplicate_key(path: &str) -> String {
+    format!("field `{path}` appears twice on this line; JSON readers disagree on which value wins, so keep exactly one")
+}
 
 /// Parses one line as a JSON object, or says why it is not one.
 pub fn parse_object(line: &str) -> Result<Map<String, Value>, String> {
-    match serde_json::from_str::<Value>(line) {
+    let mut duplicates = Vec::new();
+    let parsed = {
+        let mut reader = serde_json::Deserializer::from_str(line);
+        let value = CheckedValue { path: String::new(), duplicates: &mut duplicates }.deserialize(&mut reader);
+        value.and_then(|value| reader.end().map(|()| value))
+    };
+    if let (Ok(Value::Object(_)), Some(first)) = (&parsed, duplicates.first()) {
+        return Err(duplicate_key(first));
+    }
+    match parsed {
         Ok(Value::Object(object)) => Ok(object),
         Ok(Value::Array(_)) => Err("expected one JSON object per line (JSON Lines), found a JSON array; \
              convert the file with `jq -c '.[]' FILE > FILE.jsonl`"
@@ -19,6 +38,84 @@ pub fn parse_object(line: &str) -> Result<Map<String, Value>, String> {
             "malformed JSON ({error}); each line must hold one complete JSON object — \
              a pretty-printed file must be compacted first, e.g. `jq -c . FILE`"
         )),
+    }
+}
+
+/// Deserializes any JSON value as serde_json would, noting every key that repeats within its
+/// object instead of letting the later value replace the earlier one silently.
+struct CheckedValue<'a> {
+    path: String,
+    duplicates: &'a mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for CheckedValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckedValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        let path = format!("{}[]", self.path);
+        while let Some(item) = seq.next_element_seed(CheckedValue { path: path.clone(), duplicates: &mut *self.duplicates })? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.path.is_empty() { key.clone() } else { format!("{}.{key}", self.path) };
+            let value = map.next_value_seed(CheckedValue { path: path.clone(), duplicates: &mut *self.duplicates })?;
+            if object.contains_key(&key) {
+                self.duplicates.push(path);
+            } else {
+                object.insert(key, value);
+            }
+        }
+        Ok(Value::Object(object))
     }
 }
 
@@ -130,6 +227,16 @@ mod tests {
         assert!(parse_object("[").unwrap_err().contains("JSON array"));
         assert!(parse_object("{").unwrap_err().contains("jq -c ."));
         assert!(parse_object("42").unwrap_err().contains("number 42"));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error_at_any_depth() {
+        assert!(parse_object(r#"{"start": 4, "end": 9, "start": 0}"#).unwrap_err().contains("field `start` appears twice"));
+        assert!(parse_object(r#"{"attrs": {"s": "a", "s": "b"}}"#).unwrap_err().contains("field `attrs.s` appears twice"));
+        assert!(parse_object(r#"{"a": [{"x": 1, "x": 2}]}"#).unwrap_err().contains("field `a[].x` appears twice"));
+        let object = parse_object(r#"{"a": 1, "b": {"a": 2}, "c": [1.5, null, true, "x"]}"#).unwrap();
+        assert_eq!(Value::Object(object), json!({"a": 1, "b": {"a": 2}, "c": [1.5, null, true, "x"]}));
+        assert!(parse_object(r#"{"a": 1} x"#).unwrap_err().contains("malformed JSON"));
     }
 
     #[test]

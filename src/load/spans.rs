@@ -1,11 +1,19 @@
 //! The span JSONL reader (DESIGN.md): one `{"article_id", "start", "end", "label"}` object a
 //! line, with optional `layer`, `text` and `attrs`. Field problems are reported per line and
 //! the line skipped; checks against the articles happen in `dataset::check`.
+//!
+//! Span files are mizan's bulk input (millions of lines), so a line is first read by a
+//! hand-written scanner that accepts only the common, clean shape — known fields, strings,
+//! whole non-negative offsets, an `attrs` object of strings — straight from the line's bytes,
+//! with no `serde_json::Value` in between. Anything else (an error, an unknown field, a float,
+//! an odd value) goes to the general reader, so every message is the one it has always given.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
+
+mod fast;
 
 use crate::load::fields::{kind, optional_string, parse_object, required_offset, required_string};
 use crate::load::lines::read_records;
@@ -39,6 +47,15 @@ pub fn load_spans(
 
 /// Parses one span line; `Err` says what is wrong, warnings say what was ignored.
 pub fn parse_span(line: &str, default_layer: &str, required_layer: Option<&str>) -> Result<(Span, Vec<String>), String> {
+    match fast::parse(line, default_layer, required_layer) {
+        Some(Ok(span)) => Ok((span, Vec::new())),
+        Some(Err(message)) => Err(message),
+        None => parse_span_generally(line, default_layer, required_layer),
+    }
+}
+
+/// The general reader: any JSON, every check, every message.
+fn parse_span_generally(line: &str, default_layer: &str, required_layer: Option<&str>) -> Result<(Span, Vec<String>), String> {
     let object = parse_object(line)?;
     let article_id = required_string(&object, "article_id")?;
     let start = required_offset(&object, "start")?;
@@ -50,10 +67,7 @@ pub fn parse_span(line: &str, default_layer: &str, required_layer: Option<&str>)
     let layer = optional_string(&object, "layer")?.unwrap_or_else(|| default_layer.to_string());
     if let Some(required) = required_layer {
         if layer != required {
-            return Err(format!(
-                "span is in layer `{layer}` but this file holds layer `{required}` (its name); \
-                 move the line to {layer}.jsonl or fix its `layer`"
-            ));
+            return Err(layer_mismatch(&layer, required));
         }
     }
     let text = optional_string(&object, "text")?;
@@ -79,6 +93,11 @@ pub fn parse_span(line: &str, default_layer: &str, required_layer: Option<&str>)
         .map(|key| format!("unknown field `{key}` is ignored (span fields: {})", KNOWN_FIELDS.join(", ")))
         .collect();
     Ok((Span { article_id, layer, start, end, label, text, attrs }, warnings))
+}
+
+/// A span whose `layer` is not the one its file's name fixes.
+fn layer_mismatch(layer: &str, required: &str) -> String {
+    format!("span is in layer `{layer}` but this file holds layer `{required}` (its name); move the line to {layer}.jsonl or fix its `layer`")
 }
 
 #[cfg(test)]
@@ -120,6 +139,46 @@ mod tests {
             let message = parse_span(line, "ner", Some("ner")).unwrap_err();
             assert!(message.contains(fragment), "{line}: {message}");
         }
+    }
+
+    /// The fast scanner and the general reader agree on every line, clean or not.
+    #[test]
+    fn fast_and_general_readers_agree() {
+        let lines = [
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER"}"#,
+            r#"{"article_id":"a","start":10,"end":12,"label":"LOC","layer":"ner","text":"\u0645\"x\\","attrs":{"s":"لافروف","t":""}}"#,
+            r#"  { "label" : "PER" , "end" : 7 , "start" : 3 , "article_id" : "a\/b" , "text" : null , "attrs" : null }  "#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "start": 4}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "attrs": {"s": "x", "s": "y"}}"#,
+            r#"{"article_id": "a", "start": 01, "end": 1, "label": "PER"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER",}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1e1, "label": "PER"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 99999999999999999999999, "label": "PER"}"#,
+            r#"{"article_id": "", "start": 0, "end": 1, "label": "PER"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": " PER"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "layer": "quote"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "extra": [1, {"k": 2}]}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER"} {}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER\ud83d\ude00"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER\ud83d"}"#,
+            "{\"article_id\": \"a\", \"start\": 0, \"end\": 1, \"label\": \"P\u{1}R\"}",
+            r#"{"article_id": "a", "start": -0, "end": 1, "label": "PER"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 1, "label": "PER", "attrs": {}}"#,
+            r#"{}"#,
+            r#"{"#,
+            r#"[]"#,
+        ];
+        for line in lines {
+            for required in [None, Some("ner")] {
+                let general = parse_span_generally(line, "ner", required);
+                if let Some(fast) = fast::parse(line, "ner", required) {
+                    assert_eq!(fast.map(|span| (span, Vec::new())), general, "{line}");
+                }
+            }
+        }
+        assert!(fast::parse(lines[0], "ner", None).is_some() && fast::parse(lines[1], "ner", None).is_some());
+        assert!(parse_span(lines[3], "ner", None).unwrap_err().contains("field `start` appears twice"));
+        assert!(parse_span(lines[4], "ner", None).unwrap_err().contains("field `attrs.s` appears twice"));
     }
 
     #[test]

@@ -97,6 +97,16 @@ fn attrs_agree(gold: &Mention, pred: &Mention) -> bool {
 /// Scores `pred` against `gold` in one layer over `articles` (ids; spans of other articles are
 /// scored too, as articles of their own). Spans of other layers are ignored.
 pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span]) -> LayerScore {
+    score(layer, articles, gold, pred, true)
+}
+
+/// [`score_layer`] without the per-span outcomes (`outcomes` is empty), for callers that only
+/// report counts: it saves a copy of every span.
+pub fn score_layer_counts(layer: &str, articles: &[String], gold: &[Span], pred: &[Span]) -> LayerScore {
+    score(layer, articles, gold, pred, false)
+}
+
+fn score(layer: &str, articles: &[String], gold: &[Span], pred: &[Span], keep_outcomes: bool) -> LayerScore {
     let mut by_article: BTreeMap<&str, (Vec<Mention>, Vec<Mention>)> = articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
     for span in gold.iter().filter(|s| s.layer == layer) {
         by_article.entry(&span.article_id).or_default().0.push(mention(span));
@@ -127,6 +137,8 @@ pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span
         strict_attrs: Counts::default(),
         outcomes: Vec::new(),
     };
+    // Keyed by borrowed labels while counting; owned once per cell at the end.
+    let mut confusion: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for ((id, gold, pred), score) in work.iter().zip(scored) {
         result.gold_spans += gold.len() as u64;
         result.predicted_spans += pred.len() as u64;
@@ -138,8 +150,8 @@ pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span
         for pair in &score.pairs {
             let g = pair.gold.map(|i| &gold[i]);
             let p = pair.pred.map(|i| &pred[i]);
-            let cell = (g.map_or(SPURIOUS.to_string(), |m| m.label.clone()), p.map_or(MISSED.to_string(), |m| m.label.clone()));
-            *result.confusion.entry(cell).or_default() += 1;
+            let cell = (g.map_or(SPURIOUS, |m| m.label.as_str()), p.map_or(MISSED, |m| m.label.as_str()));
+            *confusion.entry(cell).or_default() += 1;
             let mut attrs_match = None;
             if let (Some(g), Some(p)) = (g, p) {
                 if !g.attrs.is_empty() {
@@ -159,11 +171,14 @@ pub fn score_layer(layer: &str, articles: &[String], gold: &[Span], pred: &[Span
                 Outcome::Spurious => strict_attrs.spurious += 1,
                 _ => strict_attrs.incorrect += 1,
             }
-            result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
+            if keep_outcomes {
+                result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
+            }
         }
         result.strict_attrs.add(&strict_attrs);
         result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });
     }
+    result.confusion = confusion.into_iter().map(|((g, p), n)| ((g.to_string(), p.to_string()), n)).collect();
     result
 }
 

@@ -1,19 +1,11 @@
-//! Span matching and the four SemEval-2013 task 9.1 schemes (`strict`, `exact`, `partial`,
-//! `type`), counted and scored the way nervaluate 1.2.1 counts and scores them, so that a
-//! mizan figure can be quoted next to a nervaluate one without a footnote.
-//!
-//! # Overlap
-//! Offsets are end-exclusive code points, so `[0,5)` and `[5,9)` share nothing. A prediction
-//! overlaps a gold span when they share at least one code point *and* the shared part is at
-//! least 1% of the gold span's length, computed as `shared / gold_len * 100 >= 1` in `f64`.
-//! The 1% rule is nervaluate's default `min_overlap_percentage` and only bites on gold spans
-//! longer than 100 code points; it is kept so that mizan agrees with nervaluate on them too.
-//! Two spans with the same boundaries are always linked, even when empty; an empty span
-//! (`end <= start`) overlaps nothing else. (nervaluate treats empty spans inconsistently and
-//! fails on some, so they are outside the promise of equal figures.)
+//! The four SemEval-2013 task 9.1 schemes (`strict`, `exact`, `partial`, `type`), counted and
+//! scored the way nervaluate 1.2.1 counts and scores them, so that a mizan figure can be quoted
+//! next to a nervaluate one without a footnote. Which gold span a prediction is paired with is
+//! [`matching`](super::matching)'s job (overlap, the pairing rule, its tie-breaks); this file
+//! turns the pairs into counts and figures.
 //!
 //! # Outcomes and schemes
-//! Gold and predicted spans are paired one-to-one (see *Matching*); each pair or lone span has
+//! Gold and predicted spans are paired one-to-one (see [`matching`](super::matching)); each pair or lone span has
 //! one [`Outcome`], which every scheme reads its own way:
 //!
 //! | outcome                                 | strict    | exact     | partial   | type      |
@@ -33,37 +25,6 @@
 //! `f1 = 2 * (precision * recall) / (precision + recall)`, or 0 when both are 0. The
 //! floating-point operations are nervaluate's, in its order, so the results are bit-equal.
 //!
-//! # Matching
-//! nervaluate walks the predictions in input order and gives each the first still-free gold
-//! span it fits, so when spans nest or cross its counts depend on the order of the input.
-//! mizan instead picks, among all one-to-one pairings of overlapping spans, one that is best
-//! lexicographically on:
-//! 1. the number of pairs with the same boundaries and label,
-//! 2. then the number of pairs with the same boundaries,
-//! 3. then the number of pairs with the same label,
-//! 4. then the number of pairs,
-//! 5. then the total number of shared code points.
-//!
-//! Every count of every scheme is a function of the first four numbers (strict correct is
-//! (1), exact and partial correct are (2), type correct is (3), each scheme's correct +
-//! incorrect + partial is (4)), so the counts do not depend on input order even where several
-//! pairings tie. Ties themselves are broken by taking spans in their sorted order (start, end,
-//! label, attributes), which only decides *which* of several interchangeable spans is paired.
-//! The optimum is found exactly, by the Hungarian algorithm on each connected group of
-//! overlapping spans (usually a single pair).
-//!
-//! One pairing serves all four schemes, so that each pair has one [`Outcome`]. The price is
-//! that type and partial can score below what a pairing made for them alone would give: with
-//! a gold PER `[0,10)` and predictions LOC `[0,10)` and PER `[2,6)`, the LOC takes the gold
-//! span (exact boundaries outrank the label), so type counts one incorrect, not one correct.
-//! Strict and exact correct counts are always the largest any pairing can reach.
-//!
-//! A span that overlaps only spans already paired with better partners is left alone: a gold
-//! span is missed, a prediction spurious, as nervaluate also does. Duplicated spans are
-//! distinct spans: two identical predictions for one gold span give one correct and one
-//! spurious, two identical gold spans with one prediction give one correct and one missed.
-//! Where each gold span overlaps at most one prediction and vice versa, the pairing is forced
-//! and every count and figure equals nervaluate 1.2.1's.
 //!
 //! # Per label
 //! As in nervaluate, `per_label[L]` scores the gold spans labelled `L` against the predictions
@@ -81,8 +42,10 @@
 //! the mean precision and recall. [`weighted_average`] weights each label by its gold count
 //! (seqeval's and scikit-learn's `weighted`). Both give 0 where they would divide by 0.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::ops::{Add, Index, IndexMut, Neg, Sub};
+use std::collections::BTreeMap;
+use std::ops::{Index, IndexMut};
+
+use crate::score::matching::match_spans;
 
 /// One span as the scorer sees it: code-point offsets, end-exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,7 +57,7 @@ pub struct Mention {
 }
 
 impl Mention {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
 }
@@ -290,12 +253,18 @@ pub fn score_article(gold: &[Mention], pred: &[Mention]) -> ArticleScore {
         overall.record(pair.outcome);
     }
 
-    let labels: BTreeSet<&str> = gold.iter().chain(pred).map(|m| m.label.as_str()).collect();
+    // One pass sorts the spans into their labels, so many labels cost no more than a few.
+    let mut by_label: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, m) in gold.iter().enumerate() {
+        by_label.entry(m.label.as_str()).or_default().0.push(i);
+    }
+    for (i, m) in pred.iter().enumerate() {
+        by_label.entry(m.label.as_str()).or_default().1.push(i);
+    }
     let mut per_label = BTreeMap::new();
-    for label in labels {
-        let of_label = |spans: &[Mention]| -> Vec<usize> { (0..spans.len()).filter(|&i| spans[i].label == label).collect() };
+    for (label, (gold_ids, pred_ids)) in by_label {
         let mut counts = SchemeCounts::default();
-        for pair in match_spans(gold, pred, of_label(gold), of_label(pred)) {
+        for pair in match_spans(gold, pred, gold_ids, pred_ids) {
             counts.record(pair.outcome);
         }
         per_label.insert(label.to_string(), counts);
@@ -335,220 +304,11 @@ fn average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme, weight: i
     (precision / total, recall / total, f1 / total)
 }
 
-/// How good a pairing is, compared lexicographically in the order the module docs list.
-/// Sums of these stay lexicographic, which is what lets the Hungarian algorithm optimise all
-/// criteria at once without scaling them into one number that could overflow.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-struct Weight([i64; 5]);
-
-impl Add for Weight {
-    type Output = Weight;
-    fn add(self, other: Weight) -> Weight {
-        Weight(std::array::from_fn(|k| self.0[k] + other.0[k]))
-    }
-}
-
-impl Sub for Weight {
-    type Output = Weight;
-    fn sub(self, other: Weight) -> Weight {
-        Weight(std::array::from_fn(|k| self.0[k] - other.0[k]))
-    }
-}
-
-impl Neg for Weight {
-    type Output = Weight;
-    fn neg(self) -> Weight {
-        Weight(self.0.map(|x| -x))
-    }
-}
-
-/// Larger than any cost or potential the Hungarian algorithm reaches: costs lead with 0 or -1,
-/// and potentials stay within the number of rows times that.
-const INFINITY: Weight = Weight([i64::MAX / 4, 0, 0, 0, 0]);
-
-/// The weight of pairing `g` with `p`, or `None` when they may not be paired.
-fn link(g: &Mention, p: &Mention) -> Option<Weight> {
-    let same_bounds = g.start == p.start && g.end == p.end;
-    let shared = g.end.min(p.end).saturating_sub(g.start.max(p.start));
-    // nervaluate's test, float for float (min_overlap_percentage = 1.0, relative to the gold).
-    let overlaps = shared > 0 && (shared as f64 / g.len() as f64) * 100.0 >= 1.0;
-    if !same_bounds && !overlaps {
-        return None;
-    }
-    let same_label = g.label == p.label;
-    Some(Weight([(same_bounds && same_label) as i64, same_bounds as i64, same_label as i64, 1, shared as i64]))
-}
-
-fn outcome(g: &Mention, p: &Mention) -> Outcome {
-    match (g.start == p.start && g.end == p.end, g.label == p.label) {
-        (true, true) => Outcome::Correct,
-        (true, false) => Outcome::WrongType,
-        (false, true) => Outcome::WrongBoundary,
-        (false, false) => Outcome::WrongBoundaryAndType,
-    }
-}
-
-/// Pairs the gold spans `gold_ids` with the predictions `pred_ids` (indices into `gold` and
-/// `pred`) as the module docs describe, and returns every pair and lone span.
-fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<usize>, mut pred_ids: Vec<usize>) -> Vec<Pair> {
-    // Sorting first is what makes the result independent of input order.
-    gold_ids.sort_by(|&a, &b| (&gold[a], a).cmp(&(&gold[b], b)));
-    pred_ids.sort_by(|&a, &b| (&pred[a], a).cmp(&(&pred[b], b)));
-    let (ng, np) = (gold_ids.len(), pred_ids.len());
-
-    // Predictions are sorted by start, so only a prefix can reach each gold span; `<=` keeps an
-    // empty prediction sitting at the gold span's end, which may share its boundaries.
-    let mut edges = Vec::new();
-    for (gi, &g) in gold_ids.iter().enumerate() {
-        let reach = pred_ids.partition_point(|&p| pred[p].start <= gold[g].end);
-        for (pi, &p) in pred_ids[..reach].iter().enumerate() {
-            if let Some(weight) = link(&gold[g], &pred[p]) {
-                edges.push((gi, pi, weight));
-            }
-        }
-    }
-
-    // Gold span `gi` is node `gi`, prediction `pi` is node `ng + pi`.
-    let mut parent: Vec<usize> = (0..ng + np).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for &(gi, pi, _) in &edges {
-        let (a, b) = (root(&mut parent, gi), root(&mut parent, ng + pi));
-        parent[a.max(b)] = a.min(b);
-    }
-    let mut groups: BTreeMap<usize, Vec<(usize, usize, Weight)>> = BTreeMap::new();
-    for &edge in &edges {
-        groups.entry(root(&mut parent, edge.0)).or_default().push(edge);
-    }
-
-    let mut partner_of_gold: Vec<Option<usize>> = vec![None; ng];
-    let mut pred_taken = vec![false; np];
-    for group in groups.values() {
-        for (gi, pi) in best_pairing(group) {
-            partner_of_gold[gi] = Some(pi);
-            pred_taken[pi] = true;
-        }
-    }
-
-    let mut pairs = Vec::with_capacity(ng + np);
-    for (gi, partner) in partner_of_gold.iter().enumerate() {
-        let g = gold_ids[gi];
-        pairs.push(match partner {
-            Some(pi) => {
-                let p = pred_ids[*pi];
-                Pair { gold: Some(g), pred: Some(p), outcome: outcome(&gold[g], &pred[p]) }
-            }
-            None => Pair { gold: Some(g), pred: None, outcome: Outcome::Missed },
-        });
-    }
-    for (pi, &p) in pred_ids.iter().enumerate() {
-        if !pred_taken[pi] {
-            pairs.push(Pair { gold: None, pred: Some(p), outcome: Outcome::Spurious });
-        }
-    }
-    pairs.sort_by_key(|pair| {
-        let anchor = match pair.gold {
-            Some(g) => &gold[g],
-            None => &pred[pair.pred.unwrap_or_default()],
-        };
-        (anchor.start, anchor.end, pair.gold.is_none(), pair.gold, pair.pred)
-    });
-    pairs
-}
-
-/// The best pairing within one connected group of linked spans, as (gold, pred) positions.
-fn best_pairing(edges: &[(usize, usize, Weight)]) -> Vec<(usize, usize)> {
-    if let [(gi, pi, _)] = edges {
-        return vec![(*gi, *pi)];
-    }
-    let golds: Vec<usize> = edges.iter().map(|e| e.0).collect::<BTreeSet<_>>().into_iter().collect();
-    let preds: Vec<usize> = edges.iter().map(|e| e.1).collect::<BTreeSet<_>>().into_iter().collect();
-    let local = |ids: &[usize], id: usize| ids.binary_search(&id).unwrap_or_default();
-    // The Hungarian algorithm below wants no more rows than columns.
-    let gold_rows = golds.len() <= preds.len();
-    let (rows, cols) = if gold_rows { (golds.len(), preds.len()) } else { (preds.len(), golds.len()) };
-    let mut cost = vec![Weight::default(); rows * cols];
-    for &(gi, pi, weight) in edges {
-        let (g, p) = (local(&golds, gi), local(&preds, pi));
-        let (r, c) = if gold_rows { (g, p) } else { (p, g) };
-        // An unlinked cell costs 0, as leaving both spans alone does, so an assignment that
-        // uses one is just a pairing that leaves that row alone.
-        cost[r * cols + c] = -weight;
-    }
-    let linked: BTreeSet<(usize, usize)> = edges.iter().map(|e| (e.0, e.1)).collect();
-    assignment(rows, cols, &cost)
-        .into_iter()
-        .map(|(r, c)| if gold_rows { (golds[r], preds[c]) } else { (golds[c], preds[r]) })
-        .filter(|pair| linked.contains(pair))
-        .collect()
-}
-
-/// Minimum-cost assignment of every row to a distinct column (rows <= cols), by the
-/// Hungarian algorithm with potentials in O(rows² · cols); returns (row, column) pairs.
-fn assignment(rows: usize, cols: usize, cost: &[Weight]) -> Vec<(usize, usize)> {
-    // 1-based, with row and column 0 as the algorithm's sentinel.
-    let a = |i: usize, j: usize| cost[(i - 1) * cols + (j - 1)];
-    let mut u = vec![Weight::default(); rows + 1];
-    let mut v = vec![Weight::default(); cols + 1];
-    let mut row_of = vec![0usize; cols + 1];
-    let mut way = vec![0usize; cols + 1];
-    for i in 1..=rows {
-        row_of[0] = i;
-        let mut j0 = 0;
-        let mut min_v = vec![INFINITY; cols + 1];
-        let mut used = vec![false; cols + 1];
-        loop {
-            used[j0] = true;
-            let i0 = row_of[j0];
-            let mut delta = INFINITY;
-            let mut j1 = 0;
-            for j in 1..=cols {
-                if used[j] {
-                    continue;
-                }
-                let reduced = a(i0, j) - u[i0] - v[j];
-                if reduced < min_v[j] {
-                    min_v[j] = reduced;
-                    way[j] = j0;
-                }
-                if min_v[j] < delta {
-                    delta = min_v[j];
-                    j1 = j;
-                }
-            }
-            for j in 0..=cols {
-                if used[j] {
-                    u[row_of[j]] = u[row_of[j]] + delta;
-                    v[j] = v[j] - delta;
-                } else {
-                    min_v[j] = min_v[j] - delta;
-                }
-            }
-            j0 = j1;
-            if row_of[j0] == 0 {
-                break;
-            }
-        }
-        loop {
-            let j1 = way[j0];
-            row_of[j0] = row_of[j1];
-            j0 = j1;
-            if j0 == 0 {
-                break;
-            }
-        }
-    }
-    (1..=cols).filter(|&j| row_of[j] != 0).map(|j| (row_of[j] - 1, j - 1)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::assignment::Weight;
+    use crate::score::matching::link;
     use proptest::prelude::*;
 
     fn m(start: usize, end: usize, label: &str) -> Mention {
@@ -753,6 +513,33 @@ mod tests {
                 case.name
             );
         }
+    }
+
+    /// One article with 200,000 gold spans and as many predictions, none overlapping another
+    /// of its side: the sweep pairs each with its neighbour only, so this takes a fraction of
+    /// a second where comparing every pair would take minutes. Every fourth prediction is
+    /// exact, every fourth has the wrong label, every fourth is shifted by one code point and
+    /// every fourth sits in a gap of its own.
+    #[test]
+    fn two_hundred_thousand_spans_in_one_article() {
+        let n = 200_000;
+        let gold: Vec<Mention> = (0..n).map(|i| m(10 * i, 10 * i + 5, LABELS[i % 2])).collect();
+        let pred: Vec<Mention> = (0..n)
+            .map(|i| match i % 4 {
+                0 => m(10 * i, 10 * i + 5, LABELS[i % 2]),
+                1 => m(10 * i, 10 * i + 5, "ORG"),
+                2 => m(10 * i + 1, 10 * i + 6, LABELS[i % 2]),
+                _ => m(10 * i + 6, 10 * i + 9, LABELS[i % 2]),
+            })
+            .collect();
+        let score = score_article(&gold, &pred);
+        let q = n as u64 / 4;
+        assert_eq!(score.overall[Scheme::Strict], counts([q, 2 * q, 0, q, q]));
+        assert_eq!(score.overall[Scheme::Exact], counts([2 * q, q, 0, q, q]));
+        assert_eq!(score.overall[Scheme::Partial], counts([2 * q, 0, q, q, q]));
+        assert_eq!(score.overall[Scheme::Type], counts([2 * q, q, 0, q, q]));
+        assert_eq!(score.per_label["ORG"][Scheme::Strict], counts([0, 0, 0, 0, q]));
+        assert_eq!(score.pairs.len(), 5 * n / 4);
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! The fast path of the span reader: one pass over a line's bytes that accepts only a clean
+//! span line and builds its [`Span`] directly. It answers `None` for everything else — malformed
+//! JSON, unknown fields, repeated keys, values of the wrong type, offsets that are not plain
+//! whole numbers, a label with surrounding whitespace — and the general reader then gives the
+//! line its usual message. The one error it gives itself is the layer mismatch, whose message
+//! it shares with the general reader.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::model::Span;
+
+/// The span on a clean line, the layer error, or `None` to let the general reader decide.
+pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str>) -> Option<Result<Span, String>> {
+    let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
+    let mut fields = Fields::default();
+    scanner.object(|scanner, key| fields.read(scanner, key))?;
+    scanner.skip_space();
+    if scanner.at != scanner.bytes.len() {
+        return None;
+    }
+    let Fields { article_id, layer, start, end, label, text, attrs, .. } = fields;
+    let (article_id, start, end, label) = (article_id?, start?, end?, label?);
+    if article_id.is_empty() || label.is_empty() || label.trim() != label {
+        return None;
+    }
+    let layer = layer.flatten().map_or_else(|| default_layer.to_string(), Cow::into_owned);
+    if let Some(required) = required_layer {
+        if layer != required {
+            return Some(Err(super::layer_mismatch(&layer, required)));
+        }
+    }
+    Some(Ok(Span {
+        article_id: article_id.into_owned(),
+        layer,
+        start,
+        end,
+        label: label.into_owned(),
+        text: text.flatten().map(Cow::into_owned),
+        attrs: attrs.flatten().unwrap_or_default(),
+    }))
+}
+
+/// The fields seen so far; `Some(None)` is a field given as `null`.
+#[derive(Default)]
+struct Fields<'a> {
+    article_id: Option<Cow<'a, str>>,
+    layer: Option<Option<Cow<'a, str>>>,
+    start: Option<usize>,
+    end: Option<usize>,
+    label: Option<Cow<'a, str>>,
+    text: Option<Option<Cow<'a, str>>>,
+    attrs: Option<Option<BTreeMap<String, String>>>,
+}
+
+impl<'a> Fields<'a> {
+    /// Reads the value of `key`; `None` when the key is unknown, repeated or its value unusual.
+    fn read(&mut self, scanner: &mut Scanner<'a>, key: &str) -> Option<()> {
+        fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(value);
+            Some(())
+        }
+        match key {
+            "article_id" => once(&mut self.article_id, scanner.string()?),
+            "label" => once(&mut self.label, scanner.string()?),
+            "start" => once(&mut self.start, scanner.offset()?),
+            "end" => once(&mut self.end, scanner.offset()?),
+            "layer" => once(&mut self.layer, scanner.nullable(Scanner::string)?),
+            "text" => once(&mut self.text, scanner.nullable(Scanner::string)?),
+            "attrs" => {
+                let attrs = scanner.nullable(|scanner| {
+                    let mut attrs = BTreeMap::new();
+                    scanner.object(|scanner, key| {
+                        let value = scanner.string()?.into_owned();
+                        attrs.insert(key.to_owned(), value).is_none().then_some(())
+                    })?;
+                    Some(attrs)
+                })?;
+                once(&mut self.attrs, attrs)
+            }
+            _ => None,
+        }
+    }
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    line: &'a str,
+    at: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// JSON's whitespace: space, tab, line feed, carriage return.
+    fn skip_space(&mut self) {
+        while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_space();
+        (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
+    }
+
+    /// `{ "key": value, … }`, calling `value` with each key once the colon is read.
+    fn object(&mut self, mut value: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            self.skip_space();
+            let key = self.string()?;
+            self.eat(b':')?;
+            self.skip_space();
+            value(self, &key)?;
+            self.skip_space();
+            match self.bytes.get(self.at)? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `null`, or what `value` reads.
+    fn nullable<T>(&mut self, value: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.bytes[self.at..].starts_with(b"null") {
+            self.at += 4;
+            return Some(None);
+        }
+        value(self).map(Some)
+    }
+
+    /// A JSON string, borrowed from the line unless it holds escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        let open = self.at;
+        let mut escaped = false;
+        let mut at = open + 1;
+        loop {
+            match *self.bytes.get(at)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    at += 2;
+                }
+                byte if byte < 0x20 => return None,
+                _ => at += 1,
+            }
+        }
+        self.at = at + 1;
+        if escaped {
+            // Rare: let serde_json decode the escapes (and refuse the bad ones).
+            serde_json::from_str::<String>(&self.line[open..=at]).ok().map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(&self.line[open + 1..at]))
+        }
+    }
+
+    /// A whole non-negative number written plainly: digits, no leading zero, no sign, no
+    /// fraction or exponent, small enough for an offset.
+    fn offset(&mut self) -> Option<usize> {
+        let digits = self.bytes[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let text = &self.bytes[self.at..self.at + digits];
+        if digits == 0 || digits > 15 || (digits > 1 && text[0] == b'0') {
+            return None;
+        }
+        if matches!(self.bytes.get(self.at + digits), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.at += digits;
+        Some(text.iter().fold(0usize, |n, &d| n * 10 + usize::from(d - b'0')))
+    }
+}
