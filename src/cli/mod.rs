@@ -7,6 +7,7 @@ mod conlleval;
 mod extractors;
 mod history;
 mod import;
+mod normalize;
 mod output;
 mod progress;
 mod run;
@@ -52,6 +53,8 @@ enum Command {
     Compare(compare::Args),
     /// F1 over versions of the same runs, ordered by when each report was created.
     History(history::Args),
+    /// Normalise Arabic text (profiles light, search, full) and remap every gold span.
+    Normalize(normalize::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -69,5 +72,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Conlleval(args) => conlleval::run(args),
         Command::Compare(args) => compare::run(args),
         Command::History(args) => history::run(args),
+        Command::Normalize(args) => normalize::run(args, &progress),
     }
 }

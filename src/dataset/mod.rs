@@ -7,6 +7,7 @@
 mod check;
 pub mod folder;
 pub mod manifest;
+pub mod normalize;
 mod stats;
 
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
 pub use check::CheckedSpan;
 pub use folder::DatasetFolder;
-pub use manifest::{ArticleFormat, ArticleSource, LayerSchema, Manifest};
+pub use manifest::{ArticleFormat, ArticleSource, DatasetVersion, LayerSchema, Manifest};
 pub use stats::{stats, Stats};
 
 /// What the user named on the command line.
