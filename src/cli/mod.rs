@@ -4,6 +4,7 @@
 mod common;
 mod compare;
 mod conlleval;
+mod dedupe;
 mod extractors;
 mod history;
 mod import;
@@ -55,6 +56,8 @@ enum Command {
     History(history::Args),
     /// Normalise Arabic text (profiles light, search, full) and remap every gold span.
     Normalize(normalize::Args),
+    /// Find exact and near-duplicate articles (MinHash, LSH); --out keeps one per cluster.
+    Dedupe(dedupe::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -73,5 +76,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::run(args),
         Command::History(args) => history::run(args),
         Command::Normalize(args) => normalize::run(args, &progress),
+        Command::Dedupe(args) => dedupe::run(args, &progress),
     }
 }

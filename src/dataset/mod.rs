@@ -5,8 +5,10 @@
 //! files (`--articles FILE --gold FILE`).
 
 mod check;
+pub mod dedupe;
 pub mod folder;
 pub mod manifest;
+pub mod minhash;
 pub mod normalize;
 mod stats;
 
