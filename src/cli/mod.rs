@@ -8,6 +8,7 @@ mod dedupe;
 mod extractors;
 mod history;
 mod import;
+mod leakage;
 mod normalize;
 mod output;
 mod progress;
@@ -58,6 +59,8 @@ enum Command {
     Normalize(normalize::Args),
     /// Find exact and near-duplicate articles (MinHash, LSH); --out keeps one per cluster.
     Dedupe(dedupe::Args),
+    /// Test articles that duplicate training articles, and the seen-entity rate per label.
+    Leakage(leakage::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -77,5 +80,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::History(args) => history::run(args),
         Command::Normalize(args) => normalize::run(args, &progress),
         Command::Dedupe(args) => dedupe::run(args, &progress),
+        Command::Leakage(args) => leakage::run(args, &progress),
     }
 }

@@ -7,6 +7,7 @@
 mod check;
 pub mod dedupe;
 pub mod folder;
+pub mod leakage;
 pub mod manifest;
 pub mod minhash;
 pub mod normalize;
