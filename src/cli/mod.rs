@@ -14,6 +14,7 @@ mod output;
 mod progress;
 mod run;
 mod score;
+mod split;
 mod stats;
 mod train;
 mod validate;
@@ -61,6 +62,8 @@ enum Command {
     Dedupe(dedupe::Args),
     /// Test articles that duplicate training articles, and the seen-entity rate per label.
     Leakage(leakage::Args),
+    /// Split a dataset deterministically, keeping near duplicates (and --by values) together.
+    Split(split::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -81,5 +84,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Normalize(args) => normalize::run(args, &progress),
         Command::Dedupe(args) => dedupe::run(args, &progress),
         Command::Leakage(args) => leakage::run(args, &progress),
+        Command::Split(args) => split::run(args, &progress),
     }
 }

@@ -11,6 +11,7 @@ pub mod leakage;
 pub mod manifest;
 pub mod minhash;
 pub mod normalize;
+pub mod split;
 mod stats;
 
 use std::collections::HashMap;
