@@ -5,6 +5,7 @@
 //! checks them, scores extractors' output ([`score`]), and compares reports across versions
 //! ([`compare`]). It never prints: the `mizan` binary (`cli`) renders what it returns.
 
+pub mod agree;
 pub mod arabic;
 pub mod atomic;
 pub mod compare;

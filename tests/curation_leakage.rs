@@ -83,3 +83,42 @@ fn compares_two_splits_of_one_dataset() {
     assert_eq!(json["leaks"][0]["exact"], true);
     mizan().args(["leakage", &both, &both, "--train-split", "dev"]).assert().code(2).stderr(predicates::str::contains("no article has split `dev`"));
 }
+
+/// The leakage scan alone (no file reading), 100,000 generated articles against 100,000 of
+/// which 1% are edited copies: `cargo test --test curation_leakage -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark: about a minute of CPU in a debug build"]
+fn benchmark_100k_against_100k() {
+    use mizan::dataset::dedupe::NearOptions;
+    use mizan::dataset::leakage::find_leakage;
+    use mizan::{Article, Span};
+    let mut state = 7u64;
+    let mut next = |n: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let vocabulary: Vec<String> = (0..20_000).map(|i| format!("ك{i}ل")).collect();
+    let mut make = |prefix: &str, n: usize| -> Vec<Article> {
+        (0..n)
+            .map(|i| {
+                Article::new(
+                    format!("{prefix}{i}"),
+                    (0..120).map(|_| vocabulary[next(20_000) as usize].as_str()).collect::<Vec<_>>().join(" "),
+                    Default::default(),
+                )
+            })
+            .collect()
+    };
+    let train = make("train", 100_000);
+    let mut test = make("test", 100_000);
+    for i in 0..1_000 {
+        let text = train[i * 97].text.replacen("ك", "كَ", 30);
+        test[i * 50] = Article::new(format!("copy{i}"), text, Default::default());
+    }
+    let gold: Vec<Span> = Vec::new();
+    let started = std::time::Instant::now();
+    let found = find_leakage((&train, &gold), (&test, &gold), &NearOptions::default());
+    let elapsed = started.elapsed();
+    eprintln!("leakage 100,000 × 100,000: {:.1} s, {} leaks, {} candidate pairs", elapsed.as_secs_f64(), found.leaks.len(), found.candidate_pairs);
+    assert_eq!(found.leaks.len(), 1_000);
+}

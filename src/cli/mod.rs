@@ -1,6 +1,7 @@
 //! The command line: clap types and one file per command. Commands call the library, render
 //! what it returns, and are the only place that writes files or the terminal.
 
+mod agree;
 mod common;
 mod compare;
 mod conlleval;
@@ -64,6 +65,8 @@ enum Command {
     Leakage(leakage::Args),
     /// Split a dataset deterministically, keeping near duplicates (and --by values) together.
     Split(split::Args),
+    /// Agreement between annotators: span F1 per scheme and label, token kappa, Krippendorff's alpha.
+    Agree(agree::Args),
 }
 
 /// Runs the command line; `Err` is an unusable input or an I/O failure (exit 2).
@@ -85,5 +88,6 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Dedupe(args) => dedupe::run(args, &progress),
         Command::Leakage(args) => leakage::run(args, &progress),
         Command::Split(args) => split::run(args, &progress),
+        Command::Agree(args) => agree::run(args, &progress),
     }
 }
