@@ -91,11 +91,15 @@ pub fn token_labels(article: &Article, spans: &[&Span]) -> Vec<String> {
 }
 
 /// Compares `annotations` (two or more) over `articles`, in `layer` or in every layer any of
-/// them uses.
-pub fn agree(articles: &[Article], annotations: &[Annotation], layer: Option<&str>) -> Agreement {
+/// them uses. With `complete`, every annotator is taken to have annotated every article (an
+/// article without their spans is one where they found nothing).
+pub fn agree(articles: &[Article], annotations: &[Annotation], layer: Option<&str>, complete: bool) -> Agreement {
     let layers: BTreeSet<String> =
         annotations.iter().flat_map(|a| a.spans.iter().map(|s| s.layer.clone())).filter(|l| layer.is_none_or(|only| only == l)).collect();
-    let annotated: Vec<BTreeSet<&str>> = annotations.iter().map(|a| a.spans.iter().map(|s| s.article_id.as_str()).collect()).collect();
+    let annotated: Vec<BTreeSet<&str>> = annotations
+        .iter()
+        .map(|a| if complete { articles.iter().map(|x| x.id.as_str()).collect() } else { a.spans.iter().map(|s| s.article_id.as_str()).collect() })
+        .collect();
     let partial: Vec<(String, Vec<String>)> = articles
         .iter()
         .filter_map(|article| {
@@ -193,8 +197,8 @@ mod tests {
         let two = vec![Span::new("a", 4, 14, "PER"), Span::new("a", 15, 20, "ORG"), Span::new("b", 4, 10, "PER")];
         let three = vec![Span::new("a", 4, 8, "PER")];
         let ann = |name: &str, spans: &Vec<Span>| Annotation { name: name.into(), spans: spans.clone() };
-        let forward = agree(&articles, &[ann("x", &one), ann("y", &two)], None);
-        let backward = agree(&articles, &[ann("y", &two), ann("x", &one)], None);
+        let forward = agree(&articles, &[ann("x", &one), ann("y", &two)], None, false);
+        let backward = agree(&articles, &[ann("y", &two), ann("x", &one)], None, false);
         let f1 = |a: &Agreement| crate::score::metrics(Scheme::Strict, &a.pairs[0].layers["ner"].overall[Scheme::Strict]).f1;
         assert!((f1(&forward) - f1(&backward)).abs() < 1e-12);
         assert!((f1(&forward) - 2.0 * 2.0 / (4.0 + 3.0)).abs() < 1e-12);
@@ -202,12 +206,15 @@ mod tests {
         assert!(forward.partial.is_empty());
         // 12 tokens over three articles; the third, annotated by nobody, is all O for both.
         assert_eq!(forward.pairs[0].tokens, 12);
-        let all = agree(&articles, &[ann("x", &one), ann("y", &two), ann("z", &three)], None);
+        let all = agree(&articles, &[ann("x", &one), ann("y", &two), ann("z", &three)], None, false);
         assert_eq!(all.partial, [("b".to_string(), vec!["x".to_string(), "y".to_string()])]);
         assert_eq!(all.pairs.len(), 3);
         assert!(all.alpha["ner"].is_some());
         // x and z share only article a (and c, annotated by nobody).
         assert_eq!(all.pairs[1].articles, ["a", "c"]);
+        let complete = agree(&articles, &[ann("x", &one), ann("y", &two), ann("z", &three)], None, true);
+        assert!(complete.partial.is_empty());
+        assert_eq!(complete.pairs[1].articles, ["a", "b", "c"]);
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct Args {
     /// The articles the span files annotate (JSONL or a folder of .txt).
     #[arg(long, value_name = "FILE")]
     articles: Option<PathBuf>,
+    /// Every annotator annotated every article: an article without their spans is one where
+    /// they found nothing (default: it was not annotated by them, and is left out of their pairs).
+    #[arg(long)]
+    complete: bool,
     /// Compare one layer only.
     #[arg(long)]
     layer: Option<String>,
@@ -105,7 +109,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let Some((name, articles, annotations)) = load(&args, progress)? else {
         return Ok(ExitCode::from(1));
     };
-    let agreement = agree(&articles, &annotations, args.layer.as_deref());
+    let agreement = agree(&articles, &annotations, args.layer.as_deref(), args.complete);
     if let Some(path) = &args.html {
         write_atomic(path, html(&name, &articles, &agreement).as_bytes())?;
         eprintln!("wrote {}", path.display());
