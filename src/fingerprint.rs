@@ -43,6 +43,12 @@ impl Fingerprint {
         self.add(text.as_bytes())
     }
 
+    /// The hash as one 64-bit number (the two lanes mixed), for hash tables and MinHash
+    /// shingles: stable like [`Fingerprint::hex`].
+    pub fn to_u64(&self) -> u64 {
+        self.lanes[0] ^ self.lanes[1].rotate_left(32)
+    }
+
     /// 32 hex digits.
     pub fn hex(&self) -> String {
         format!("{:016x}{:016x}", self.lanes[0], self.lanes[1])

@@ -6,6 +6,7 @@
 //! ([`compare`]). It never prints outside [`cli`], the command line, which renders what the rest returns;
 //! [`cli::main_with`] gives a user's own binary that command line with its extractor kinds.
 
+pub mod agree;
 pub mod arabic;
 pub(crate) mod atomic;
 pub mod cli;

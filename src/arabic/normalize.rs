@@ -3,14 +3,22 @@
 //! Arabic news writes the same name many ways: `أحمد`/`احمد`, `سورية`/`سوريه`, with or without
 //! diacritics, stretched with tatweel, sprinkled with invisible bidi marks by copy-and-paste,
 //! and with Arabic-Indic digits. Matching (lists, features) wants one spelling; scoring wants
-//! offsets in the article as written. [`normalize`] gives both: the folded text and, for every
-//! character of it, the range of original code points it stands for, so a match found in the
-//! folded text maps back with [`Normalized::original_range`].
+//! offsets in the article as written. [`normalize_with`] gives both: the folded text and, for
+//! every character of it, the range of original code points it stands for, so a range of the
+//! folded text maps back with [`Normalized::original_range`] and a range of the original maps
+//! forward with [`Normalized::normalized_range`]. Which folds run is a [`Steps`] value;
+//! [`normalize`], [`normalize_spacing`] and [`normalize_word`] are the extractors' fold
+//! ([`Steps::MATCHING`]).
 //!
-//! Every fold is one character to one character or a removal, never an insertion, so a range
-//! of the folded text always maps to a contiguous range of the original.
+//! The Arabic folds are one character to one character or a removal. The Unicode forms work
+//! on clusters (a starter and the marks that follow it): every character a cluster becomes
+//! stands for the whole cluster, so a ligature that NFKC expands (`ﷲ` → `الله`) maps back to
+//! its one original character, and ranges stay contiguous and in order either way.
 
-/// Text after [`normalize`], with the way back to the original's code points.
+use super::steps::{Steps, UnicodeForm};
+use super::unicode;
+
+/// Text after [`normalize_with`], with the way back to the original's code points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
     /// The folded text.
@@ -48,6 +56,15 @@ impl Normalized {
         (begin, self.origins[end - 1].1)
     }
 
+    /// The folded range that the original range `[start, end)` becomes: the folded
+    /// characters whose origin starts inside it. A removed character contributes nothing, a
+    /// cluster that starts inside the range comes whole.
+    pub fn normalized_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let begin = self.origins.partition_point(|o| o.0 < start);
+        let finish = self.origins.partition_point(|o| o.0 < end).max(begin);
+        (begin, finish)
+    }
+
     /// The original code-point offset of the folded character at `index` (the original length
     /// past the end).
     pub fn original_offset(&self, index: usize) -> usize {
@@ -70,17 +87,26 @@ pub fn is_diacritic(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 
-fn fold(c: char) -> Fold {
+/// Zero-width spaces, (non-)joiners, the word joiner and the byte-order mark.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn fold(c: char, steps: &Steps) -> Fold {
     match c {
-        'أ' | 'إ' | 'آ' | 'ٱ' => Fold::Keep('ا'),
-        'ى' | 'ی' => Fold::Keep('ي'),
-        'ة' => Fold::Keep('ه'),
-        'ک' => Fold::Keep('ك'),
-        '\u{0660}'..='\u{0669}' => Fold::Keep(ascii_digit(c, '\u{0660}')),
-        '\u{06F0}'..='\u{06F9}' => Fold::Keep(ascii_digit(c, '\u{06F0}')),
-        c if is_diacritic(c) => Fold::Attach,
-        '\u{0640}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Fold::Drop,
-        c if crate::model::is_bidi_mark(c) => Fold::Drop,
+        'أ' | 'إ' | 'آ' | 'ٱ' if steps.alef => Fold::Keep('ا'),
+        'ى' if steps.ya => Fold::Keep('ي'),
+        'ی' if steps.persian => Fold::Keep('ي'),
+        'ک' if steps.persian => Fold::Keep('ك'),
+        'ة' if steps.ta_marbuta => Fold::Keep('ه'),
+        'ؤ' if steps.hamza => Fold::Keep('و'),
+        'ئ' if steps.hamza => Fold::Keep('ي'),
+        '\u{0660}'..='\u{0669}' if steps.digits => Fold::Keep(ascii_digit(c, '\u{0660}')),
+        '\u{06F0}'..='\u{06F9}' if steps.digits => Fold::Keep(ascii_digit(c, '\u{06F0}')),
+        c if steps.diacritics && is_diacritic(c) => Fold::Attach,
+        '\u{0610}'..='\u{061A}' if steps.quranic_signs => Fold::Attach,
+        '\u{0640}' if steps.tatweel => Fold::Drop,
+        c if steps.controls && (is_zero_width(c) || crate::model::is_bidi_mark(c)) => Fold::Drop,
         c => Fold::Keep(c),
     }
 }
@@ -89,65 +115,86 @@ fn ascii_digit(c: char, zero: char) -> char {
     char::from(b'0' + (c as u32 - zero as u32) as u8)
 }
 
-/// Folds `text`: alef forms `أ إ آ ٱ` → `ا`, `ى` and Persian `ی` → `ي`, `ة` → `ه`, Persian
-/// `ک` → `ك`, Arabic-Indic and Extended Arabic-Indic digits → ASCII; removes tatweel, the
-/// diacritics ([`is_diacritic`]), bidi marks and zero-width (non-)joiners and spaces.
+/// Folds `text` with the extractors' steps ([`Steps::MATCHING`]): alef forms `أ إ آ ٱ` → `ا`,
+/// `ى` and Persian `ی` → `ي`, `ة` → `ه`, Persian `ک` → `ك`, Arabic-Indic and Extended
+/// Arabic-Indic digits → ASCII; removes tatweel, the diacritics ([`is_diacritic`]), bidi marks
+/// and zero-width (non-)joiners and spaces.
 pub fn normalize(text: &str) -> Normalized {
-    fold_text(text, false)
+    normalize_with(text, &Steps::MATCHING)
 }
 
 /// [`normalize`], with every run of whitespace also folded to one character: `\n` when the run
 /// holds a line break, else a space. Multi-word names then match whatever spacing the
 /// article uses, but never across lines.
 pub(crate) fn normalize_spacing(text: &str) -> Normalized {
-    fold_text(text, true)
+    normalize_with(text, &Steps { whitespace: true, ..Steps::MATCHING })
 }
 
-fn fold_text(text: &str, collapse_spaces: bool) -> Normalized {
-    let mut out = String::with_capacity(text.len());
-    let mut origins: Vec<(usize, usize)> = Vec::with_capacity(text.len() / 2);
-    let mut original_len = 0;
-    for (index, c) in text.chars().enumerate() {
-        original_len = index + 1;
-        match fold(c) {
-            Fold::Keep(c) if collapse_spaces && c.is_whitespace() => {
+/// Folds `text` with `steps`, keeping the way back to the original's code points.
+pub fn normalize_with(text: &str, steps: &Steps) -> Normalized {
+    let mut folder = Folder { steps, out: String::with_capacity(text.len()), origins: Vec::with_capacity(text.len() / 2) };
+    let original_len = match steps.unicode {
+        UnicodeForm::None => {
+            let mut len = 0;
+            for (index, c) in text.chars().enumerate() {
+                folder.push(c, index, index + 1);
+                len = index + 1;
+            }
+            len
+        }
+        form => unicode::clusters(text, form, |c, start, end| folder.push(c, start, end)),
+    };
+    Normalized { text: folder.out, origins: folder.origins, original_len }
+}
+
+/// The fold in progress: the text so far and each character's origin.
+struct Folder<'a> {
+    steps: &'a Steps,
+    out: String,
+    origins: Vec<(usize, usize)>,
+}
+
+impl Folder<'_> {
+    /// Folds one character that stands for the original code points `[start, end)`.
+    fn push(&mut self, c: char, start: usize, end: usize) {
+        match fold(c, self.steps) {
+            Fold::Keep(c) if self.steps.whitespace && c.is_whitespace() => {
                 let folded = if c == '\n' { '\n' } else { ' ' };
-                if out.ends_with([' ', '\n']) {
+                if self.out.ends_with([' ', '\n']) {
                     // One run, one character; a line break anywhere in the run wins.
-                    if folded == '\n' && out.ends_with(' ') {
-                        out.pop();
-                        out.push('\n');
+                    if folded == '\n' && self.out.ends_with(' ') {
+                        self.out.pop();
+                        self.out.push('\n');
                     }
-                    if let Some(last) = origins.last_mut() {
-                        last.1 = index + 1;
+                    if let Some(last) = self.origins.last_mut() {
+                        last.1 = last.1.max(end);
                     }
                 } else {
-                    out.push(folded);
-                    origins.push((index, index + 1));
+                    self.out.push(folded);
+                    self.origins.push((start, end));
                 }
             }
             Fold::Keep(c) => {
-                out.push(c);
-                origins.push((index, index + 1));
+                self.out.push(c);
+                self.origins.push((start, end));
             }
             Fold::Attach => {
-                if let Some(last) = origins.last_mut() {
-                    if last.1 == index {
-                        last.1 = index + 1;
+                if let Some(last) = self.origins.last_mut() {
+                    if last.1 == start {
+                        last.1 = end;
                     }
                 }
             }
             Fold::Drop => {}
         }
     }
-    Normalized { text: out, origins, original_len }
 }
 
 /// The fold of [`normalize`] without the way back: for list entries, dictionary keys and
 /// features.
 pub fn normalize_word(word: &str) -> String {
     word.chars()
-        .filter_map(|c| match fold(c) {
+        .filter_map(|c| match fold(c, &Steps::MATCHING) {
             Fold::Keep(c) => Some(c),
             Fold::Attach | Fold::Drop => None,
         })

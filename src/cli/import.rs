@@ -126,6 +126,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         articles: ArticleSource { format: ArticleFormat::Jsonl, path: None },
         splits: BTreeMap::new(),
         layers: BTreeMap::from([(args.layer.clone(), LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat: true })]),
+        version: None,
     };
     write_dataset(&args.out, &DatasetFolder { manifest: &manifest, articles: &imported.articles, gold: &imported.spans }, args.force)?;
 

@@ -12,18 +12,23 @@
 //! }
 //! ```
 
+mod agree;
 mod common;
 mod compare;
 mod conlleval;
+mod dedupe;
 mod extractors;
 mod history;
 mod import;
+mod leakage;
 mod merge;
+mod normalize;
 mod output;
 mod panics;
 mod progress;
 mod run;
 mod score;
+mod split;
 mod stats;
 mod train;
 mod validate;
@@ -69,6 +74,16 @@ enum Command {
     Compare(compare::Args),
     /// F1 over versions of the same runs, ordered by when each report was created.
     History(history::Args),
+    /// Normalise Arabic text (profiles light, search, full) and remap every gold span.
+    Normalize(normalize::Args),
+    /// Find exact and near-duplicate articles (MinHash, LSH); --out keeps one per cluster.
+    Dedupe(dedupe::Args),
+    /// Test articles that duplicate training articles, and the seen-entity rate per label.
+    Leakage(leakage::Args),
+    /// Split a dataset deterministically, keeping near duplicates (and --by values) together.
+    Split(split::Args),
+    /// Agreement between annotators: span F1 per scheme and label, token kappa, Krippendorff's alpha.
+    Agree(agree::Args),
 }
 
 /// mizan's command line with the built-in extractor kinds: the `mizan` binary.
@@ -112,5 +127,10 @@ fn run(cli: Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         Command::Conlleval(args) => conlleval::run(args),
         Command::Compare(args) => compare::run(args),
         Command::History(args) => history::run(args),
+        Command::Normalize(args) => normalize::run(args, &progress),
+        Command::Dedupe(args) => dedupe::run(args, &progress),
+        Command::Leakage(args) => leakage::run(args, &progress),
+        Command::Split(args) => split::run(args, &progress),
+        Command::Agree(args) => agree::run(args, &progress),
     }
 }

@@ -1,4 +1,5 @@
-//! Writing output files from the CLI: atomically, with the path in every error.
+//! Writing output files from the CLI: atomically, with the path in every error. A dataset
+//! folder is stamped with its version (`[version]` in the manifest) as it is written.
 //!
 //! A report folder is written whole ([`ReportFolder`]): every file goes into a fresh hidden
 //! sibling folder (`.DIR.tmp-XXXXXX`), which then takes DIR's place in one rename, so that a
@@ -11,19 +12,78 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
+use crate::dataset::DatasetVersion;
+use crate::progress::NoProgress;
+use crate::{Dataset, DatasetSpec};
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     crate::atomic::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Writes a dataset folder: refuses to replace a dataset already at `out` unless `force`, then
-/// writes every file atomically, the manifest last.
+/// writes every file atomically, the manifest last, stamped with its version.
 pub fn write_dataset(out: &Path, folder: &crate::dataset::DatasetFolder<'_>, force: bool) -> anyhow::Result<()> {
-    let manifest = out.join("manifest.toml");
-    if manifest.exists() && !force {
-        anyhow::bail!("{} already exists; pass --force to replace the dataset there", manifest.display());
+    write_dataset_from(out, folder, force, None)
+}
+
+/// [`write_dataset`] for a dataset made from another: `parent` is the fingerprint of the input.
+/// The version's fingerprint is that of the folder read back, so it is exactly what a report
+/// on the folder carries.
+pub fn write_dataset_from(out: &Path, folder: &crate::dataset::DatasetFolder<'_>, force: bool, parent: Option<&str>) -> anyhow::Result<()> {
+    let manifest_path = out.join("manifest.toml");
+    if manifest_path.exists() && !force {
+        anyhow::bail!("{} already exists; pass --force to replace the dataset there", manifest_path.display());
     }
     for (path, bytes) in folder.files() {
         write_atomic(&out.join(path), &bytes)?;
+    }
+    let spec = DatasetSpec::Named(out.display().to_string());
+    let (written, _) = Dataset::load(&spec, &NoProgress).with_context(|| format!("reading back {}", out.display()))?;
+    let mut manifest = folder.manifest.clone();
+    manifest.version = Some(DatasetVersion {
+        fingerprint: written.fingerprint(),
+        command: command_line(),
+        created: crate::report::now_rfc3339(),
+        parent: parent.map(str::to_string),
+    });
+    write_atomic(&manifest_path, manifest.to_toml().as_bytes())
+}
+
+/// The command line as a shell would take it back: `mizan normalize sana --out 'my dir'`.
+fn command_line() -> String {
+    let quote = |arg: String| {
+        if !arg.is_empty() && arg.chars().all(|c| c.is_alphanumeric() || "-_./=,:@+".contains(c)) {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', r"'\''"))
+        }
+    };
+    let mut args = std::env::args();
+    let program = args.next().map(|p| Path::new(&p).file_name().map_or(p.clone(), |n| n.to_string_lossy().into_owned()));
+    program.into_iter().chain(args.map(quote)).collect::<Vec<_>>().join(" ")
+}
+
+/// Refuses an output folder that holds anything unless `force`, and any output folder that is
+/// (or holds) the input's files: a curation command never writes over what it reads.
+pub fn check_output_folder(out: &Path, inputs: &[&DatasetSpec], force: bool) -> anyhow::Result<()> {
+    let canonical_out = out.canonicalize().ok();
+    let paths: Vec<PathBuf> = inputs
+        .iter()
+        .flat_map(|spec| match spec {
+            DatasetSpec::Named(name) => vec![PathBuf::from(name), Path::new("datasets").join(name), Path::new("gold").join(name)],
+            DatasetSpec::Files { articles, gold } => std::iter::once(articles.clone()).chain(gold.iter().cloned()).collect(),
+        })
+        .collect();
+    for input in paths {
+        let Ok(input) = input.canonicalize() else { continue };
+        let input_dir = if input.is_dir() { input.clone() } else { input.parent().map(Path::to_path_buf).unwrap_or_default() };
+        if canonical_out.as_ref().is_some_and(|o| *o == input_dir || input_dir.starts_with(o)) {
+            anyhow::bail!("{} holds the input dataset; write to another folder (the input is never overwritten)", out.display());
+        }
+    }
+    let non_empty = std::fs::read_dir(out).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+    if non_empty && !force {
+        anyhow::bail!("{} is not empty; choose an empty or new folder, or pass --force to write into it", out.display());
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! `mizan stats DATASET [--json]`: articles, characters and spans per layer, label and split.
+//! `mizan stats DATASET [--json]`: articles, characters and spans per layer, label and split,
+//! the content fingerprint, and the version the manifest records (checked against it).
 
 use std::process::ExitCode;
 
@@ -23,10 +24,29 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let stats = stats(&dataset).context("counting")?;
+    let fingerprint = dataset.fingerprint();
+    let version = dataset.manifest.as_ref().and_then(|m| m.version.as_ref());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        let mut json = serde_json::to_value(&stats)?;
+        if let Some(object) = json.as_object_mut() {
+            object.insert("fingerprint".into(), fingerprint.clone().into());
+            if let Some(version) = version {
+                let mut recorded = serde_json::to_value(version)?;
+                recorded["matches"] = (version.fingerprint == fingerprint).into();
+                object.insert("version".into(), recorded);
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         print!("{}", lines_for_terminal(&render(&stats)));
+        println!("\nfingerprint {fingerprint}");
+        if let Some(version) = version {
+            let state = if version.fingerprint == fingerprint { "matches the content" } else { "differs: the files changed since" };
+            println!("version {} ({state}), written {} by `{}`", version.fingerprint, version.created, version.command);
+            if let Some(parent) = &version.parent {
+                println!("made from the dataset with fingerprint {parent}");
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

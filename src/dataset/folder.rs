@@ -72,6 +72,7 @@ mod tests {
                 ("ner".to_string(), LayerSchema { labels: vec!["LOC".into()], attrs: vec![], flat: true }),
                 ("date".to_string(), LayerSchema { labels: vec!["DATE".into()], attrs: vec![], flat: true }),
             ]),
+            version: None,
         };
         let articles = [Article::new("a", "دمشق", BTreeMap::new())];
         let span = Span::new("a", 0, 4, "LOC").with_text("دمشق");

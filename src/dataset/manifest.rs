@@ -1,5 +1,6 @@
 //! `manifest.toml`: what a dataset is (name, language, source, licence), where its articles
-//! are and in which format, its splits, and the label schema of each layer.
+//! are and in which format, its splits, the label schema of each layer, and its version: the
+//! content fingerprint of what the folder holds and the command that wrote it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,26 @@ pub struct Manifest {
     /// Layer name → its schema.
     #[serde(default)]
     pub layers: BTreeMap<String, LayerSchema>,
+    /// What the folder holds and where it came from; written by every command that writes a
+    /// dataset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<DatasetVersion>,
+}
+
+/// A dataset folder's version: `[version]` in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetVersion {
+    /// `Dataset::fingerprint` of the articles and gold as written: the `dataset.fingerprint`
+    /// that reports on this folder carry.
+    pub fingerprint: String,
+    /// The command line that wrote the folder.
+    pub command: String,
+    /// When, RFC 3339 (UTC).
+    pub created: String,
+    /// The fingerprint of the dataset the command read, when it read one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 fn default_language() -> String {
@@ -89,6 +110,40 @@ impl Manifest {
         })
     }
 
+    /// The manifest of a dataset made from `dataset` (normalised, deduplicated, split): its
+    /// name, language, source, licence and layers, articles as `articles.jsonl`, the splits
+    /// restricted to `articles`, no version yet (the writer stamps it). A dataset read from
+    /// ad-hoc files gets a layer table listing the labels its gold uses.
+    pub fn derived(dataset: &crate::Dataset, articles: &[crate::Article], description: String) -> Manifest {
+        let ids: std::collections::HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let mut manifest = dataset.manifest.clone().unwrap_or_else(|| Manifest {
+            name: dataset.name.clone(),
+            language: default_language(),
+            description: None,
+            source: None,
+            licence: None,
+            articles: ArticleSource { format: ArticleFormat::Jsonl, path: None },
+            splits: BTreeMap::new(),
+            layers: BTreeMap::new(),
+            version: None,
+        });
+        let declared: Vec<String> = manifest.layers.keys().cloned().collect();
+        for span in dataset.gold.iter().filter(|s| !declared.contains(&s.layer)) {
+            let schema = manifest.layers.entry(span.layer.clone()).or_insert_with(|| LayerSchema { labels: vec![], attrs: vec![], flat: false });
+            if !schema.labels.contains(&span.label) {
+                schema.labels.push(span.label.clone());
+                schema.labels.sort();
+            }
+        }
+        manifest.description = Some(description);
+        manifest.articles = ArticleSource { format: ArticleFormat::Jsonl, path: None };
+        for members in manifest.splits.values_mut() {
+            members.retain(|id| ids.contains(id.as_str()));
+        }
+        manifest.version = None;
+        manifest
+    }
+
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
     }
@@ -112,12 +167,17 @@ test = ["a"]
 [layers.quote]
 labels = ["QUOTE"]
 attrs = ["speaker"]
+[version]
+fingerprint = "8bba8eeb974e21c5443fac988c28c5a1"
+command = "mizan normalize sana --out x"
+created = "2026-01-01T00:00:00Z"
 "#,
         )
         .unwrap();
         assert_eq!(manifest.articles.format, ArticleFormat::Txt);
         assert!(manifest.layers["quote"].flat);
         assert_eq!(manifest.splits["test"], vec!["a"]);
+        assert_eq!(manifest.version.as_ref().map(|v| v.parent.is_none()), Some(true));
         assert_eq!(Manifest::parse(&manifest.to_toml()).unwrap(), manifest);
     }
 

@@ -5,8 +5,13 @@
 //! files (`--articles FILE --gold FILE`).
 
 pub(crate) mod check;
+pub mod dedupe;
 pub mod folder;
+pub mod leakage;
 pub mod manifest;
+pub mod minhash;
+pub mod normalize;
+pub mod split;
 mod stats;
 
 use std::collections::HashMap;
@@ -19,7 +24,7 @@ use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
 pub use check::CheckedSpan;
 pub use folder::DatasetFolder;
-pub use manifest::{ArticleFormat, ArticleSource, LayerSchema, Manifest};
+pub use manifest::{ArticleFormat, ArticleSource, DatasetVersion, LayerSchema, Manifest};
 pub use stats::{stats, Stats};
 
 /// What the user named on the command line.
