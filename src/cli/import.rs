@@ -1,6 +1,7 @@
 //! `mizan import --from FORMAT INPUT --out DIR`: converts annotations from another tool's
-//! format into a dataset folder (`manifest.toml`, `articles.jsonl`, `gold/<layer>.jsonl`) and
-//! checks what it wrote.
+//! format (docs/formats.md) into a dataset folder (`manifest.toml`, `articles.jsonl`,
+//! `gold/<layer>.jsonl`, plus `relations.jsonl` and `predictions/<model>.jsonl` when the input
+//! has them), says what it converted and skipped, and checks what it wrote.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -9,18 +10,23 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
-use mizan::load::Diagnostics;
+use mizan::load::{label_counts, nested_layers, read_brat, read_jsonl, Diagnostics, Imported};
+use mizan::model::spans_jsonl;
 use mizan::{Dataset, DatasetSpec, Manifest};
 
 use crate::cli::common::{plural, report_problems};
-use crate::cli::output::write_dataset;
+use crate::cli::output::{write_atomic, write_dataset};
 use crate::cli::progress::Bar;
 use mizan::progress::Progress;
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
     /// Token-per-line files: token first, tag in a column (default: the last).
     Conll,
+    /// brat standoff: a folder of .txt + .ann pairs, or one .ann with its .txt beside it.
+    Brat,
+    /// mizan's own documents JSONL: {"id", "text", ..., "spans": [...]} a line.
+    Jsonl,
 }
 
 #[derive(Debug, clap::Args)]
@@ -28,7 +34,7 @@ pub struct Args {
     /// The input format.
     #[arg(long, value_enum)]
     from: Format,
-    /// The file to import.
+    /// The file (or, for brat, the folder) to import.
     input: PathBuf,
     /// The dataset folder to write.
     #[arg(long, value_name = "DIR")]
@@ -36,39 +42,42 @@ pub struct Args {
     /// Dataset name in the manifest (default: the input's file stem).
     #[arg(long)]
     name: Option<String>,
-    /// Tag scheme: iob1, iob2, iobes or bilou.
-    #[arg(long, default_value = "iob2")]
-    scheme: TagScheme,
-    /// 1-based column of the token.
-    #[arg(long, default_value_t = 1)]
-    token_column: usize,
-    /// 1-based column of the tag (default: the last column).
-    #[arg(long)]
-    tag_column: Option<usize>,
-    /// Columns are separated by tabs only (default: any whitespace).
-    #[arg(long)]
-    tab_separated: bool,
-    /// Sentences per article (blank lines separate sentences).
-    #[arg(long, default_value_t = 1, conflicts_with = "by_document")]
-    sentences_per_article: usize,
-    /// One article per -DOCSTART- document instead.
-    #[arg(long)]
-    by_document: bool,
-    /// Rename an entity type, e.g. --label-map PERS=PER (repeatable).
-    #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
-    label_map: Vec<(String, String)>,
     /// Layer of the imported spans.
     #[arg(long, default_value = "ner")]
     layer: String,
+    /// Rename an entity type, e.g. --label-map PERS=PER (repeatable).
+    #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
+    label_map: Vec<(String, String)>,
     /// Language code for the manifest.
     #[arg(long, default_value = "ar")]
     language: String,
-    /// Remove invisible bidi marks (U+200E, U+200F, U+061C, …) from tokens.
+    /// Treat every warning as an error: nothing is written unless the input is clean.
     #[arg(long)]
-    strip_bidi: bool,
+    strict: bool,
     /// Replace the output folder's dataset files if they exist.
     #[arg(long)]
     force: bool,
+    /// CoNLL: tag scheme iob1, iob2, iobes or bilou (default: iob2).
+    #[arg(long, default_value = "iob2")]
+    scheme: TagScheme,
+    /// CoNLL: 1-based column of the token.
+    #[arg(long, default_value_t = 1)]
+    token_column: usize,
+    /// CoNLL: 1-based column of the tag (default: the last column).
+    #[arg(long)]
+    tag_column: Option<usize>,
+    /// CoNLL: columns are separated by tabs only (default: any whitespace).
+    #[arg(long)]
+    tab_separated: bool,
+    /// CoNLL: sentences per article (blank lines separate sentences).
+    #[arg(long, default_value_t = 1, conflicts_with = "by_document")]
+    sentences_per_article: usize,
+    /// CoNLL: one article per -DOCSTART- document instead.
+    #[arg(long)]
+    by_document: bool,
+    /// CoNLL: remove invisible bidi marks (U+200E, U+200F, U+061C, …) from tokens.
+    #[arg(long)]
+    strip_bidi: bool,
 }
 
 fn parse_mapping(text: &str) -> Result<(String, String), String> {
@@ -86,73 +95,176 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     if manifest_path.exists() && !args.force {
         bail!("{} already exists; pass --force to replace the dataset there", manifest_path.display());
     }
+    if !args.input.exists() {
+        bail!("{}: no such file or folder", args.input.display());
+    }
     let stem = args.input.file_stem().map_or("dataset".into(), |s| s.to_string_lossy().into_owned());
-    let name = args.name.clone().unwrap_or(stem.clone());
-    let options = ConllOptions {
-        scheme: args.scheme,
-        token_column: args.token_column,
-        tag_column: args.tag_column,
-        tab_separated: args.tab_separated,
-        sentences_per_article: if args.by_document { 0 } else { args.sentences_per_article },
-        label_map: args.label_map.iter().cloned().collect(),
-        id_prefix: stem,
-        layer: args.layer.clone(),
-        strip_bidi: args.strip_bidi,
-    };
     let mut diagnostics = Diagnostics::default();
-    progress.start("reading", std::fs::metadata(&args.input).ok().map(|m| m.len()));
-    let imported = read_conll(&args.input, &options, &mut diagnostics, progress)?;
+    progress.start("reading", std::fs::metadata(&args.input).ok().filter(|m| m.is_file()).map(|m| m.len()));
+    let (mut imported, description) = read_input(&args, &stem, &mut diagnostics, progress)?;
     progress.finish();
-    if report_problems(&diagnostics) {
+    let label_map: BTreeMap<&str, &str> = args.label_map.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    for span in imported.spans.iter_mut().chain(imported.predictions.values_mut().flatten()) {
+        if let Some(to) = label_map.get(span.label.as_str()) {
+            span.label = to.to_string();
+        }
+    }
+    if report_problems(&diagnostics) || (args.strict && fail_strict(&diagnostics)) {
         eprintln!("nothing was written to {}", args.out.display());
         return Ok(ExitCode::from(1));
     }
     if imported.articles.is_empty() {
-        bail!("{}: no tokens found; is this a CoNLL file?", args.input.display());
+        bail!("{}: no documents found; is this a {} file?", args.input.display(), format_name(args.from));
     }
 
-    let labels: BTreeSet<String> = imported.spans.iter().map(|s| s.label.clone()).collect();
-    let manifest = Manifest {
-        name,
+    let manifest = manifest_for(&args, &imported, &stem, description);
+    write_dataset(&args.out, &DatasetFolder { manifest: &manifest, articles: &imported.articles, gold: &imported.spans }, args.force)?;
+    if !imported.relations.is_empty() {
+        let mut bytes = Vec::new();
+        for relation in &imported.relations {
+            bytes.extend(relation.to_string().into_bytes());
+            bytes.push(b'\n');
+        }
+        write_atomic(&args.out.join("relations.jsonl"), &bytes)?;
+    }
+    for (model, spans) in &imported.predictions {
+        write_atomic(&args.out.join("predictions").join(format!("{}.jsonl", safe_file_name(model))), &spans_jsonl(spans))?;
+    }
+
+    // Read back what was written through the same checks every command uses; its errors are
+    // mizan's bugs, its warnings (attributes outside the schema) are shown as a count.
+    let (_, check) = Dataset::load(&DatasetSpec::Named(args.out.display().to_string()), progress).context("checking the imported dataset")?;
+    let mut errors = Diagnostics::default();
+    for problem in check.problems().iter().filter(|p| p.severity == mizan::load::Severity::Error) {
+        errors.error(&problem.path, problem.line, problem.message.clone());
+    }
+    let failed = report_problems(&errors);
+    print_summary(&args, &imported, check.warning_count());
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Reads the input in its format; also returns the manifest's description.
+fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> anyhow::Result<(Imported, String)> {
+    let from = args.input.display();
+    Ok(match args.from {
+        Format::Conll => {
+            let options = ConllOptions {
+                scheme: args.scheme,
+                token_column: args.token_column,
+                tag_column: args.tag_column,
+                tab_separated: args.tab_separated,
+                sentences_per_article: if args.by_document { 0 } else { args.sentences_per_article },
+                label_map: BTreeMap::new(),
+                id_prefix: stem.to_string(),
+                layer: args.layer.clone(),
+                strip_bidi: args.strip_bidi,
+            };
+            let conll = read_conll(&args.input, &options, diagnostics, progress)?;
+            let grouping = if args.by_document { "one document".to_string() } else { plural(args.sentences_per_article as u64, "sentence", "sentences") };
+            let description = format!("Imported by mizan from {from} ({}, {grouping} per article).", format!("{:?}", args.scheme).to_uppercase());
+            let mut imported = Imported { articles: conll.articles, spans: conll.spans, ..Default::default() };
+            imported.summary.count("sentences", conll.sentences);
+            imported.summary.count("tokens", conll.tokens);
+            if conll.repaired_starts > 0 {
+                imported.summary.convert(format!(
+                    "{} began without a proper start tag (e.g. I- after O) and counted as chunk starts, as conlleval does",
+                    plural(conll.repaired_starts as u64, "chunk", "chunks")
+                ));
+            }
+            (imported, description)
+        }
+        Format::Brat => (read_brat(&args.input, &args.layer, diagnostics, progress)?, format!("Imported by mizan from brat standoff {from}.")),
+        Format::Jsonl => (read_jsonl(&args.input, diagnostics, progress)?, format!("Imported by mizan from documents JSONL {from}.")),
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Conll => "CoNLL",
+        Format::Brat => "brat",
+        Format::Jsonl => "documents JSONL",
+    }
+}
+
+/// With `--strict`, warnings stop the import too; `true` when there were any.
+fn fail_strict(diagnostics: &Diagnostics) -> bool {
+    let warnings = diagnostics.warning_count();
+    if warnings > 0 {
+        eprintln!("error: --strict: the input has {}; fix them or import without --strict", plural(warnings as u64, "warning", "warnings"));
+    }
+    warnings > 0
+}
+
+/// A layer per span layer (and the `--layer` one), its labels and whether it nests.
+fn manifest_for(args: &Args, imported: &Imported, stem: &str, description: String) -> Manifest {
+    let nested = nested_layers(&imported.spans);
+    let mut layers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if imported.spans.is_empty() {
+        layers.insert(args.layer.clone(), BTreeSet::new());
+    }
+    for span in &imported.spans {
+        layers.entry(span.layer.clone()).or_default().insert(span.label.clone());
+    }
+    Manifest {
+        name: args.name.clone().unwrap_or_else(|| stem.to_string()),
         language: args.language.clone(),
-        description: Some(format!(
-            "Imported by mizan from {} ({}, {} per article).",
-            args.input.display(),
-            format!("{:?}", args.scheme).to_uppercase(),
-            if args.by_document { "one document".to_string() } else { plural(args.sentences_per_article as u64, "sentence", "sentences") }
-        )),
+        description: Some(description),
         source: Some(args.input.display().to_string()),
         licence: None,
         articles: ArticleSource { format: ArticleFormat::Jsonl, path: None },
         splits: BTreeMap::new(),
-        layers: BTreeMap::from([(args.layer.clone(), LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat: true })]),
-    };
-    write_dataset(&args.out, &DatasetFolder { manifest: &manifest, articles: &imported.articles, gold: &imported.spans }, args.force)?;
-
-    // Read back what was written through the same checks every command uses.
-    let (_, diagnostics) = Dataset::load(&DatasetSpec::Named(args.out.display().to_string()), progress).context("checking the imported dataset")?;
-    let failed = report_problems(&diagnostics);
-
-    let mut per_label: BTreeMap<&str, u64> = BTreeMap::new();
-    for span in &imported.spans {
-        *per_label.entry(&span.label).or_default() += 1;
+        layers: layers
+            .into_iter()
+            .map(|(layer, labels)| {
+                let flat = !nested.contains(&layer);
+                (layer, LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat })
+            })
+            .collect(),
     }
-    let labels: Vec<String> = per_label.iter().map(|(label, n)| format!("{label} {n}")).collect();
-    eprintln!(
-        "imported {}, {}, {}, {} ({}) into {}",
-        plural(imported.sentences as u64, "sentence", "sentences"),
-        plural(imported.tokens as u64, "token", "tokens"),
-        plural(imported.articles.len() as u64, "article", "articles"),
-        plural(imported.spans.len() as u64, "span", "spans"),
-        labels.join(", "),
-        args.out.display()
-    );
-    if imported.repaired_starts > 0 {
-        eprintln!(
-            "note: {} began without a proper start tag (e.g. I- after O) and {} counted as chunk starts, as conlleval does",
-            plural(imported.repaired_starts as u64, "chunk", "chunks"),
-            if imported.repaired_starts == 1 { "was" } else { "were" }
-        );
+}
+
+/// A model name as a file name: path separators and other odd characters become `_`.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    if cleaned.is_empty() || cleaned.starts_with('.') {
+        format!("model{cleaned}")
+    } else {
+        cleaned
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_summary(args: &Args, imported: &Imported, check_warnings: usize) {
+    let labels: Vec<String> = label_counts(&imported.spans).iter().map(|(label, n)| format!("{label} {n}")).collect();
+    let counts = &imported.summary.counts;
+    let mut parts = Vec::new();
+    for (key, one, many) in [("sentences", "sentence", "sentences"), ("tokens", "token", "tokens")] {
+        if let Some(&n) = counts.get(key) {
+            parts.push(plural(n as u64, one, many));
+        }
+    }
+    parts.push(plural(imported.articles.len() as u64, "article", "articles"));
+    parts.push(format!("{} ({})", plural(imported.spans.len() as u64, "span", "spans"), if labels.is_empty() { "none".into() } else { labels.join(", ") }));
+    eprintln!("imported {} into {}", parts.join(", "), args.out.display());
+    for (key, n) in counts.iter().filter(|(k, _)| !matches!(k.as_str(), "sentences" | "tokens")) {
+        eprintln!("  {key}: {n}");
+    }
+    if !imported.relations.is_empty() {
+        eprintln!("  relations, events and equivalences kept in {}", args.out.join("relations.jsonl").display());
+    }
+    for (model, spans) in &imported.predictions {
+        let path = args.out.join("predictions").join(format!("{}.jsonl", safe_file_name(model)));
+        eprintln!("  predictions of `{model}`: {} in {}", plural(spans.len() as u64, "span", "spans"), path.display());
+    }
+    for conversion in &imported.summary.conversions {
+        eprintln!("  note: {conversion}");
+    }
+    for (why, n) in &imported.summary.skipped {
+        eprintln!("  not imported: {n} {why}");
+    }
+    for layer in nested_layers(&imported.spans) {
+        eprintln!("  layer `{layer}` has nested or overlapping spans: declared flat = false");
+    }
+    if check_warnings > 0 {
+        eprintln!("  {} from the dataset checks: `mizan validate {}` lists them", plural(check_warnings as u64, "warning", "warnings"), args.out.display());
+    }
 }

@@ -1,20 +1,31 @@
-//! Readers for every input format mizan accepts, one file per format, and the DataFrame
-//! boundary (`frame`). Readers never print: problems go into [`Diagnostics`], progress into a
-//! [`Progress`](crate::progress::Progress).
+//! Readers for every input format mizan accepts, one file per format, a writer beside each
+//! (`*_writer`), and the DataFrame boundary (`frame`). Readers never print: problems go into
+//! [`Diagnostics`], progress into a [`Progress`](crate::progress::Progress). Annotation-tool
+//! formats (docs/formats.md) all return an [`Imported`]; their offsets are converted to code
+//! points by [`offsets`] and [`predictions`] reads any of them as a model's output.
 
 mod articles;
+mod brat;
+mod brat_writer;
 pub mod conll;
 mod diagnostics;
 mod fields;
 mod frame;
+mod imported;
+mod jsonl;
 mod lines;
+pub mod offsets;
 mod spans;
 
 use std::path::PathBuf;
 
 pub use articles::{load_articles_jsonl, load_text_folder, make_article, LoadedArticles, Origin};
+pub use brat::read_brat;
+pub use brat_writer::write_brat;
 pub use diagnostics::{Diagnostics, Problem, Severity};
 pub use frame::{articles_frame, spans_frame, SpanRow, ARTICLE_COLUMNS, SPAN_COLUMNS};
+pub use imported::{dedup_spans, label_counts, nested_layers, span_problem, Imported, Summary};
+pub use jsonl::{read_jsonl, write_jsonl};
 pub use lines::Lines;
 pub use spans::{load_spans, parse_span, SpanRecord};
 

@@ -1,0 +1,81 @@
+//! `mizan export --to FORMAT DATASET --out PATH`: writes a dataset's articles and gold in
+//! another tool's format (docs/formats.md) — a file, or for brat a folder. What a format cannot
+//! hold is said, never dropped silently; `import --from FORMAT` reads the result back to the
+//! same spans.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use mizan::load::{label_counts, write_brat, write_jsonl};
+use mizan::model::Span;
+
+use crate::cli::common::{plural, DatasetArgs};
+use crate::cli::import::Format;
+use crate::cli::output::write_atomic;
+use crate::cli::progress::Bar;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The output format.
+    #[arg(long, value_enum)]
+    to: Format,
+    #[command(flatten)]
+    dataset: DatasetArgs,
+    /// The file to write (for brat, the folder).
+    #[arg(long, value_name = "PATH")]
+    out: PathBuf,
+    /// Export only these layers (repeatable; default: every layer).
+    #[arg(long)]
+    layer: Vec<String>,
+}
+
+pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    let Ok(dataset) = args.dataset.load_checked(progress)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let spans: Vec<Span> = dataset.gold.iter().filter(|s| args.layer.is_empty() || args.layer.contains(&s.layer)).cloned().collect();
+    let relations = match &args.dataset.dataset {
+        Some(name) => read_relations(&Path::new(name).join("relations.jsonl"))?,
+        None => Vec::new(),
+    };
+    let files: Vec<(PathBuf, Vec<u8>)> = match args.to {
+        Format::Jsonl => vec![(args.out.clone(), write_jsonl(&dataset.articles, &spans))],
+        Format::Brat => {
+            if args.out.is_file() {
+                bail!("{} is a file; brat is written as a folder of .txt and .ann files", args.out.display());
+            }
+            write_brat(&dataset.articles, &spans, &relations)
+                .map_err(anyhow::Error::msg)?
+                .into_iter()
+                .map(|(path, bytes)| (args.out.join(path), bytes))
+                .collect()
+        }
+        Format::Conll => bail!("export to CoNLL is not available yet; export to jsonl or brat"),
+    };
+    for (path, bytes) in &files {
+        write_atomic(path, bytes)?;
+    }
+    let labels: Vec<String> = label_counts(&spans).iter().map(|(label, n)| format!("{label} {n}")).collect();
+    eprintln!(
+        "exported {}, {} ({}) to {}",
+        plural(dataset.articles.len() as u64, "article", "articles"),
+        plural(spans.len() as u64, "span", "spans"),
+        if labels.is_empty() { "none".into() } else { labels.join(", ") },
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The relations an import kept beside the dataset, if any.
+fn read_relations(path: &Path) -> anyhow::Result<Vec<serde_json::Value>> {
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut relations = Vec::new();
+    for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        relations.push(serde_json::from_str(line).with_context(|| format!("{}:{}: malformed JSON; fix or delete the line", path.display(), k + 1))?);
+    }
+    Ok(relations)
+}

@@ -1,0 +1,108 @@
+//! `mizan import --from FORMAT` and `mizan export --to FORMAT` end to end on the fixtures in
+//! tests/data/formats/ (real tools' export shapes, Arabic text, emoji before spans, CRLF).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn mizan() -> Command {
+    let mut command = Command::cargo_bin("mizan").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats").join(name)
+}
+
+/// Runs `import`, asserts its exit status, returns stderr.
+fn import(from: &str, input: &Path, out: &Path, extra: &[&str], success: bool) -> String {
+    let output = mizan().args(["import", "--from", from]).arg(input).arg("--out").arg(out).args(extra).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.success(), success, "{stderr}");
+    stderr
+}
+
+fn export(to: &str, dataset: &Path, out: &Path, extra: &[&str]) -> String {
+    let output = mizan().args(["export", "--to", to]).arg(dataset).arg("--out").arg(out).args(extra).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
+/// Gold spans of a dataset folder as (article, start, end, label, text) lines, sorted.
+fn gold(dir: &Path) -> Vec<(String, u64, u64, String, String)> {
+    let mut spans = Vec::new();
+    for entry in std::fs::read_dir(dir.join("gold")).unwrap() {
+        for line in std::fs::read_to_string(entry.unwrap().path()).unwrap().lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            spans.push((
+                v["article_id"].as_str().unwrap().to_string(),
+                v["start"].as_u64().unwrap(),
+                v["end"].as_u64().unwrap(),
+                v["label"].as_str().unwrap().to_string(),
+                v["text"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    spans.sort();
+    spans
+}
+
+#[test]
+fn brat_imports_spans_attrs_relations_and_reports_discontinuous_spans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let stderr = import("brat", &fixture("brat"), &ds, &[], true);
+    assert!(stderr.contains("imported 2 articles, 8 spans (LOC 2, ORG 2, PER 3, Visit 1)"), "{stderr}");
+    assert!(stderr.contains("discontinuous span(s) (T3)"), "{stderr}");
+    assert!(stderr.contains("relations: 1") && stderr.contains("events: 1"), "{stderr}");
+    assert!(stderr.contains("flat = false"), "{stderr}");
+    let spans = gold(&ds);
+    assert!(spans.contains(&("news-1".into(), 48, 60, "PER".into(), "سيرغي لافروف".into())), "{spans:?}");
+    let ner = std::fs::read_to_string(ds.join("gold/ner.jsonl")).unwrap();
+    assert!(ner.contains(r#""attrs":{"Negated":"true","note":"وزير الخارجية"}"#), "{ner}");
+    assert!(ner.contains(r#""Confidence":"High","norm":"Wikipedia:3603""#), "{ner}");
+    let relations = std::fs::read_to_string(ds.join("relations.jsonl")).unwrap();
+    assert_eq!(relations.lines().count(), 2);
+
+    // Out again: the same .ann lines (renumbered), the discontinuous T joined back.
+    let back = tmp.path().join("back");
+    export("brat", &ds, &back, &[]);
+    let ann = std::fs::read_to_string(back.join("news-1.ann")).unwrap();
+    assert!(ann.contains("\tPER 27 31;41 47\tوزير الروسي\n"), "{ann}");
+    assert!(ann.contains("\tLocated Arg1:") && ann.lines().any(|l| l.starts_with("E1\tVisit:")), "{ann}");
+    assert_eq!(std::fs::read(back.join("news-1.txt")).unwrap(), std::fs::read(fixture("brat/news-1.txt")).unwrap());
+    let again = tmp.path().join("again");
+    import("brat", &back, &again, &[], true);
+    assert_eq!(gold(&again), spans);
+}
+
+#[test]
+fn brat_mismatched_text_is_an_error_and_strict_refuses_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.txt"), "وزير الخارجية").unwrap();
+    std::fs::write(tmp.path().join("a.ann"), "T1\tORG 5 13\tالداخلية\n").unwrap();
+    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &[], false);
+    assert!(stderr.contains("a.ann:1: T1 declares \"الداخلية\""), "{stderr}");
+    assert!(!tmp.path().join("ds/manifest.toml").exists());
+
+    std::fs::write(tmp.path().join("a.ann"), "T1\tORG 0 4;5 13\tوزير الخارجية\n").unwrap();
+    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &["--strict"], false);
+    assert!(stderr.contains("--strict"), "{stderr}");
+    import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &[], true);
+}
+
+#[test]
+fn documents_jsonl_round_trips_through_the_dataset_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sana.jsonl");
+    export("jsonl", Path::new("sana"), &out, &[]);
+    let ds = tmp.path().join("ds");
+    let stderr = import("jsonl", &out, &ds, &[], true);
+    assert!(stderr.contains("imported 1 article, 68 spans"), "{stderr}");
+    let again = tmp.path().join("again.jsonl");
+    export("jsonl", &ds, &again, &[]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(&again).unwrap());
+}
