@@ -84,14 +84,16 @@ fn brat_mismatched_text_is_an_error_and_strict_refuses_warnings() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("a.txt"), "وزير الخارجية").unwrap();
     std::fs::write(tmp.path().join("a.ann"), "T1\tORG 5 13\tالداخلية\n").unwrap();
-    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &[], false);
-    assert!(stderr.contains("a.ann:1: T1 declares \"الداخلية\""), "{stderr}");
+    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &["--strict"], false);
+    assert!(stderr.contains("a.ann:1: warning: T1 declares \"الداخلية\""), "{stderr}");
     assert!(!tmp.path().join("ds/manifest.toml").exists());
+    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &[], true);
+    assert!(stderr.contains("not imported: 1 brat annotations that could not be read"), "{stderr}");
 
     std::fs::write(tmp.path().join("a.ann"), "T1\tORG 0 4;5 13\tوزير الخارجية\n").unwrap();
-    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &["--strict"], false);
+    let stderr = import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &["--strict", "--force"], false);
     assert!(stderr.contains("--strict"), "{stderr}");
-    import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &[], true);
+    import("brat", &tmp.path().join("a.ann"), &tmp.path().join("ds"), &["--force"], true);
 }
 
 #[test]
@@ -105,4 +107,45 @@ fn documents_jsonl_round_trips_through_the_dataset_folder() {
     let again = tmp.path().join("again.jsonl");
     export("jsonl", &ds, &again, &[]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(&again).unwrap());
+}
+
+#[test]
+fn label_studio_gold_predictions_drafts_and_unexplained_spans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let stderr = import("label-studio", &fixture("label-studio/tasks.json"), &ds, &[], true);
+    assert!(stderr.contains("imported 2 articles, 5 spans (LOC 2, ORG 2, PER 1)"), "{stderr}");
+    assert!(stderr.contains("warning: task 102, result bad1: offsets 3..9"), "{stderr}");
+    assert!(stderr.contains("not imported: 1 drafts"), "{stderr}");
+    assert!(stderr.contains("not imported: 1 cancelled annotations"), "{stderr}");
+    assert!(stderr.contains("not imported: 1 spans given again by another annotation"), "{stderr}");
+    assert!(stderr.contains("not imported: 1 results of type `choices`"), "{stderr}");
+    assert!(stderr.contains("predictions of `camelbert-ner-v2`: 2 spans"), "{stderr}");
+    let predictions = std::fs::read_to_string(ds.join("predictions/camelbert-ner-v2.jsonl")).unwrap();
+    assert!(predictions.contains(r#""article_id":"101","layer":"ner","start":53,"end":59,"label":"PER","text":"لافروف""#), "{predictions}");
+    assert_eq!(std::fs::read_to_string(ds.join("relations.jsonl")).unwrap().lines().count(), 1);
+    let spans = gold(&ds);
+    assert!(spans.contains(&("101".into(), 47, 59, "PER".into(), "سيرغي لافروف".into())), "{spans:?}");
+
+    // Out and back in: the same spans, and the second export is byte-identical to the first.
+    let out = tmp.path().join("ls.json");
+    export("label-studio", &ds, &out, &[]);
+    let again = tmp.path().join("again");
+    import("label-studio", &out, &again, &[], true);
+    assert_eq!(gold(&again), spans);
+    let out2 = tmp.path().join("ls2.json");
+    export("label-studio", &again, &out2, &[]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&out2).unwrap());
+}
+
+#[test]
+fn label_studio_old_completions_with_utf16_offsets_are_converted_and_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let stderr = import("label-studio", &fixture("label-studio/old-completions-utf16.json"), &ds, &[], true);
+    assert_eq!(stderr.matches("offsets counted UTF-16 code units; converted to code points").count(), 1, "{stderr}");
+    let spans = gold(&ds);
+    assert!(spans.contains(&("1".into(), 32, 37, "LOC".into(), "موسكو".into())), "{spans:?}");
+    let stderr = import("label-studio", &fixture("label-studio/old-completions-utf16.json"), &tmp.path().join("s"), &["--strict"], true);
+    assert!(!stderr.contains("warning"), "a detected convention is a note, not a warning: {stderr}");
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use mizan::load::{label_counts, write_brat, write_jsonl};
+use mizan::load::{label_counts, write_brat, write_jsonl, write_label_studio};
 use mizan::model::Span;
 
 use crate::cli::common::{plural, DatasetArgs};
@@ -41,6 +41,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     };
     let files: Vec<(PathBuf, Vec<u8>)> = match args.to {
         Format::Jsonl => vec![(args.out.clone(), write_jsonl(&dataset.articles, &spans))],
+        Format::LabelStudio => {
+            warn_dropped_attrs(&spans, "Label Studio `labels` regions");
+            vec![(args.out.clone(), write_label_studio(&dataset.articles, &spans))]
+        }
         Format::Brat => {
             if args.out.is_file() {
                 bail!("{} is a file; brat is written as a folder of .txt and .ann files", args.out.display());
@@ -65,6 +69,14 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says how many spans carry attributes the format cannot hold.
+fn warn_dropped_attrs(spans: &[Span], format: &str) {
+    let with_attrs = spans.iter().filter(|s| !s.attrs.is_empty()).count();
+    if with_attrs > 0 {
+        eprintln!("note: {} carry attributes, which {format} cannot hold; they are not written", plural(with_attrs as u64, "span", "spans"));
+    }
 }
 
 /// The relations an import kept beside the dataset, if any.

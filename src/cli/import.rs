@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
-use mizan::load::{label_counts, nested_layers, read_brat, read_jsonl, Diagnostics, Imported};
+use mizan::load::{label_counts, nested_layers, read_brat, read_jsonl, read_label_studio, Diagnostics, Imported, LabelStudioOptions};
 use mizan::model::spans_jsonl;
 use mizan::{Dataset, DatasetSpec, Manifest};
 
@@ -25,6 +25,8 @@ pub enum Format {
     Conll,
     /// brat standoff: a folder of .txt + .ann pairs, or one .ann with its .txt beside it.
     Brat,
+    /// Label Studio JSON export: a list of tasks, or one task with `completions`.
+    LabelStudio,
     /// mizan's own documents JSONL: {"id", "text", ..., "spans": [...]} a line.
     Jsonl,
 }
@@ -57,6 +59,9 @@ pub struct Args {
     /// Replace the output folder's dataset files if they exist.
     #[arg(long)]
     force: bool,
+    /// Label Studio: the `data` field that holds the text (default: `text`).
+    #[arg(long, value_name = "FIELD")]
+    text_field: Option<String>,
     /// CoNLL: tag scheme iob1, iob2, iobes or bilou (default: iob2).
     #[arg(long, default_value = "iob2")]
     scheme: TagScheme,
@@ -174,6 +179,10 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
             (imported, description)
         }
         Format::Brat => (read_brat(&args.input, &args.layer, diagnostics, progress)?, format!("Imported by mizan from brat standoff {from}.")),
+        Format::LabelStudio => {
+            let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone() };
+            (read_label_studio(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the Label Studio export {from}."))
+        }
         Format::Jsonl => (read_jsonl(&args.input, diagnostics, progress)?, format!("Imported by mizan from documents JSONL {from}.")),
     })
 }
@@ -182,6 +191,7 @@ fn format_name(format: Format) -> &'static str {
     match format {
         Format::Conll => "CoNLL",
         Format::Brat => "brat",
+        Format::LabelStudio => "Label Studio JSON",
         Format::Jsonl => "documents JSONL",
     }
 }

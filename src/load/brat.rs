@@ -133,7 +133,10 @@ fn read_ann(path: &Path, article: &Article, layer: &str, imported: &mut Imported
                 }
                 bounds.insert(id, TextBound { label, fragments, first_span });
             }
-            Err(message) => diagnostics.error(path, Some(number), message),
+            Err(message) => {
+                imported.summary.skip("brat annotations that could not be read (reported)", 1);
+                diagnostics.warning(path, Some(number), format!("{message}; the annotation is not imported"));
+            }
         }
     }
     if !discontinuous.is_empty() {
@@ -150,7 +153,8 @@ fn read_ann(path: &Path, article: &Article, layer: &str, imported: &mut Imported
     }
     for (number, text) in later {
         if let Err(message) = apply_line(&text, article, &bounds, imported) {
-            diagnostics.error(path, Some(number), message);
+            imported.summary.skip("brat annotations that could not be read (reported)", 1);
+            diagnostics.warning(path, Some(number), format!("{message}; the annotation is not imported"));
         }
     }
     Ok(())

@@ -13,6 +13,8 @@ mod fields;
 mod frame;
 mod imported;
 mod jsonl;
+mod label_studio;
+mod label_studio_writer;
 mod lines;
 pub mod offsets;
 mod spans;
@@ -26,6 +28,8 @@ pub use diagnostics::{Diagnostics, Problem, Severity};
 pub use frame::{articles_frame, spans_frame, SpanRow, ARTICLE_COLUMNS, SPAN_COLUMNS};
 pub use imported::{dedup_spans, label_counts, nested_layers, span_problem, Imported, Summary};
 pub use jsonl::{read_jsonl, write_jsonl};
+pub use label_studio::{read_label_studio, LabelStudioOptions};
+pub use label_studio_writer::write_label_studio;
 pub use lines::Lines;
 pub use spans::{load_spans, parse_span, SpanRecord};
 
