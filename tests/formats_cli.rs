@@ -149,3 +149,53 @@ fn label_studio_old_completions_with_utf16_offsets_are_converted_and_said_once()
     let stderr = import("label-studio", &fixture("label-studio/old-completions-utf16.json"), &tmp.path().join("s"), &["--strict"], true);
     assert!(!stderr.contains("warning"), "a detected convention is a note, not a warning: {stderr}");
 }
+
+#[test]
+fn doccano_forms_offset_units_and_label_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("utf16");
+    let stderr = import("doccano", &fixture("doccano/label-utf16.jsonl"), &ds, &[], true);
+    assert!(stderr.contains("offsets counted UTF-16 code units"), "{stderr}");
+    assert!(stderr.contains("imported 2 articles, 5 spans (LOC 3, ORG 1, PER 1)"), "{stderr}");
+    let spans = gold(&ds);
+    assert!(spans.contains(&("2".into(), 32, 37, "LOC".into(), "موسكو".into())), "{spans:?}");
+    assert!(spans.contains(&("1".into(), 47, 59, "PER".into(), "سيرغي لافروف".into())), "{spans:?}");
+
+    let ds = tmp.path().join("graphemes");
+    let stderr = import("doccano", &fixture("doccano/label-graphemes.jsonl"), &ds, &[], true);
+    assert!(stderr.contains("offsets counted grapheme clusters"), "{stderr}");
+    assert!(gold(&ds).iter().any(|s| s.4 == "الرياض"), "{:?}", gold(&ds));
+
+    let ds = tmp.path().join("relations");
+    let stderr = import("doccano", &fixture("doccano/entities-relations.jsonl"), &ds, &[], true);
+    assert!(stderr.contains("relations: 1"), "{stderr}");
+    assert!(std::fs::read_to_string(ds.join("relations.jsonl")).unwrap().contains(r#""type":"located_in""#));
+
+    let ds = tmp.path().join("ids");
+    let stderr = import("doccano", &fixture("doccano/annotations-label-ids.jsonl"), &ds, &[], false);
+    assert!(stderr.contains("annotations-label-ids.jsonl:1: label 2 is a doccano label id; name the labels with --label-names"), "{stderr}");
+    let labels = fixture("doccano/labels.json");
+    import("doccano", &fixture("doccano/annotations-label-ids.jsonl"), &ds, &["--label-names", labels.to_str().unwrap()], true);
+    assert_eq!(gold(&ds).iter().map(|s| s.3.as_str()).collect::<Vec<_>>(), ["ORG", "LOC"]);
+    import("doccano", &fixture("doccano/annotations-label-ids.jsonl"), &ds, &["--label-names", "1=LOC,2=ORG", "--force"], true);
+    let articles = std::fs::read_to_string(ds.join("articles.jsonl")).unwrap();
+    assert!(articles.contains(r#""source":"ahram""#), "{articles}");
+}
+
+#[test]
+fn doccano_round_trips_in_every_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    import("doccano", &fixture("doccano/label-utf16.jsonl"), &ds, &[], true);
+    for unit in ["utf16", "codepoints"] {
+        let out = tmp.path().join(format!("{unit}.jsonl"));
+        export("doccano", &ds, &out, &["--offsets", unit]);
+        let again = tmp.path().join(unit);
+        import("doccano", &out, &again, &["--offsets", unit], true);
+        assert_eq!(gold(&again), gold(&ds), "{unit}");
+    }
+    // export → import → export gives the same file.
+    let twice = tmp.path().join("twice.jsonl");
+    export("doccano", &tmp.path().join("utf16"), &twice, &[]);
+    assert_eq!(std::fs::read(tmp.path().join("utf16.jsonl")).unwrap(), std::fs::read(&twice).unwrap());
+}

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use mizan::load::{label_counts, write_brat, write_jsonl, write_label_studio};
+use mizan::load::offsets::OffsetUnit;
+use mizan::load::{label_counts, write_brat, write_doccano, write_jsonl, write_label_studio};
 use mizan::model::Span;
 
 use crate::cli::common::{plural, DatasetArgs};
@@ -25,6 +26,10 @@ pub struct Args {
     /// The file to write (for brat, the folder).
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
+    /// doccano: the unit to count offsets in (utf16 as doccano does; graphemes for a project
+    /// that counts grapheme clusters; codepoints).
+    #[arg(long, value_name = "UNIT", default_value = "utf16")]
+    offsets: OffsetUnit,
     /// Export only these layers (repeatable; default: every layer).
     #[arg(long)]
     layer: Vec<String>,
@@ -41,6 +46,21 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     };
     let files: Vec<(PathBuf, Vec<u8>)> = match args.to {
         Format::Jsonl => vec![(args.out.clone(), write_jsonl(&dataset.articles, &spans))],
+        Format::Doccano => {
+            warn_dropped_attrs(&spans, "doccano's [start, end, label] triples");
+            let export = write_doccano(&dataset.articles, &spans, args.offsets);
+            if let Some(first) = export.refused.first() {
+                bail!(
+                    "{} cannot be written in {}: {}..{} in article `{}` is not on a cluster boundary; export with --offsets utf16 or codepoints",
+                    plural(export.refused.len() as u64, "span", "spans"),
+                    args.offsets.description(),
+                    first.start,
+                    first.end,
+                    first.article_id
+                );
+            }
+            vec![(args.out.clone(), export.bytes)]
+        }
         Format::LabelStudio => {
             warn_dropped_attrs(&spans, "Label Studio `labels` regions");
             vec![(args.out.clone(), write_label_studio(&dataset.articles, &spans))]

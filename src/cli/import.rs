@@ -10,7 +10,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
-use mizan::load::{label_counts, nested_layers, read_brat, read_jsonl, read_label_studio, Diagnostics, Imported, LabelStudioOptions};
+use mizan::load::offsets::OffsetUnit;
+use mizan::load::{
+    label_counts, nested_layers, read_brat, read_doccano, read_jsonl, read_label_studio, Diagnostics, DoccanoOptions, Imported, LabelStudioOptions,
+};
 use mizan::model::spans_jsonl;
 use mizan::{Dataset, DatasetSpec, Manifest};
 
@@ -27,6 +30,8 @@ pub enum Format {
     Brat,
     /// Label Studio JSON export: a list of tasks, or one task with `completions`.
     LabelStudio,
+    /// doccano JSONL: `label`/`labels` triples, `entities` + `relations`, or ≤ 1.0 `annotations`.
+    Doccano,
     /// mizan's own documents JSONL: {"id", "text", ..., "spans": [...]} a line.
     Jsonl,
 }
@@ -62,6 +67,12 @@ pub struct Args {
     /// Label Studio: the `data` field that holds the text (default: `text`).
     #[arg(long, value_name = "FIELD")]
     text_field: Option<String>,
+    /// doccano: the unit its offsets count (default: detected from the text, and said).
+    #[arg(long, value_name = "UNIT")]
+    offsets: Option<OffsetUnit>,
+    /// doccano ≤ 1.0: label id → name, as `1=PER,2=LOC` or the project's label export (JSON).
+    #[arg(long, value_name = "MAP|FILE")]
+    label_names: Option<String>,
     /// CoNLL: tag scheme iob1, iob2, iobes or bilou (default: iob2).
     #[arg(long, default_value = "iob2")]
     scheme: TagScheme,
@@ -183,6 +194,14 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
             let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone() };
             (read_label_studio(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the Label Studio export {from}."))
         }
+        Format::Doccano => {
+            let label_names = match &args.label_names {
+                Some(names) => parse_label_names(names)?,
+                None => BTreeMap::new(),
+            };
+            let options = DoccanoOptions { offsets: args.offsets, label_names, layer: args.layer.clone() };
+            (read_doccano(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the doccano export {from}."))
+        }
         Format::Jsonl => (read_jsonl(&args.input, diagnostics, progress)?, format!("Imported by mizan from documents JSONL {from}.")),
     })
 }
@@ -192,8 +211,44 @@ fn format_name(format: Format) -> &'static str {
         Format::Conll => "CoNLL",
         Format::Brat => "brat",
         Format::LabelStudio => "Label Studio JSON",
+        Format::Doccano => "doccano JSONL",
         Format::Jsonl => "documents JSONL",
     }
+}
+
+/// `--label-names`: `1=PER,2=LOC`, or a JSON file — doccano's label export (`[{"id": 1,
+/// "text": "PER", …}]`) or an object `{"1": "PER"}`.
+fn parse_label_names(value: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    let path = std::path::Path::new(value);
+    if !path.is_file() {
+        return value
+            .split(',')
+            .map(|pair| parse_mapping(pair.trim()).map_err(|e| anyhow::anyhow!("--label-names: {e} (e.g. 1=PER,2=LOC, or a JSON file)")))
+            .collect();
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: malformed JSON", path.display()))?;
+    let mut names = BTreeMap::new();
+    match &json {
+        serde_json::Value::Array(labels) => {
+            for label in labels {
+                match (label.get("id"), label.get("text").and_then(|t| t.as_str())) {
+                    (Some(id), Some(name)) => {
+                        names.insert(id.to_string().trim_matches('"').to_string(), name.to_string());
+                    }
+                    _ => bail!("{}: every label needs an `id` and a `text` (doccano's label export)", path.display()),
+                }
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (id, name) in map {
+                let Some(name) = name.as_str() else { bail!("{}: label `{id}` must map to a name", path.display()) };
+                names.insert(id.clone(), name.to_string());
+            }
+        }
+        _ => bail!("{}: expected doccano's label export (a list) or an object of id → name", path.display()),
+    }
+    Ok(names)
 }
 
 /// With `--strict`, warnings stop the import too; `true` when there were any.

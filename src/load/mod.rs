@@ -9,6 +9,8 @@ mod brat;
 mod brat_writer;
 pub mod conll;
 mod diagnostics;
+mod doccano;
+mod doccano_writer;
 mod fields;
 mod frame;
 mod imported;
@@ -25,6 +27,8 @@ pub use articles::{load_articles_jsonl, load_text_folder, make_article, LoadedAr
 pub use brat::read_brat;
 pub use brat_writer::write_brat;
 pub use diagnostics::{Diagnostics, Problem, Severity};
+pub use doccano::{read_doccano, DoccanoOptions};
+pub use doccano_writer::write_doccano;
 pub use frame::{articles_frame, spans_frame, SpanRow, ARTICLE_COLUMNS, SPAN_COLUMNS};
 pub use imported::{dedup_spans, label_counts, nested_layers, span_problem, Imported, Summary};
 pub use jsonl::{read_jsonl, write_jsonl};
