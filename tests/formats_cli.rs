@@ -199,3 +199,30 @@ fn doccano_round_trips_in_every_unit() {
     export("doccano", &tmp.path().join("utf16"), &twice, &[]);
     assert_eq!(std::fs::read(tmp.path().join("utf16.jsonl")).unwrap(), std::fs::read(&twice).unwrap());
 }
+
+#[test]
+fn prodigy_answers_meta_and_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let stderr = import("prodigy", &fixture("spacy/prodigy-ner.jsonl"), &ds, &[], true);
+    assert!(stderr.contains("imported 2 articles, 3 spans (LOC 1, ORG 1, PER 1)"), "{stderr}");
+    assert!(stderr.contains("not imported: 1 records answered `reject`") && stderr.contains("not imported: 1 records answered `ignore`"), "{stderr}");
+    assert!(stderr.contains("records merged with an earlier one of the same _input_hash: 1"), "{stderr}");
+    let articles = std::fs::read_to_string(ds.join("articles.jsonl")).unwrap();
+    assert!(articles.starts_with(r#"{"id":"sana-7","#) && articles.contains(r#""source":"sana""#), "{articles}");
+    let spans = gold(&ds);
+    assert!(spans.contains(&("sana-7".into(), 19, 23, "LOC".into(), "دمشق".into())), "{spans:?}");
+
+    let all = tmp.path().join("all");
+    let stderr = import("spacy", &fixture("spacy/prodigy-ner.jsonl"), &all, &["--answers", "accept,reject"], true);
+    assert!(stderr.contains("imported 3 articles, 4 spans"), "{stderr}");
+
+    let out = tmp.path().join("out.jsonl");
+    export("spacy", &ds, &out, &[]);
+    let again = tmp.path().join("again");
+    import("spacy", &out, &again, &["--strict"], true);
+    assert_eq!(gold(&again), spans);
+    let twice = tmp.path().join("twice.jsonl");
+    export("spacy", &again, &twice, &[]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&twice).unwrap());
+}

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use mizan::load::offsets::OffsetUnit;
-use mizan::load::{label_counts, write_brat, write_doccano, write_jsonl, write_label_studio};
+use mizan::load::{label_counts, write_brat, write_doccano, write_jsonl, write_label_studio, write_spacy};
 use mizan::model::Span;
 
 use crate::cli::common::{plural, DatasetArgs};
@@ -60,6 +60,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 );
             }
             vec![(args.out.clone(), export.bytes)]
+        }
+        Format::Spacy => {
+            warn_dropped_attrs(&spans, "spaCy/Prodigy spans");
+            vec![(args.out.clone(), write_spacy(&dataset.articles, &spans))]
         }
         Format::LabelStudio => {
             warn_dropped_attrs(&spans, "Label Studio `labels` regions");

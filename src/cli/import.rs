@@ -12,7 +12,8 @@ use mizan::dataset::{ArticleFormat, ArticleSource, DatasetFolder, LayerSchema};
 use mizan::load::conll::{read_conll, ConllOptions, TagScheme};
 use mizan::load::offsets::OffsetUnit;
 use mizan::load::{
-    label_counts, nested_layers, read_brat, read_doccano, read_jsonl, read_label_studio, Diagnostics, DoccanoOptions, Imported, LabelStudioOptions,
+    label_counts, nested_layers, read_brat, read_doccano, read_jsonl, read_label_studio, read_spacy, Diagnostics, DoccanoOptions, Imported, LabelStudioOptions,
+    SpacyOptions,
 };
 use mizan::model::spans_jsonl;
 use mizan::{Dataset, DatasetSpec, Manifest};
@@ -32,6 +33,9 @@ pub enum Format {
     LabelStudio,
     /// doccano JSONL: `label`/`labels` triples, `entities` + `relations`, or ≤ 1.0 `annotations`.
     Doccano,
+    /// spaCy / Prodigy JSONL: {"text", "spans": [...], "answer"?, "meta"?} a line.
+    #[value(alias = "prodigy")]
+    Spacy,
     /// mizan's own documents JSONL: {"id", "text", ..., "spans": [...]} a line.
     Jsonl,
 }
@@ -73,6 +77,9 @@ pub struct Args {
     /// doccano ≤ 1.0: label id → name, as `1=PER,2=LOC` or the project's label export (JSON).
     #[arg(long, value_name = "MAP|FILE")]
     label_names: Option<String>,
+    /// spaCy/Prodigy: the answers whose records are gold (default: accept).
+    #[arg(long, value_delimiter = ',', value_name = "ANSWER,…", default_value = "accept")]
+    answers: Vec<String>,
     /// CoNLL: tag scheme iob1, iob2, iobes or bilou (default: iob2).
     #[arg(long, default_value = "iob2")]
     scheme: TagScheme,
@@ -202,6 +209,10 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
             let options = DoccanoOptions { offsets: args.offsets, label_names, layer: args.layer.clone() };
             (read_doccano(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the doccano export {from}."))
         }
+        Format::Spacy => {
+            let options = SpacyOptions { answers: args.answers.iter().cloned().collect(), layer: args.layer.clone() };
+            (read_spacy(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the spaCy/Prodigy JSONL {from}."))
+        }
         Format::Jsonl => (read_jsonl(&args.input, diagnostics, progress)?, format!("Imported by mizan from documents JSONL {from}.")),
     })
 }
@@ -212,6 +223,7 @@ fn format_name(format: Format) -> &'static str {
         Format::Brat => "brat",
         Format::LabelStudio => "Label Studio JSON",
         Format::Doccano => "doccano JSONL",
+        Format::Spacy => "spaCy/Prodigy JSONL",
         Format::Jsonl => "documents JSONL",
     }
 }

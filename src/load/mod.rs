@@ -19,7 +19,10 @@ mod label_studio;
 mod label_studio_writer;
 mod lines;
 pub mod offsets;
+mod spacy;
+mod spacy_writer;
 mod spans;
+pub mod tokens;
 
 use std::path::PathBuf;
 
@@ -35,6 +38,8 @@ pub use jsonl::{read_jsonl, write_jsonl};
 pub use label_studio::{read_label_studio, LabelStudioOptions};
 pub use label_studio_writer::write_label_studio;
 pub use lines::Lines;
+pub use spacy::{read_spacy, SpacyOptions};
+pub use spacy_writer::write_spacy;
 pub use spans::{load_spans, parse_span, SpanRecord};
 
 pub(crate) use crate::progress::Progress;
