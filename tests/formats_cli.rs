@@ -226,3 +226,66 @@ fn prodigy_answers_meta_and_round_trip() {
     export("spacy", &again, &twice, &[]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&twice).unwrap());
 }
+
+#[test]
+fn conll_variants_are_detected_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("c2003");
+    let stderr = import("conll", &fixture("conll/conll2003-iobes-crlf-bom.txt"), &ds, &["--by-document"], true);
+    assert!(stderr.contains("tag scheme IOBES, detected from the tags"), "{stderr}");
+    assert!(stderr.contains("imported 2 sentences, 11 tokens, 2 articles, 3 spans (LOC 2, PER 1)"), "{stderr}");
+    let spans = gold(&ds);
+    assert!(spans.iter().any(|s| s.4 == "سيرغي لافروف") && spans.iter().any(|s| s.4 == "موسكو"), "{spans:?}");
+
+    let stderr = import("conll", &fixture("conll/ioe.txt"), &tmp.path().join("ioe"), &[], true);
+    assert!(stderr.contains("tag scheme IOE"), "{stderr}");
+    assert_eq!(gold(&tmp.path().join("ioe")).iter().map(|s| s.4.as_str()).collect::<Vec<_>>(), ["سيرغي لافروف", "موسكو"]);
+
+    let stderr = import("conll", &fixture("conll/noise.txt"), &tmp.path().join("noise"), &[], true);
+    assert!(stderr.contains("2 chunks began without a proper start tag (e.g. I- after O; 1 by a type change inside a chunk)"), "{stderr}");
+    assert!(stderr.contains("noise.txt:6: warning: tag `OO` has no TYPE and is read as O"), "{stderr}");
+    import("conll", &fixture("conll/noise.txt"), &tmp.path().join("strict"), &["--strict"], false);
+
+    let ds = tmp.path().join("nested");
+    let stderr = import("conll", &fixture("conll/wojood-nested.txt"), &ds, &["--nested"], true);
+    assert!(stderr.contains("flat = false"), "{stderr}");
+    let spans: Vec<(String, String)> = gold(&ds).into_iter().map(|s| (s.3, s.4)).collect();
+    for expected in [("ORG", "وزارة الصحة المصرية"), ("GPE", "المصرية"), ("GPE", "القاهرة"), ("ORG", "جامعة القاهرة للعلوم"), ("ORG", "جامعة")]
+    {
+        assert!(spans.contains(&(expected.0.to_string(), expected.1.to_string())), "{expected:?} in {spans:?}");
+    }
+    assert_eq!(spans.len(), 6, "{spans:?}");
+}
+
+/// Gold of a dataset as (label, text) in article order — what survives a CoNLL round trip,
+/// which rebuilds the text from tokens.
+fn labelled_text(dir: &Path) -> Vec<(String, String)> {
+    let mut spans: Vec<(String, String)> = gold(dir).into_iter().map(|s| (s.3, s.4.split_whitespace().collect::<Vec<_>>().join(" "))).collect();
+    spans.sort();
+    spans
+}
+
+#[test]
+fn conll_export_round_trips_flat_and_nested_layers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    import("label-studio", &fixture("label-studio/tasks.json"), &ds, &[], true);
+    for scheme in ["iob2", "iob1", "ioe", "iobes", "bmes", "bilou"] {
+        let out = tmp.path().join(format!("{scheme}.conll"));
+        export("conll", &ds, &out, &["--scheme", scheme]);
+        let again = tmp.path().join(scheme);
+        import("conll", &out, &again, &["--by-document", "--scheme", scheme], true);
+        assert_eq!(labelled_text(&again), labelled_text(&ds), "{scheme}");
+    }
+    let written = std::fs::read_to_string(tmp.path().join("iob2.conll")).unwrap();
+    assert!(written.starts_with("-DOCSTART- O\n\nدمشق B-LOC\n- O\nسانا B-ORG\n\nاستقبل O\n"), "{written}");
+
+    let nested = tmp.path().join("nested");
+    import("conll", &fixture("conll/wojood-nested.txt"), &nested, &["--nested"], true);
+    let out = tmp.path().join("nested.conll");
+    let stderr = export("conll", &nested, &out, &[]);
+    assert!(stderr.contains("read them back with --nested"), "{stderr}");
+    let again = tmp.path().join("nested-again");
+    import("conll", &out, &again, &["--nested", "--by-document"], true);
+    assert_eq!(labelled_text(&again), labelled_text(&nested));
+}

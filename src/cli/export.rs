@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use mizan::load::conll::TagScheme;
 use mizan::load::offsets::OffsetUnit;
-use mizan::load::{label_counts, write_brat, write_doccano, write_jsonl, write_label_studio, write_spacy};
+use mizan::load::{label_counts, write_brat, write_conll, write_doccano, write_jsonl, write_label_studio, write_spacy};
 use mizan::model::Span;
 
 use crate::cli::common::{plural, DatasetArgs};
@@ -30,6 +31,9 @@ pub struct Args {
     /// that counts grapheme clusters; codepoints).
     #[arg(long, value_name = "UNIT", default_value = "utf16")]
     offsets: OffsetUnit,
+    /// CoNLL: the tag scheme to write (iob1, iob2, ioe, iobes, bmes, bilou).
+    #[arg(long, default_value = "iob2")]
+    scheme: TagScheme,
     /// Export only these layers (repeatable; default: every layer).
     #[arg(long)]
     layer: Vec<String>,
@@ -79,7 +83,30 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 .map(|(path, bytes)| (args.out.join(path), bytes))
                 .collect()
         }
-        Format::Conll => bail!("export to CoNLL is not available yet; export to jsonl or brat"),
+        Format::Conll => {
+            warn_dropped_attrs(&spans, "CoNLL tags");
+            let layers: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.layer.as_str()).collect();
+            if layers.len() > 1 {
+                bail!("CoNLL holds one layer a file; choose one with --layer ({})", layers.into_iter().collect::<Vec<_>>().join(", "));
+            }
+            let export = write_conll(&dataset.articles, &spans, args.scheme);
+            if export.cut_tokens > 0 {
+                eprintln!(
+                    "note: {} fell inside a token of mizan's tokenizer; the token was cut there so that every span is whole tokens",
+                    plural(export.cut_tokens as u64, "span boundary", "span boundaries")
+                );
+            }
+            if export.nested_articles > 0 {
+                eprintln!(
+                    "note: {} nested or overlapping spans, written with one tag column per span (IOB2); read them back with --nested",
+                    plural(export.nested_articles as u64, "article has", "articles have")
+                );
+            }
+            if export.empty_articles > 0 {
+                eprintln!("note: {} no tokens and cannot be read back from CoNLL", plural(export.empty_articles as u64, "article has", "articles have"));
+            }
+            vec![(args.out.clone(), export.bytes)]
+        }
     };
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;

@@ -80,9 +80,12 @@ pub struct Args {
     /// spaCy/Prodigy: the answers whose records are gold (default: accept).
     #[arg(long, value_delimiter = ',', value_name = "ANSWER,…", default_value = "accept")]
     answers: Vec<String>,
-    /// CoNLL: tag scheme iob1, iob2, iobes or bilou (default: iob2).
-    #[arg(long, default_value = "iob2")]
-    scheme: TagScheme,
+    /// CoNLL: tag scheme iob1, iob2, ioe, iobes, bmes or bilou (default: detected from the tags).
+    #[arg(long)]
+    scheme: Option<TagScheme>,
+    /// CoNLL: every column after the token is a tag (nested NER; their number may vary).
+    #[arg(long)]
+    nested: bool,
     /// CoNLL: 1-based column of the token.
     #[arg(long, default_value_t = 1)]
     token_column: usize,
@@ -173,6 +176,7 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
         Format::Conll => {
             let options = ConllOptions {
                 scheme: args.scheme,
+                nested: args.nested,
                 token_column: args.token_column,
                 tag_column: args.tag_column,
                 tab_separated: args.tab_separated,
@@ -184,14 +188,21 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
             };
             let conll = read_conll(&args.input, &options, diagnostics, progress)?;
             let grouping = if args.by_document { "one document".to_string() } else { plural(args.sentences_per_article as u64, "sentence", "sentences") };
-            let description = format!("Imported by mizan from {from} ({}, {grouping} per article).", format!("{:?}", args.scheme).to_uppercase());
+            let scheme = conll.scheme.map_or("no chunk tags", |s| s.name());
+            let nested = if args.nested { ", nested tag columns" } else { "" };
+            let description = format!("Imported by mizan from {from} ({scheme}{nested}, {grouping} per article).");
             let mut imported = Imported { articles: conll.articles, spans: conll.spans, ..Default::default() };
             imported.summary.count("sentences", conll.sentences);
             imported.summary.count("tokens", conll.tokens);
+            if conll.detected {
+                imported.summary.convert(format!("tag scheme {scheme}, detected from the tags (choose with --scheme)"));
+            }
+            imported.summary.skip("bare tags such as OO, read as O (reported)", conll.bare_tags);
             if conll.repaired_starts > 0 {
                 imported.summary.convert(format!(
-                    "{} began without a proper start tag (e.g. I- after O) and counted as chunk starts, as conlleval does",
-                    plural(conll.repaired_starts as u64, "chunk", "chunks")
+                    "{} began without a proper start tag (e.g. I- after O; {} by a type change inside a chunk) and counted as chunk starts, as conlleval does",
+                    plural(conll.repaired_starts as u64, "chunk", "chunks"),
+                    conll.type_changes
                 ));
             }
             (imported, description)
