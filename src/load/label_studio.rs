@@ -278,7 +278,7 @@ impl State<'_> {
         let order = self.preferred.into_iter().chain(CONVENTIONS);
         for convention in order {
             let map = &maps[usize::from(convention.unit == OffsetUnit::Utf16)];
-            let exclusive_end = end + usize::from(convention.inclusive_end);
+            let exclusive_end = end.saturating_add(usize::from(convention.inclusive_end));
             if let Some((s, e)) = map.range(start, exclusive_end) {
                 if article.slice(s, e) == Some(declared) {
                     if convention != CONVENTIONS[0] && (s, e) != (start, end) {
