@@ -135,6 +135,16 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             span.label = to.to_string();
         }
     }
+    let mut seen = BTreeSet::new();
+    for article in &imported.articles {
+        if !seen.insert(article.id.as_str()) {
+            diagnostics.error(
+                &args.input,
+                None,
+                format!("two documents have the id `{}`; article ids must be unique — remove the duplicate document", article.id),
+            );
+        }
+    }
     if report_problems(&diagnostics) || (args.strict && fail_strict(&diagnostics)) {
         eprintln!("nothing was written to {}", args.out.display());
         return Ok(ExitCode::from(1));
@@ -198,6 +208,7 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
                 imported.summary.convert(format!("tag scheme {scheme}, detected from the tags (choose with --scheme)"));
             }
             imported.summary.skip("bare tags such as OO, read as O (reported)", conll.bare_tags);
+            imported.summary.skip("comment lines (# …)", conll.comments);
             if conll.repaired_starts > 0 {
                 imported.summary.convert(format!(
                     "{} began without a proper start tag (e.g. I- after O; {} by a type change inside a chunk) and counted as chunk starts, as conlleval does",

@@ -7,10 +7,12 @@
 //!   (the export joins them back), and is reported.
 //! - `A`/`M` attributes become span attrs (a binary one is `"true"`), `#` notes the attr
 //!   `note`, `N` normalisations the attr `norm` (`Wikipedia:534366`).
+//! - A `T` that is the trigger of an `E` event goes into the layer `event`.
 //! - `R` relations, `E` events and `*` equivalences are kept, one JSON object each, for
 //!   `relations.jsonl`; their arguments name the spans by offsets and label.
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -19,6 +21,9 @@ use crate::load::imported::{span_problem, Imported};
 use crate::load::lines::{read_text, Lines};
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::{Article, Span};
+
+/// The layer of `T` spans that are the trigger of an `E` event.
+pub const EVENT_LAYER: &str = "event";
 
 /// Reads a brat folder (recursively) or one `.ann` file.
 pub fn read_brat(input: &Path, layer: &str, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<Imported, LoadError> {
@@ -58,7 +63,11 @@ pub fn read_brat(input: &Path, layer: &str, diagnostics: &mut Diagnostics, progr
         let article = make_article(id, text, BTreeMap::new());
         let ann = txt.with_extension("ann");
         if ann.is_file() {
-            read_ann(&ann, &article, layer, &mut imported, diagnostics)?;
+            let mut head = Vec::with_capacity(3);
+            std::fs::File::open(&txt)
+                .and_then(|f| std::io::Read::take(f, 3).read_to_end(&mut head))
+                .map_err(|source| LoadError::Io { path: txt.clone(), source })?;
+            read_ann(&ann, &article, layer, head == b"\xEF\xBB\xBF", &mut imported, diagnostics)?;
         } else {
             imported.summary.count("documents without an .ann file (no spans)", 1);
         }
@@ -94,7 +103,9 @@ struct TextBound {
 }
 
 /// Reads one `.ann` against its article.
-fn read_ann(path: &Path, article: &Article, layer: &str, imported: &mut Imported, diagnostics: &mut Diagnostics) -> Result<(), LoadError> {
+/// `bom`: the `.txt` starts with a byte-order mark, which brat (reading it as plain UTF-8)
+/// counts as a character; mizan drops it, so offsets that count it are shifted back by one.
+fn read_ann(path: &Path, article: &Article, layer: &str, bom: bool, imported: &mut Imported, diagnostics: &mut Diagnostics) -> Result<(), LoadError> {
     let mut lines = Lines::open(path)?;
     let io = |source| LoadError::Io { path: path.to_path_buf(), source };
     let mut bounds: BTreeMap<String, TextBound> = BTreeMap::new();
@@ -113,7 +124,18 @@ fn read_ann(path: &Path, article: &Article, layer: &str, imported: &mut Imported
             later.push((number, text));
             continue;
         }
-        match parse_text_bound(&text, article) {
+        let parsed = match bom {
+            true => parse_text_bound(&text, article, 1)
+                .inspect(|_| {
+                    imported.summary.convert(format!(
+                        "{}: the .txt starts with a byte-order mark, which brat counts as a character; offsets shifted back by one",
+                        path.display()
+                    ))
+                })
+                .or_else(|_| parse_text_bound(&text, article, 0)),
+            false => parse_text_bound(&text, article, 0),
+        };
+        match parsed {
             Ok((id, label, fragments)) => {
                 if bounds.contains_key(&id) {
                     diagnostics.error(path, Some(number), format!("annotation id `{id}` is used twice in this file; give each T line its own id"));
@@ -164,7 +186,7 @@ fn read_ann(path: &Path, article: &Article, layer: &str, imported: &mut Imported
 type TextBoundLine = (String, String, Vec<(usize, usize)>);
 
 /// `T1<TAB>Label 0 5;7 9<TAB>text` → id, label, fragments (checked against the article).
-fn parse_text_bound(line: &str, article: &Article) -> Result<TextBoundLine, String> {
+fn parse_text_bound(line: &str, article: &Article, shift: usize) -> Result<TextBoundLine, String> {
     let mut fields = line.splitn(3, '\t');
     let id = fields.next().unwrap_or_default().to_string();
     let annotation = fields.next().ok_or("a T line needs `ID<TAB>LABEL START END<TAB>TEXT`; this one has no tab")?;
@@ -175,7 +197,7 @@ fn parse_text_bound(line: &str, article: &Article) -> Result<TextBoundLine, Stri
         let numbers: Vec<&str> = fragment.split_whitespace().collect();
         let parsed: Option<Vec<usize>> = numbers.iter().map(|n| n.parse().ok()).collect();
         match parsed.as_deref() {
-            Some(&[start, end]) => fragments.push((start, end)),
+            Some(&[start, end]) if start >= shift => fragments.push((start - shift, end.saturating_sub(shift))),
             _ => return Err(format!("offsets `{fragment}` of {id} are not `START END` (whole numbers, fragments separated by `;`)")),
         }
     }
@@ -241,6 +263,11 @@ fn apply_line(line: &str, article: &Article, bounds: &BTreeMap<String, TextBound
         Some('E') => {
             let (trigger, args) = words.split_first().ok_or_else(|| format!("event {id} has no trigger"))?;
             let mut all = role_args(id, std::slice::from_ref(trigger), bounds)?;
+            if let Some(bound) = trigger.split_once(':').and_then(|(_, t)| bounds.get(t)) {
+                for span in &mut imported.spans[bound.first_span..bound.first_span + bound.fragments.len()] {
+                    span.layer = EVENT_LAYER.to_string();
+                }
+            }
             let kind = all.first().and_then(|a| a["role"].as_str()).unwrap_or_default().to_string();
             all.extend(role_args(id, args, bounds)?);
             imported.relations.push(json!({"article_id": article.id, "id": id, "kind": "event", "type": kind, "args": all}));
@@ -310,6 +337,15 @@ mod tests {
         assert_eq!(imported.relations[0]["args"][1]["start"], 13);
         assert_eq!(imported.relations[1]["type"], "Visit");
         assert_eq!(imported.summary.counts["relations"], 1);
+    }
+
+    #[test]
+    fn a_bom_counted_by_brat_shifts_the_offsets_and_triggers_get_their_layer() {
+        let (imported, diagnostics) = import("\u{FEFF}زار لافروف", "T1\tPER 5 11\tلافروف\nT2\tVisit 1 4\tزار\nE1\tVisit:T2 Agent:T1\n");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let found: Vec<(usize, usize, &str)> = imported.spans.iter().map(|s| (s.start, s.end, s.layer.as_str())).collect();
+        assert_eq!(found, vec![(4, 10, "ner"), (0, 3, "event")]);
+        assert!(imported.summary.conversions.iter().any(|c| c.contains("byte-order mark")));
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct ConllImport {
     pub type_changes: usize,
     /// Tags without a `PREFIX-` other than `O` (e.g. `OO`), read as `O`.
     pub bare_tags: usize,
+    /// Comment lines (`# id …`, `# sent_id = …`), skipped.
+    pub comments: usize,
     /// The scheme used, and whether it was detected.
     pub scheme: Option<TagScheme>,
     pub detected: bool,
@@ -217,6 +219,12 @@ pub fn read_conll(path: &Path, options: &ConllOptions, diagnostics: &mut Diagnos
             continue;
         }
         let tag_column = options.tag_column.unwrap_or(columns.len());
+        // `# id 7 domain=ar` (MultiCoNER), `# sent_id = 3` (CoNLL-U): a comment, unless the line
+        // is the token `#` with a real tag.
+        if columns[0].starts_with('#') && (columns.len() < 2 || parse_tag(columns[columns.len().min(tag_column) - 1].trim(), scheme).is_err()) {
+            builder.result.comments += 1;
+            continue;
+        }
         let needed = if options.nested { options.token_column + 1 } else { tag_column.max(options.token_column) };
         if columns.len() < 2 || columns.len() < needed {
             diagnostics.error(
@@ -283,6 +291,9 @@ fn detect_in_file(path: &Path, options: &ConllOptions) -> Result<Option<TagSchem
             sentences.push(std::mem::take(&mut current));
             continue;
         }
+        if columns[0].starts_with('#') && columns.len() > 2 {
+            continue;
+        }
         let tag_column = options.tag_column.unwrap_or(columns.len());
         if columns.len() >= 2 && tag_column <= columns.len() {
             current.push(columns[tag_column - 1].trim().to_string());
@@ -335,6 +346,18 @@ mod tests {
         assert_eq!(found, vec![("PER", "لافروف"), ("LOC", "لندن"), ("PER", "جونسون")]);
         assert!(result.spans.iter().all(|s| s.text.as_deref() == article.slice(s.start, s.end)));
         assert_eq!(result.repaired_starts, 1);
+    }
+
+    #[test]
+    fn comment_lines_are_skipped_and_a_hash_token_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.conll");
+        std::fs::write(&path, "# id 5b2c domain=ar\nزار _ _ O\n# _ _ O\nدمشق _ _ B-LOC\n\n# sent_id = 2\n").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let result = read_conll(&path, &ConllOptions::default(), &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!((result.comments, result.tokens), (2, 3));
+        assert_eq!(result.articles[0].text, "زار # دمشق");
     }
 
     #[test]

@@ -238,29 +238,32 @@ impl Evidence {
     }
 
     /// The unit to use and why; `None` when code points serve (no unit reads differently).
+    /// Fewest spans that cannot be placed first, then fewest span ends inside a word; a tie
+    /// between units that read the file differently is no answer.
     fn choose(&self) -> Result<Option<(OffsetUnit, String)>, String> {
-        let possible: Vec<OffsetUnit> = OffsetUnit::ALL.into_iter().filter(|u| self.impossible.get(u).copied().unwrap_or(0) == 0).collect();
-        let differing: Vec<OffsetUnit> = possible.iter().copied().filter(|u| self.differing.get(u).copied().unwrap_or(0) > 0).collect();
-        if possible.contains(&OffsetUnit::CodePoints) && differing.is_empty() {
+        let count = |map: &BTreeMap<OffsetUnit, usize>, u: OffsetUnit| map.get(&u).copied().unwrap_or(0);
+        let score = |u: OffsetUnit| (count(&self.impossible, u), count(&self.mid_word, u));
+        let differs = |u: OffsetUnit| u != OffsetUnit::CodePoints && count(&self.differing, u) > 0;
+        // Units that read the file as code points do are the same candidate.
+        let candidates: Vec<OffsetUnit> = OffsetUnit::ALL.into_iter().filter(|&u| u == OffsetUnit::CodePoints || differs(u)).collect();
+        if candidates.len() == 1 {
             return Ok(None);
         }
-        if possible.is_empty() {
-            // Nothing fits everywhere: read as the tool's default and let each bad span be reported.
-            return Ok(Some((OffsetUnit::Utf16, "no unit fits every span; the spans that do not fit are reported".into())));
-        }
-        let mid = |u: &OffsetUnit| self.mid_word.get(u).copied().unwrap_or(0);
-        let best = possible.iter().map(mid).min().unwrap_or(0);
-        let winners: Vec<OffsetUnit> = possible.iter().copied().filter(|u| mid(u) == best).collect();
+        let best = candidates.iter().map(|&u| score(u)).min().unwrap_or_default();
+        let winners: Vec<OffsetUnit> = candidates.iter().copied().filter(|&u| score(u) == best).collect();
+        let describe = |u: OffsetUnit| {
+            let (impossible, mid) = score(u);
+            if impossible > 0 {
+                format!("{impossible} span(s) off the text or splitting a character counted as {}", u.description())
+            } else {
+                format!("{mid} span end(s) inside a word counted as {}", u.description())
+            }
+        };
         match winners.as_slice() {
             [OffsetUnit::CodePoints] => Ok(None),
             [unit] => {
-                let others: Vec<String> = possible.iter().filter(|u| *u != unit).map(|u| format!("{} {}", mid(u), u.description())).collect();
-                let why = if others.is_empty() {
-                    "the only unit under which every span fits the text".to_string()
-                } else {
-                    format!("{best} span ends inside a word against {}", others.join(", "))
-                };
-                Ok(Some((*unit, why)))
+                let others: Vec<String> = candidates.iter().filter(|&&u| u != *unit).map(|&u| describe(u)).collect();
+                Ok(Some((*unit, format!("{} against {}", describe(*unit), others.join(", ")))))
             }
             _ => {
                 let names: Vec<&str> = winners.iter().map(|u| u.name()).collect();
@@ -329,6 +332,14 @@ mod tests {
         let (imported, diagnostics) = read(lines, Some(OffsetUnit::CodePoints), &[]).unwrap();
         assert_eq!(imported.spans.len(), 1);
         assert_eq!(diagnostics.problems()[0].line, Some(1));
+    }
+
+    #[test]
+    fn a_noisy_span_does_not_hide_the_unit() {
+        let lines = "{\"text\": \"😀 قال لافروف\", \"label\": [[7, 13, \"PER\"], [40, 44, \"X\"]]}\n";
+        let (imported, diagnostics) = read(lines, None, &[]).unwrap();
+        assert_eq!(found(&imported), vec![(6, 12, "لافروف".to_string())]);
+        assert_eq!(diagnostics.warning_count(), 1, "the span past the end is reported");
     }
 
     #[test]

@@ -33,15 +33,45 @@ pub struct LabelStudioOptions {
     pub layer: String,
 }
 
-/// Reads a Label Studio export file.
+/// Reads a Label Studio export file, or a folder of them (Label Studio 0.x kept one
+/// `completions/<task>.json` file per task).
 pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<Imported, LoadError> {
-    let file = std::fs::File::open(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let mut head = [0u8; 3];
-    let n = reader.read(&mut head).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-    let prefix: &[u8] = if head[..n] == *b"\xEF\xBB\xBF" { &[] } else { &head[..n] };
-    let mut reader = prefix.chain(reader);
+    let files = if path.is_dir() {
+        let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(io)? {
+            let file = entry.map_err(io)?.path();
+            if file.is_file() && file.extension().is_some_and(|e| e == "json") {
+                files.push(file);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(LoadError::Unusable { path: path.to_path_buf(), message: "no `.json` files in this folder".into() });
+        }
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
     let mut state = State { path, options, imported: Imported::default(), diagnostics, tasks: 0, preferred: None };
+    for file in &files {
+        state.path = file;
+        read_file(&mut state, progress)?;
+    }
+    let removed = dedup_spans(&mut state.imported.spans);
+    state.imported.summary.skip("spans given again by another annotation of the same task (kept once)", removed);
+    Ok(state.imported)
+}
+
+/// Streams one file's tasks into `state`.
+fn read_file(state: &mut State<'_>, progress: &dyn Progress) -> Result<(), LoadError> {
+    let path = state.path;
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
+    let mut head = Vec::with_capacity(3);
+    (&mut reader).take(3).read_to_end(&mut head).map_err(io)?;
+    let prefix: &[u8] = if head == b"\xEF\xBB\xBF" { &[] } else { &head };
+    let mut reader = prefix.chain(reader);
     let mut deserializer = serde_json::Deserializer::from_reader(&mut reader);
     let result = Tasks(&mut |task: Value| {
         progress.advance(1);
@@ -53,9 +83,7 @@ pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics:
         let line = (error.line() > 0).then_some(error.line());
         state.diagnostics.error(path, line, format!("malformed JSON ({error}); a Label Studio export is one JSON array of tasks (Export → JSON)"));
     }
-    let removed = dedup_spans(&mut state.imported.spans);
-    state.imported.summary.skip("spans given again by another annotation of the same task (kept once)", removed);
-    Ok(state.imported)
+    Ok(())
 }
 
 /// Calls back once per task: each element of a top-level array, or the one top-level object.
@@ -91,18 +119,71 @@ impl<'de> Visitor<'de> for Tasks<'_> {
 struct Convention {
     unit: OffsetUnit,
     inclusive_end: bool,
+    /// Offsets into the text with every CRLF read as one line break, as a browser shows it.
+    crlf_as_one: bool,
 }
 
-const CONVENTIONS: [Convention; 4] = [
-    Convention { unit: OffsetUnit::CodePoints, inclusive_end: false },
-    Convention { unit: OffsetUnit::Utf16, inclusive_end: false },
-    Convention { unit: OffsetUnit::CodePoints, inclusive_end: true },
-    Convention { unit: OffsetUnit::Utf16, inclusive_end: true },
+const fn convention(unit: OffsetUnit, inclusive_end: bool, crlf_as_one: bool) -> Convention {
+    Convention { unit, inclusive_end, crlf_as_one }
+}
+
+const CONVENTIONS: [Convention; 8] = [
+    convention(OffsetUnit::CodePoints, false, false),
+    convention(OffsetUnit::Utf16, false, false),
+    convention(OffsetUnit::CodePoints, true, false),
+    convention(OffsetUnit::Utf16, true, false),
+    convention(OffsetUnit::CodePoints, false, true),
+    convention(OffsetUnit::Utf16, false, true),
+    convention(OffsetUnit::CodePoints, true, true),
+    convention(OffsetUnit::Utf16, true, true),
 ];
 
 impl Convention {
     fn describe(self) -> String {
-        format!("{}{}", self.unit.description(), if self.inclusive_end { " with inclusive ends (Label Studio ≤ 0.4)" } else { "" })
+        format!(
+            "{}{}{}",
+            self.unit.description(),
+            if self.inclusive_end { " with inclusive ends (Label Studio ≤ 0.4)" } else { "" },
+            if self.crlf_as_one { " with each CRLF counted as one line break (as the browser showed the text)" } else { "" }
+        )
+    }
+}
+
+/// The offset maps of one task's text: code points and UTF-16, over the text as it is and (when
+/// it has CRLFs) with each CRLF read as one character, with the way back to the real offsets.
+struct TextMaps {
+    plain: [OffsetMap; 2],
+    crlf: Option<([OffsetMap; 2], Vec<usize>)>,
+}
+
+impl TextMaps {
+    fn new(text: &str) -> Self {
+        let plain = [OffsetMap::new(text, OffsetUnit::CodePoints), OffsetMap::new(text, OffsetUnit::Utf16)];
+        let crlf = text.contains("\r\n").then(|| {
+            let folded = text.replace("\r\n", "\n");
+            let mut back = Vec::with_capacity(folded.len() + 1);
+            let chars: Vec<char> = text.chars().collect();
+            let mut k = 0;
+            while k < chars.len() {
+                back.push(k);
+                k += if chars[k] == '\r' && chars.get(k + 1) == Some(&'\n') { 2 } else { 1 };
+            }
+            back.push(chars.len());
+            ([OffsetMap::new(&folded, OffsetUnit::CodePoints), OffsetMap::new(&folded, OffsetUnit::Utf16)], back)
+        });
+        TextMaps { plain, crlf }
+    }
+
+    /// `[start, end)` in a convention, as code points of the real text.
+    fn range(&self, convention: Convention, start: usize, end: usize) -> Option<(usize, usize)> {
+        let unit = usize::from(convention.unit == OffsetUnit::Utf16);
+        let end = end.saturating_add(usize::from(convention.inclusive_end));
+        if !convention.crlf_as_one {
+            return self.plain[unit].range(start, end);
+        }
+        let (maps, back) = self.crlf.as_ref()?;
+        let (s, e) = maps[unit].range(start, end)?;
+        Some((*back.get(s)?, *back.get(e)?))
     }
 }
 
@@ -138,7 +219,7 @@ impl State<'_> {
         let id = data.get("article_id").and_then(scalar_string).unwrap_or_else(|| task_id.trim_start_matches('#').to_string());
         let mut metadata = BTreeMap::new();
         for (key, value) in &data {
-            if key == &field || key == "article_id" || task.get("data").is_none() && is_region_list(value) {
+            if key == &field || key == "article_id" || task.get("data").is_none() && (is_region_list(value) || key == "id") {
                 continue;
             }
             if let Some(value) = scalar_string(value) {
@@ -146,7 +227,7 @@ impl State<'_> {
             }
         }
         let article = make_article(id, text, metadata);
-        let map = [OffsetMap::new(&article.text, OffsetUnit::CodePoints), OffsetMap::new(&article.text, OffsetUnit::Utf16)];
+        let map = TextMaps::new(&article.text);
 
         let annotations = task.get("annotations").or_else(|| task.get("completions"));
         match annotations {
@@ -226,7 +307,7 @@ impl State<'_> {
     }
 
     /// Spans from one annotation's or prediction's results.
-    fn results(&mut self, results: Option<&Value>, article: &Article, maps: &[OffsetMap; 2], task_id: &str, model: Option<&str>) -> Vec<Span> {
+    fn results(&mut self, results: Option<&Value>, article: &Article, maps: &TextMaps, task_id: &str, model: Option<&str>) -> Vec<Span> {
         let mut spans = Vec::new();
         let Some(Value::Array(results)) = results else { return spans };
         for result in results {
@@ -270,24 +351,22 @@ impl State<'_> {
     }
 
     /// Code-point offsets for a result, by the first convention that explains its text.
-    fn convert(&mut self, start: usize, end: usize, declared: Option<&str>, article: &Article, maps: &[OffsetMap; 2]) -> Option<(usize, usize)> {
+    fn convert(&mut self, start: usize, end: usize, declared: Option<&str>, article: &Article, maps: &TextMaps) -> Option<(usize, usize)> {
         let Some(declared) = declared else {
             self.imported.summary.convert("regions without `value.text` taken as code points, unchecked");
-            return maps[0].range(start, end);
+            return maps.plain[0].range(start, end);
         };
         let order = self.preferred.into_iter().chain(CONVENTIONS);
         for convention in order {
-            let map = &maps[usize::from(convention.unit == OffsetUnit::Utf16)];
-            let exclusive_end = end.saturating_add(usize::from(convention.inclusive_end));
-            if let Some((s, e)) = map.range(start, exclusive_end) {
-                if article.slice(s, e) == Some(declared) {
-                    if convention != CONVENTIONS[0] && (s, e) != (start, end) {
-                        let file = self.path.display();
-                        self.imported.summary.convert(format!("{file}: offsets counted {}; converted to code points", convention.describe()));
-                    }
-                    self.preferred = Some(convention);
-                    return Some((s, e));
+            let Some((s, e)) = maps.range(convention, start, end) else { continue };
+            let Some(covered) = article.slice(s, e) else { continue };
+            if covered == declared || convention.crlf_as_one && covered.replace("\r\n", "\n") == declared {
+                if convention != CONVENTIONS[0] && (s, e) != (start, end) {
+                    let file = self.path.display();
+                    self.imported.summary.convert(format!("{file}: offsets counted {}; converted to code points", convention.describe()));
                 }
+                self.preferred = Some(convention);
+                return Some((s, e));
             }
         }
         None
@@ -341,6 +420,30 @@ mod tests {
         assert_eq!(imported.summary.skipped["drafts (unsubmitted annotations)"], 1);
         assert_eq!(imported.summary.skipped["cancelled annotations"], 1);
         assert!(imported.summary.conversions.is_empty(), "code points need no conversion: {:?}", imported.summary.conversions);
+    }
+
+    #[test]
+    fn crlf_read_as_one_line_break_is_detected() {
+        // The browser showed "سطر\nلافروف": لافروف at 4..10, at 5..11 in the real text.
+        let json = format!(r#"[{{"id": 1, "data": {{"text": "سطر\r\nلافروف"}}, "annotations": [{{"result": [{}]}}]}}]"#, result("a", 4, 10, "لافروف", "PER"));
+        let (imported, diagnostics) = read(&json);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!((imported.spans[0].start, imported.spans[0].end), (5, 11));
+        assert!(imported.summary.conversions.iter().any(|c| c.contains("CRLF counted as one")), "{:?}", imported.summary.conversions);
+    }
+
+    #[test]
+    fn a_folder_of_old_completion_files_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        for k in 1..=2 {
+            let body = format!(r#"{{"completions": [{{"result": [{}]}}], "data": {{"text": "قال لافروف"}}, "id": {k}}}"#, result("a", 4, 10, "لافروف", "PER"));
+            std::fs::write(dir.path().join(format!("{k}.json")), body).unwrap();
+        }
+        let mut diagnostics = Diagnostics::default();
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into() };
+        let imported = read_label_studio(dir.path(), &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert_eq!(imported.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(imported.spans.len(), 2);
     }
 
     #[test]

@@ -98,7 +98,18 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
 }
 
 fn parse_record(line: &str) -> Result<(Record, Vec<String>), String> {
-    let object = parse_object(line)?;
+    // spaCy v2's training tuples: `["text", {"entities": [[start, end, "LABEL"]]}]`.
+    let object = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Array(pair)) => match pair.as_slice() {
+            [Value::String(text), Value::Object(annotations)] => {
+                let mut object = annotations.clone();
+                object.insert("text".into(), Value::String(text.clone()));
+                object
+            }
+            _ => return Err("a JSON array line must be spaCy's [\"text\", {\"entities\": [[start, end, \"LABEL\"]]}]".into()),
+        },
+        _ => parse_object(line)?,
+    };
     let text = match object.get("text") {
         Some(Value::String(text)) => text.clone(),
         Some(other) => return Err(format!("field `text` must be a string, found {}", kind(other))),
@@ -158,6 +169,19 @@ fn parse_record(line: &str) -> Result<(Record, Vec<String>), String> {
         }
         Some(other) => return Err(format!("`spans` must be a list, found {}", kind(other))),
     }
+    // spaCy's `entities` triples, beside or instead of `spans`.
+    if let Some(entities) = object.get("entities") {
+        let Value::Array(items) = entities else { return Err(format!("`entities` must be a list of [start, end, label], found {}", kind(entities))) };
+        for item in items {
+            match item.as_array().map(Vec::as_slice) {
+                Some([Value::Number(s), Value::Number(e), Value::String(label)]) => match (s.as_u64(), e.as_u64()) {
+                    (Some(s), Some(e)) => spans.push((s as usize, e as usize, label.clone())),
+                    _ => return Err(format!("offsets in {item} must be whole non-negative numbers")),
+                },
+                _ => return Err(format!("`entities` entry {item} is not [start, end, \"LABEL\"]")),
+            }
+        }
+    }
     let document_labels = usize::from(object.get("label").is_some_and(Value::is_string)) + object.get("accept").and_then(Value::as_array).map_or(0, Vec::len);
     Ok((Record { id, text, metadata, answer, input_hash, spans, document_labels }, warnings))
 }
@@ -199,6 +223,15 @@ mod tests {
         assert_eq!(imported.summary.skipped["records answered `reject` (choose with --answers)"], 1);
         let (imported, _) = read(LINES, &["accept", "reject", "ignore"]);
         assert_eq!(imported.articles.len(), 4);
+    }
+
+    #[test]
+    fn spacy_entities_triples_and_training_tuples() {
+        let lines = "[\"قال لافروف\", {\"entities\": [[4, 10, \"PER\"]]}]\n{\"text\": \"في موسكو\", \"entities\": [[3, 8, \"LOC\"]]}\n";
+        let (imported, diagnostics) = read(lines, &["accept"]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let texts: Vec<&str> = imported.spans.iter().map(|s| s.text.as_deref().unwrap()).collect();
+        assert_eq!(texts, ["لافروف", "موسكو"]);
     }
 
     #[test]
