@@ -48,6 +48,14 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         Some(name) => read_relations(&Path::new(name).join("relations.jsonl"))?,
         None => Vec::new(),
     };
+    let layers: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.layer.as_str()).collect();
+    if layers.len() > 1 && matches!(args.to, Format::Brat | Format::Doccano | Format::Spacy) {
+        eprintln!(
+            "note: {} has no layers: the spans of layers {} are written together and an import puts them in one layer; export one layer at a time with --layer to keep them apart",
+            args.to.name(),
+            layers.iter().copied().collect::<Vec<_>>().join(", ")
+        );
+    }
     let files: Vec<(PathBuf, Vec<u8>)> = match args.to {
         Format::Jsonl => vec![(args.out.clone(), write_jsonl(&dataset.articles, &spans))],
         Format::Doccano => {
@@ -85,7 +93,6 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         Format::Conll => {
             warn_dropped_attrs(&spans, "CoNLL tags");
-            let layers: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.layer.as_str()).collect();
             if layers.len() > 1 {
                 bail!("CoNLL holds one layer a file; choose one with --layer ({})", layers.into_iter().collect::<Vec<_>>().join(", "));
             }

@@ -239,6 +239,12 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
     })
 }
 
+impl Format {
+    pub fn name(self) -> &'static str {
+        format_name(self)
+    }
+}
+
 fn format_name(format: Format) -> &'static str {
     match format {
         Format::Conll => "CoNLL",
