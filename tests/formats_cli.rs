@@ -77,6 +77,12 @@ fn brat_imports_spans_attrs_relations_and_reports_discontinuous_spans() {
     let again = tmp.path().join("again");
     import("brat", &back, &again, &[], true);
     assert_eq!(gold(&again), spans);
+    // export → import → export gives the same files.
+    let twice = tmp.path().join("twice");
+    export("brat", &again, &twice, &[]);
+    for name in ["news-1.ann", "news-1.txt", "news-2.ann", "news-2.txt"] {
+        assert_eq!(std::fs::read(back.join(name)).unwrap(), std::fs::read(twice.join(name)).unwrap(), "{name}");
+    }
 }
 
 #[test]

@@ -232,6 +232,10 @@ impl State<'_> {
         let annotations = task.get("annotations").or_else(|| task.get("completions"));
         match annotations {
             Some(Value::Array(annotations)) => {
+                let submitted = annotations.iter().filter(|a| a.get("was_cancelled").and_then(Value::as_bool) != Some(true)).count();
+                if submitted > 1 {
+                    self.imported.summary.count("tasks with several annotations (their spans merged)", 1);
+                }
                 for annotation in annotations {
                     if annotation.get("was_cancelled").and_then(Value::as_bool) == Some(true) {
                         self.imported.summary.skip("cancelled annotations", 1);

@@ -42,8 +42,8 @@ struct Record {
     metadata: BTreeMap<String, String>,
     answer: Option<String>,
     input_hash: Option<String>,
-    /// start, end, label, problem with its tokens.
-    spans: Vec<(usize, usize, String)>,
+    /// start, end, label, the text the span declares.
+    spans: Vec<(usize, usize, String, Option<String>)>,
     document_labels: usize,
 }
 
@@ -78,8 +78,8 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
         if record.spans.is_empty() {
             imported.summary.count("records without spans", 1);
         }
-        for (start, end, label) in record.spans {
-            if let Some(problem) = span_problem(article, start, end, None) {
+        for (start, end, label, declared) in record.spans {
+            if let Some(problem) = span_problem(article, start, end, declared.as_deref()) {
                 bad.push((line, format!("{problem}; the span is not imported")));
                 continue;
             }
@@ -89,7 +89,7 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
         imported.summary.skip("document-level labels (text classification)", record.document_labels);
     })?;
     for (line, message) in bad {
-        imported.summary.skip("spans outside the text (reported)", 1);
+        imported.summary.skip("spans outside the text or not holding their declared text (reported)", 1);
         diagnostics.warning(path, Some(line), message);
     }
     let removed = dedup_spans(&mut imported.spans);
@@ -164,7 +164,7 @@ fn parse_record(line: &str) -> Result<(Record, Vec<String>), String> {
                         ));
                     }
                 }
-                spans.push((start, end, label));
+                spans.push((start, end, label, span.get("text").and_then(Value::as_str).map(str::to_owned)));
             }
         }
         Some(other) => return Err(format!("`spans` must be a list, found {}", kind(other))),
@@ -175,7 +175,7 @@ fn parse_record(line: &str) -> Result<(Record, Vec<String>), String> {
         for item in items {
             match item.as_array().map(Vec::as_slice) {
                 Some([Value::Number(s), Value::Number(e), Value::String(label)]) => match (s.as_u64(), e.as_u64()) {
-                    (Some(s), Some(e)) => spans.push((s as usize, e as usize, label.clone())),
+                    (Some(s), Some(e)) => spans.push((s as usize, e as usize, label.clone(), None)),
                     _ => return Err(format!("offsets in {item} must be whole non-negative numbers")),
                 },
                 _ => return Err(format!("`entities` entry {item} is not [start, end, \"LABEL\"]")),
@@ -236,12 +236,13 @@ mod tests {
 
     #[test]
     fn bad_spans_and_tokens_are_reported() {
-        let line = r#"{"text": "قال", "spans": [{"start": 0, "end": 9, "label": "X", "token_start": 0, "token_end": 0}], "tokens": [{"start": 0, "end": 2}]}"#;
+        let line = r#"{"text": "قال", "spans": [{"start": 0, "end": 9, "label": "X", "token_start": 0, "token_end": 0}, {"start": 0, "end": 2, "label": "Y", "text": "ال"}], "tokens": [{"start": 0, "end": 2}]}"#;
         let (imported, diagnostics) = read(line, &["accept"]);
         assert!(imported.spans.is_empty());
         let messages: Vec<&str> = diagnostics.problems().iter().map(|p| p.message.as_str()).collect();
         assert!(messages[0].contains("token_start 0"), "{messages:?}");
         assert!(messages[1].contains("runs past the end"), "{messages:?}");
+        assert!(messages[2].contains("declares \"ال\""), "{messages:?}");
         let (_, diagnostics) = read(r#"{"text": "x", "spans": [{"start": 0, "end": 1}]}"#, &["accept"]);
         assert!(diagnostics.problems()[0].message.contains("`label` must be a name"));
     }
