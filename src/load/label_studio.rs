@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 
 use crate::load::fields::{kind, scalar_string};
 use crate::load::imported::{dedup_spans, Imported};
-use crate::load::offsets::{OffsetMap, OffsetUnit};
+use crate::load::label_studio_offsets::{TextMaps, CONVENTIONS};
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::{Article, Span};
 
@@ -114,79 +114,6 @@ impl<'de> Visitor<'de> for Tasks<'_> {
     }
 }
 
-/// An offset convention Label Studio has used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Convention {
-    unit: OffsetUnit,
-    inclusive_end: bool,
-    /// Offsets into the text with every CRLF read as one line break, as a browser shows it.
-    crlf_as_one: bool,
-}
-
-const fn convention(unit: OffsetUnit, inclusive_end: bool, crlf_as_one: bool) -> Convention {
-    Convention { unit, inclusive_end, crlf_as_one }
-}
-
-const CONVENTIONS: [Convention; 8] = [
-    convention(OffsetUnit::CodePoints, false, false),
-    convention(OffsetUnit::Utf16, false, false),
-    convention(OffsetUnit::CodePoints, true, false),
-    convention(OffsetUnit::Utf16, true, false),
-    convention(OffsetUnit::CodePoints, false, true),
-    convention(OffsetUnit::Utf16, false, true),
-    convention(OffsetUnit::CodePoints, true, true),
-    convention(OffsetUnit::Utf16, true, true),
-];
-
-impl Convention {
-    fn describe(self) -> String {
-        format!(
-            "{}{}{}",
-            self.unit.description(),
-            if self.inclusive_end { " with inclusive ends (Label Studio ≤ 0.4)" } else { "" },
-            if self.crlf_as_one { " with each CRLF counted as one line break (as the browser showed the text)" } else { "" }
-        )
-    }
-}
-
-/// The offset maps of one task's text: code points and UTF-16, over the text as it is and (when
-/// it has CRLFs) with each CRLF read as one character, with the way back to the real offsets.
-struct TextMaps {
-    plain: [OffsetMap; 2],
-    crlf: Option<([OffsetMap; 2], Vec<usize>)>,
-}
-
-impl TextMaps {
-    fn new(text: &str) -> Self {
-        let plain = [OffsetMap::new(text, OffsetUnit::CodePoints), OffsetMap::new(text, OffsetUnit::Utf16)];
-        let crlf = text.contains("\r\n").then(|| {
-            let folded = text.replace("\r\n", "\n");
-            let mut back = Vec::with_capacity(folded.len() + 1);
-            let chars: Vec<char> = text.chars().collect();
-            let mut k = 0;
-            while k < chars.len() {
-                back.push(k);
-                k += if chars[k] == '\r' && chars.get(k + 1) == Some(&'\n') { 2 } else { 1 };
-            }
-            back.push(chars.len());
-            ([OffsetMap::new(&folded, OffsetUnit::CodePoints), OffsetMap::new(&folded, OffsetUnit::Utf16)], back)
-        });
-        TextMaps { plain, crlf }
-    }
-
-    /// `[start, end)` in a convention, as code points of the real text.
-    fn range(&self, convention: Convention, start: usize, end: usize) -> Option<(usize, usize)> {
-        let unit = usize::from(convention.unit == OffsetUnit::Utf16);
-        let end = end.saturating_add(usize::from(convention.inclusive_end));
-        if !convention.crlf_as_one {
-            return self.plain[unit].range(start, end);
-        }
-        let (maps, back) = self.crlf.as_ref()?;
-        let (s, e) = maps[unit].range(start, end)?;
-        Some((*back.get(s)?, *back.get(e)?))
-    }
-}
-
 struct State<'a> {
     path: &'a Path,
     options: &'a LabelStudioOptions,
@@ -194,7 +121,7 @@ struct State<'a> {
     diagnostics: &'a mut Diagnostics,
     tasks: usize,
     /// The convention that explained the last converted span, tried first.
-    preferred: Option<Convention>,
+    preferred: Option<crate::load::label_studio_offsets::Convention>,
 }
 
 impl State<'_> {

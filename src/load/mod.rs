@@ -18,6 +18,7 @@ mod frame;
 mod imported;
 mod jsonl;
 mod label_studio;
+mod label_studio_offsets;
 mod label_studio_writer;
 mod lines;
 pub mod offsets;
