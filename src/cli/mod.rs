@@ -17,6 +17,7 @@ mod common;
 mod compare;
 mod conlleval;
 mod dedupe;
+mod export;
 mod extractors;
 mod history;
 mod import;
@@ -58,6 +59,8 @@ enum Command {
     Stats(stats::Args),
     /// Convert annotations from another format into a dataset folder.
     Import(import::Args),
+    /// Write a dataset in another tool's format (brat, Label Studio, doccano, spaCy, CoNLL, JSONL).
+    Export(export::Args),
     /// List the extractors a run can use.
     Extractors(extractors::Args),
     /// Run extractors over a dataset, score them and write a report.
@@ -119,6 +122,7 @@ fn run(cli: Cli, registry: &Registry) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args, &progress),
         Command::Stats(args) => stats::run(args, &progress),
         Command::Import(args) => import::run(args, &progress),
+        Command::Export(args) => export::run(args, &progress),
         Command::Extractors(args) => extractors::run(args, registry),
         Command::Run(args) => run::run(args, registry, &progress),
         Command::Merge(args) => merge::run(args),

@@ -2,64 +2,30 @@
 //! into articles and spans. Text is rebuilt by joining a sentence's tokens with one space and an
 //! article's sentences with a newline; offsets are computed while it is built.
 //!
-//! Chunks are decoded leniently, as conlleval does: in IOB1/IOB2 an `I-` that follows `O` or
-//! another type starts a chunk; in IOBES/BILOU an `I-`/`E-` without its `B-` does the same. The
-//! number of such repairs is reported, never hidden.
+//! Any number of columns (CoNLL-2003's four, `_` placeholders), `-DOCSTART-` documents, CRLF, a
+//! BOM and a missing final newline are read as they come. The tag scheme is detected from the
+//! tags when not given (a first pass over the file); `nested` reads every column after the
+//! token as a tag (their number varying from line to line) into overlapping chunks. Chunks are
+//! decoded leniently, as conlleval does (`conll_tags`); the repairs are counted, never hidden,
+//! and so are bare tags such as `OO`, read as `O`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
 
+use crate::load::conll_tags::{decode, decode_nested, parse_tag, Tag};
+pub use crate::load::conll_tags::{detect_scheme, Chunk, Repairs, TagScheme};
 use crate::load::lines::Lines;
 use crate::load::{make_article, Diagnostics, LoadError};
 use crate::model::{is_bidi_mark, Article, Span};
 use crate::progress::Progress;
 
-/// Tagging schemes mizan decodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagScheme {
-    Iob1,
-    Iob2,
-    Iobes,
-    Bilou,
-}
-
-impl TagScheme {
-    fn prefixes(self) -> &'static [char] {
-        match self {
-            TagScheme::Iob1 | TagScheme::Iob2 => &['B', 'I'],
-            TagScheme::Iobes => &['B', 'I', 'E', 'S'],
-            TagScheme::Bilou => &['B', 'I', 'L', 'U'],
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            TagScheme::Iob1 => "IOB1",
-            TagScheme::Iob2 => "IOB2",
-            TagScheme::Iobes => "IOBES",
-            TagScheme::Bilou => "BILOU",
-        }
-    }
-}
-
-impl FromStr for TagScheme {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "iob1" => Ok(TagScheme::Iob1),
-            "iob2" | "bio" | "iob" => Ok(TagScheme::Iob2),
-            "iobes" | "bioes" => Ok(TagScheme::Iobes),
-            "bilou" => Ok(TagScheme::Bilou),
-            other => Err(format!("unknown tag scheme `{other}` (iob1, iob2, iobes, bilou)")),
-        }
-    }
-}
-
 /// How to read a CoNLL file.
 #[derive(Debug, Clone)]
 pub struct ConllOptions {
-    pub scheme: TagScheme,
+    /// `None` detects the scheme from the tags.
+    pub scheme: Option<TagScheme>,
+    /// Every column after the token is a tag (nested NER, e.g. Wojood's `token TAG1 TAG2 …`).
+    pub nested: bool,
     /// 1-based column of the token.
     pub token_column: usize,
     /// 1-based column of the tag; `None` for the last column.
@@ -80,7 +46,8 @@ pub struct ConllOptions {
 impl Default for ConllOptions {
     fn default() -> Self {
         ConllOptions {
-            scheme: TagScheme::Iob2,
+            scheme: None,
+            nested: false,
             token_column: 1,
             tag_column: None,
             tab_separated: false,
@@ -102,90 +69,30 @@ pub struct ConllImport {
     pub tokens: usize,
     /// Chunks that began without their `B-` (counted as chunk starts).
     pub repaired_starts: usize,
-}
-
-/// A tag split into its prefix and entity type; `O` has neither.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Tag {
-    prefix: char,
-    kind: String,
-}
-
-/// A decoded chunk over token indices `[start, end)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chunk {
-    pub start: usize,
-    pub end: usize,
-    pub label: String,
-}
-
-fn parse_tag(tag: &str, scheme: TagScheme) -> Result<Tag, String> {
-    if tag == "O" {
-        return Ok(Tag { prefix: 'O', kind: String::new() });
-    }
-    let expected = || {
-        let shapes: Vec<String> = scheme.prefixes().iter().map(|p| format!("{p}-TYPE")).collect();
-        format!("O, {}", shapes.join(", "))
-    };
-    let (prefix, kind) =
-        tag.split_once('-').ok_or_else(|| format!("tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme", scheme.name(), expected()))?;
-    let mut chars = prefix.chars();
-    match (chars.next(), chars.next()) {
-        (Some(p), None) if scheme.prefixes().contains(&p) && !kind.is_empty() => Ok(Tag { prefix: p, kind: kind.to_string() }),
-        _ => Err(format!("tag `{tag}` is not a {} tag (expected {}); choose the scheme with --scheme", scheme.name(), expected())),
-    }
-}
-
-/// Decodes chunks from one sentence's tags. Returns the chunks and how many began without a
-/// proper start tag.
-fn decode(tags: &[Tag], scheme: TagScheme) -> (Vec<Chunk>, usize) {
-    let mut chunks = Vec::new();
-    let mut repaired = 0;
-    let mut open: Option<Chunk> = None;
-    let mut prev_prefix = 'O';
-    for (i, tag) in tags.iter().enumerate() {
-        let same_kind = open.as_ref().is_some_and(|c| c.label == tag.kind);
-        let continues = match (scheme, tag.prefix) {
-            (_, 'O') => false,
-            (TagScheme::Iob1 | TagScheme::Iob2, 'I') => same_kind,
-            (TagScheme::Iob1 | TagScheme::Iob2, _) => false,
-            (_, 'I' | 'E' | 'L') => same_kind && matches!(prev_prefix, 'B' | 'I'),
-            _ => false,
-        };
-        if !continues {
-            chunks.extend(open.take());
-            if tag.prefix != 'O' {
-                let proper = match scheme {
-                    TagScheme::Iob1 => true,
-                    TagScheme::Iob2 => tag.prefix == 'B',
-                    TagScheme::Iobes | TagScheme::Bilou => matches!(tag.prefix, 'B' | 'S' | 'U'),
-                };
-                repaired += usize::from(!proper);
-                open = Some(Chunk { start: i, end: i + 1, label: tag.kind.clone() });
-            }
-        } else if let Some(chunk) = open.as_mut() {
-            chunk.end = i + 1;
-        }
-        if matches!(tag.prefix, 'E' | 'L' | 'S' | 'U') {
-            chunks.extend(open.take());
-        }
-        prev_prefix = tag.prefix;
-    }
-    chunks.extend(open);
-    (chunks, repaired)
+    /// Of those, chunks begun by a type change inside a chunk (`B-PER I-LOC`).
+    pub type_changes: usize,
+    /// Tags without a `PREFIX-` other than `O` (e.g. `OO`), read as `O`.
+    pub bare_tags: usize,
+    /// Comment lines (`# id …`, `# sent_id = …`), skipped.
+    pub comments: usize,
+    /// The scheme used, and whether it was detected.
+    pub scheme: Option<TagScheme>,
+    pub detected: bool,
 }
 
 /// A sentence being collected: tokens, tags and the line it started on.
 #[derive(Default)]
 struct Sentence {
     tokens: Vec<String>,
-    tags: Vec<Tag>,
+    /// One tag per token, or (nested) every tag of the token.
+    tags: Vec<Vec<Tag>>,
     first_line: usize,
 }
 
 /// Builds articles from sentences as they complete.
 struct ArticleBuilder<'a> {
     options: &'a ConllOptions,
+    scheme: TagScheme,
     result: ConllImport,
     text: String,
     chars: usize,
@@ -220,8 +127,14 @@ impl<'a> ArticleBuilder<'a> {
             self.chars += token.chars().count();
         }
         token_starts.push(self.chars + 1);
-        let (chunks, repaired) = decode(&sentence.tags, self.options.scheme);
-        self.result.repaired_starts += repaired;
+        let (chunks, repairs) = if self.options.nested {
+            decode_nested(&sentence.tags)
+        } else {
+            let tags: Vec<Tag> = sentence.tags.iter().map(|t| t.first().cloned().unwrap_or_else(Tag::outside)).collect();
+            decode(&tags, self.scheme)
+        };
+        self.result.repaired_starts += repairs.starts;
+        self.result.type_changes += repairs.type_changes;
         for chunk in chunks {
             let label = self.options.label_map.get(&chunk.label).cloned().unwrap_or(chunk.label);
             let surface = sentence.tokens[chunk.start..chunk.end].join(" ");
@@ -262,9 +175,28 @@ pub fn read_conll(path: &Path, options: &ConllOptions, diagnostics: &mut Diagnos
     if options.token_column == 0 || options.tag_column == Some(0) {
         return Err(LoadError::Unusable { path: path.to_path_buf(), message: "column numbers start at 1".into() });
     }
+    let (scheme, detected) = match (options.scheme, options.nested) {
+        (Some(scheme), _) => (scheme, false),
+        (None, true) => (TagScheme::Iob2, false),
+        (None, false) => match detect_in_file(path, options)? {
+            Some(scheme) => (scheme, true),
+            None => (TagScheme::Iob2, false),
+        },
+    };
+    if options.nested && scheme != TagScheme::Iob2 {
+        return Err(LoadError::Unusable { path: path.to_path_buf(), message: "--nested reads IOB2 tags (B-, I-, O); drop --scheme".into() });
+    }
     let mut lines = Lines::open(path)?;
-    let mut builder =
-        ArticleBuilder { options, result: ConllImport::default(), text: String::new(), chars: 0, sentences_in_article: 0, first_line: 0, pending: Vec::new() };
+    let mut builder = ArticleBuilder {
+        options,
+        scheme,
+        result: ConllImport { scheme: Some(scheme), detected, ..ConllImport::default() },
+        text: String::new(),
+        chars: 0,
+        sentences_in_article: 0,
+        first_line: 0,
+        pending: Vec::new(),
+    };
     let mut sentence = Sentence::default();
     let io = |source| LoadError::Io { path: path.to_path_buf(), source };
     while let Some(line) = lines.next_line().map_err(io)? {
@@ -287,7 +219,14 @@ pub fn read_conll(path: &Path, options: &ConllOptions, diagnostics: &mut Diagnos
             continue;
         }
         let tag_column = options.tag_column.unwrap_or(columns.len());
-        if columns.len() < 2 || tag_column > columns.len() || options.token_column > columns.len() {
+        // `# id 7 domain=ar` (MultiCoNER), `# sent_id = 3` (CoNLL-U): a comment, unless the line
+        // is the token `#` with a real tag.
+        if columns[0].starts_with('#') && (columns.len() < 2 || parse_tag(columns[columns.len().min(tag_column) - 1].trim(), scheme).is_err()) {
+            builder.result.comments += 1;
+            continue;
+        }
+        let needed = if options.nested { options.token_column + 1 } else { tag_column.max(options.token_column) };
+        if columns.len() < 2 || columns.len() < needed {
             diagnostics.error(
                 path,
                 Some(number),
@@ -309,77 +248,86 @@ pub fn read_conll(path: &Path, options: &ConllOptions, diagnostics: &mut Diagnos
             diagnostics.error(path, Some(number), "empty token");
             continue;
         }
-        match parse_tag(columns[tag_column - 1].trim(), options.scheme) {
-            Ok(tag) => {
-                if sentence.tokens.is_empty() {
-                    sentence.first_line = number;
+        let raw: Vec<&str> = if options.nested { columns[options.token_column..].to_vec() } else { vec![columns[tag_column - 1]] };
+        let mut tags = Vec::with_capacity(raw.len());
+        let mut bad = None;
+        for tag in raw.iter().map(|t| t.trim()) {
+            match parse_tag(tag, scheme) {
+                Ok(tag) => tags.push(tag),
+                Err(_) if !tag.contains('-') && tag.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    builder.result.bare_tags += 1;
+                    diagnostics.warning(path, Some(number), format!("tag `{tag}` has no TYPE and is read as O; fix it to O or PREFIX-TYPE"));
+                    tags.push(Tag::outside());
                 }
-                sentence.tokens.push(token.trim().to_string());
-                sentence.tags.push(tag);
+                Err(message) => bad = Some(message),
             }
-            Err(message) => diagnostics.error(path, Some(number), message),
         }
+        if let Some(message) = bad {
+            diagnostics.error(path, Some(number), message);
+            continue;
+        }
+        if sentence.tokens.is_empty() {
+            sentence.first_line = number;
+        }
+        sentence.tokens.push(token.trim().to_string());
+        sentence.tags.push(tags);
     }
     builder.add_sentence(sentence);
     builder.finish_article();
     Ok(builder.result)
 }
 
+/// The first pass: the scheme the file's tag column uses, if it has chunk tags.
+fn detect_in_file(path: &Path, options: &ConllOptions) -> Result<Option<TagScheme>, LoadError> {
+    let mut lines = Lines::open(path)?;
+    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let mut sentences: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut detected = None;
+    while let Some(line) = lines.next_line().map_err(io)? {
+        let Some(text) = line.text else { continue };
+        let columns: Vec<&str> = if options.tab_separated { text.split('\t').collect() } else { text.split_whitespace().collect() };
+        if text.trim().is_empty() || columns[0] == "-DOCSTART-" {
+            sentences.push(std::mem::take(&mut current));
+            continue;
+        }
+        if columns[0].starts_with('#') && columns.len() > 2 {
+            continue;
+        }
+        let tag_column = options.tag_column.unwrap_or(columns.len());
+        if columns.len() >= 2 && tag_column <= columns.len() {
+            current.push(columns[tag_column - 1].trim().to_string());
+        }
+        // Keep memory bounded: decide on what has been read every 10,000 sentences.
+        if sentences.len() >= 10_000 {
+            let batch = std::mem::take(&mut sentences);
+            detected = merge(detected, detect_scheme(batch.iter().map(|s| s.iter().map(String::as_str).collect())));
+        }
+    }
+    sentences.push(current);
+    Ok(merge(detected, detect_scheme(sentences.iter().map(|s| s.iter().map(String::as_str).collect()))))
+}
+
+/// The scheme of two parts of a file: the richer one (an IOB2 part beats IOB1, any end tags
+/// beat both).
+fn merge(a: Option<TagScheme>, b: Option<TagScheme>) -> Option<TagScheme> {
+    let rank = |s: TagScheme| match s {
+        TagScheme::Iob1 => 0,
+        TagScheme::Iob2 => 1,
+        TagScheme::Ioe => 2,
+        TagScheme::Iobes => 3,
+        TagScheme::Bilou => 4,
+        TagScheme::Bmes => 5,
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if rank(a) >= rank(b) { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn chunks(tags: &str, scheme: TagScheme) -> (Vec<(usize, usize, String)>, usize) {
-        let tags: Vec<Tag> = tags.split_whitespace().map(|t| parse_tag(t, scheme).unwrap()).collect();
-        let (chunks, repaired) = decode(&tags, scheme);
-        (chunks.into_iter().map(|c| (c.start, c.end, c.label)).collect(), repaired)
-    }
-
-    fn c(start: usize, end: usize, label: &str) -> (usize, usize, String) {
-        (start, end, label.to_string())
-    }
-
-    #[test]
-    fn iob2_chunks_follow_conlleval() {
-        type Case = (&'static str, Vec<(usize, usize, String)>, usize);
-        let cases: &[Case] = &[
-            ("B-PER I-PER O", vec![c(0, 2, "PER")], 0),
-            ("B-PER B-PER", vec![c(0, 1, "PER"), c(1, 2, "PER")], 0),
-            // An I- after O starts a chunk, as conlleval counts it.
-            ("O I-LOC I-LOC", vec![c(1, 3, "LOC")], 1),
-            // A type change inside I- starts a new chunk.
-            ("B-PER I-LOC", vec![c(0, 1, "PER"), c(1, 2, "LOC")], 1),
-            ("I-ORG", vec![c(0, 1, "ORG")], 1),
-            ("O O", vec![], 0),
-            ("", vec![], 0),
-        ];
-        for (tags, expected, repaired) in cases {
-            assert_eq!(chunks(tags, TagScheme::Iob2), (expected.clone(), *repaired), "{tags}");
-        }
-    }
-
-    #[test]
-    fn iob1_uses_b_only_between_same_type_chunks() {
-        assert_eq!(chunks("I-PER I-PER B-PER O I-LOC", TagScheme::Iob1).0, vec![c(0, 2, "PER"), c(2, 3, "PER"), c(4, 5, "LOC")]);
-        assert_eq!(chunks("I-PER I-PER", TagScheme::Iob1).1, 0);
-    }
-
-    #[test]
-    fn iobes_and_bilou_close_on_end_and_single_tags() {
-        assert_eq!(chunks("B-PER E-PER S-LOC S-LOC", TagScheme::Iobes).0, vec![c(0, 2, "PER"), c(2, 3, "LOC"), c(3, 4, "LOC")]);
-        assert_eq!(chunks("B-PER I-PER L-PER U-ORG", TagScheme::Bilou).0, vec![c(0, 3, "PER"), c(3, 4, "ORG")]);
-        // E- after E- starts a new (repaired) chunk.
-        assert_eq!(chunks("B-PER E-PER E-PER", TagScheme::Iobes), (vec![c(0, 2, "PER"), c(2, 3, "PER")], 1));
-        assert_eq!(chunks("O I-PER E-PER", TagScheme::Iobes), (vec![c(1, 3, "PER")], 1));
-    }
-
-    #[test]
-    fn tags_outside_the_scheme_are_refused() {
-        assert!(parse_tag("S-PER", TagScheme::Iob2).unwrap_err().contains("not a IOB2 tag"));
-        assert!(parse_tag("PER", TagScheme::Iob2).is_err());
-        assert!(parse_tag("B-", TagScheme::Iob2).is_err());
-        assert_eq!(parse_tag("B-PER-X", TagScheme::Iob2).unwrap().kind, "PER-X");
-    }
 
     #[test]
     fn builds_text_offsets_and_articles() {
@@ -398,6 +346,18 @@ mod tests {
         assert_eq!(found, vec![("PER", "لافروف"), ("LOC", "لندن"), ("PER", "جونسون")]);
         assert!(result.spans.iter().all(|s| s.text.as_deref() == article.slice(s.start, s.end)));
         assert_eq!(result.repaired_starts, 1);
+    }
+
+    #[test]
+    fn comment_lines_are_skipped_and_a_hash_token_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.conll");
+        std::fs::write(&path, "# id 5b2c domain=ar\nزار _ _ O\n# _ _ O\nدمشق _ _ B-LOC\n\n# sent_id = 2\n").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let result = read_conll(&path, &ConllOptions::default(), &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!((result.comments, result.tokens), (2, 3));
+        assert_eq!(result.articles[0].text, "زار # دمشق");
     }
 
     #[test]
