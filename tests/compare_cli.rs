@@ -330,3 +330,28 @@ fn a_predictions_file_with_problems_names_their_lines() {
     let report: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out/report.json")).unwrap()).unwrap();
     assert!(report["extractors"]["bad"]["errors"][0]["error"].as_str().unwrap().contains("bad.jsonl:1:"), "{report}");
 }
+
+#[test]
+fn predictions_in_another_format_are_placed_on_the_articles_by_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("datasets/sana/000_f448dd176493aaea.txt")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let (start, end) = offsets(text, "سيرغي لافروف");
+    let dir = tempfile::tempdir().unwrap();
+    let doccano = dir.path().join("model.jsonl");
+    std::fs::write(&doccano, serde_json::json!({"text": text, "label": [[start, end, "PER"]]}).to_string() + "\n").unwrap();
+    let out = dir.path().join("out");
+    let output = mizan(root)
+        .args(["run", "sana", "--bootstrap", "0", "-q", "--predictions"])
+        .arg(format!("dc={}:doccano", doccano.display()))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let strict = &report["extractors"]["dc"]["layers"]["ner"]["overall"]["strict"];
+    assert_eq!((strict["correct"].as_u64(), strict["actual"].as_u64()), (Some(1), Some(1)), "{strict}");
+    let predicted = std::fs::read_to_string(out.join("predictions/dc.jsonl")).unwrap();
+    assert!(predicted.contains("\"article_id\":\"000_f448dd176493aaea\"") && predicted.contains("لافروف"), "{predicted}");
+}

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use crate::extract::cache::PredictionCache;
 use crate::extract::registry::{find, Context, Declaration, Registry};
+use crate::load::AnnotationFormat;
 use crate::report::tables::{self, TableFormat};
 use crate::report::{html, markdown, terminal};
 use crate::run::{evaluate, RunOptions, Runnable};
@@ -36,9 +37,10 @@ pub struct Args {
     #[arg(long, short, value_delimiter = ',')]
     extractor: Vec<String>,
     /// A predictions file made elsewhere, run as an extractor named NAME (repeatable; mixes
-    /// with --extractor).
-    #[arg(long, value_name = "NAME=FILE", value_parser = parse_predictions)]
-    predictions: Vec<(String, PathBuf)>,
+    /// with --extractor). FORMAT: spans (default), jsonl, conll, brat, label-studio, doccano,
+    /// spacy.
+    #[arg(long, value_name = "NAME=FILE[:FORMAT]", value_parser = parse_predictions)]
+    predictions: Vec<Predictions>,
     /// Run only share K of N of the articles (chosen by a stable hash of their ids), writing a
     /// partial report for `mizan merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -97,14 +99,27 @@ fn parse_shard(text: &str) -> Result<crate::report::Shard, String> {
     Ok(crate::report::Shard { index, count })
 }
 
-/// `NAME=FILE` of `--predictions`.
-fn parse_predictions(text: &str) -> Result<(String, PathBuf), String> {
-    let (name, file) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=FILE (e.g. --predictions my-bert=bert.jsonl)"))?;
+/// `NAME=FILE[:FORMAT]` of `--predictions`.
+fn parse_predictions(text: &str) -> Result<Predictions, String> {
+    let (name, file) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=FILE[:FORMAT] (e.g. --predictions my-bert=bert.jsonl)"))?;
     crate::extract::registry::check_name(name)?;
+    // A `:FORMAT` suffix only when it names a format, so that paths with a colon still work.
+    let (file, format) = match file.rsplit_once(':') {
+        Some((path, format)) if !path.is_empty() && format.parse::<AnnotationFormat>().is_ok() => (path, Some(format.to_string())),
+        _ => (file, None),
+    };
     if file.is_empty() {
         return Err(format!("`{text}` names no file after `=`"));
     }
-    Ok((name.to_string(), PathBuf::from(file)))
+    Ok(Predictions { name: name.to_string(), file: PathBuf::from(file), format })
+}
+
+/// One `--predictions` argument.
+#[derive(Debug, Clone)]
+struct Predictions {
+    name: String,
+    file: PathBuf,
+    format: Option<String>,
 }
 
 pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<ExitCode> {
@@ -118,12 +133,16 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
     if names.is_empty() && args.predictions.is_empty() {
         names = default_selection(&all, registry);
     }
-    for (name, file) in &args.predictions {
+    for Predictions { name, file, format } in &args.predictions {
         if names.contains(name) {
             anyhow::bail!("--predictions {name}=…: an extractor named `{name}` is already in this run; choose another name");
         }
         all.retain(|d| &d.name != name);
-        all.push(Declaration::new(name, "predictions").with_param("path", file.display().to_string()));
+        let mut declaration = Declaration::new(name, "predictions").with_param("path", file.display().to_string());
+        if let Some(format) = format {
+            declaration = declaration.with_param("format", format.clone());
+        }
+        all.push(declaration);
         names.push(name.clone());
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);

@@ -8,6 +8,10 @@
 //! listed as `path:line: message`; a span that does not fit its article (offsets, `text`)
 //! fails that article only, as an extractor's bad span would. Warnings (unknown fields) do not
 //! stop it: they are [`Extractor::notes`] the command line prints.
+//!
+//! A file in another annotation format (Label Studio, doccano, spaCy, brat, CoNLL, documents
+//! JSONL) is read by its importer and placed on the dataset's articles by id or by text
+//! (`load::read_predictions`); what the importer cannot read stops the extractor the same way.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,7 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::dataset::check::check_spans;
 use crate::extract::{ExtractError, Extractor};
 use crate::fingerprint::Fingerprint;
-use crate::load::{load_spans, Diagnostics, Severity, SpanRecord};
+use crate::load::{load_spans, read_predictions, AnnotationFormat, Diagnostics, Severity, SpanRecord};
 use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::NoProgress;
 
@@ -39,11 +43,42 @@ impl PredictionsFile {
     /// hash; `layers`, when not given, are those the file's spans name (`ner` for an empty
     /// file).
     pub fn load(name: &str, path: &Path, articles: &[Article], version: Option<String>, layers: Option<Vec<String>>) -> Result<Self, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let content_hash = Fingerprint::new().add(&bytes).hex();
-        drop(bytes);
+        Self::load_as(name, path, AnnotationFormat::Spans, articles, version, layers)
+    }
+
+    /// [`PredictionsFile::load`] for a file in any annotation format.
+    pub fn load_as(
+        name: &str,
+        path: &Path,
+        format: AnnotationFormat,
+        articles: &[Article],
+        version: Option<String>,
+        layers: Option<Vec<String>>,
+    ) -> Result<Self, String> {
+        let content_hash = if path.is_dir() {
+            // A brat folder: its files' names and contents, in name order.
+            let mut hash = Fingerprint::new();
+            let mut entries: Vec<_> =
+                std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for entry in entries.iter().filter(|e| e.is_file()) {
+                hash.add_str(&entry.display().to_string());
+                hash.add(&std::fs::read(entry).map_err(|e| format!("cannot read {}: {e}", entry.display()))?);
+            }
+            hash.hex()
+        } else {
+            Fingerprint::new().add(&std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?).hex()
+        };
         let mut diagnostics = Diagnostics::default();
-        let records = load_spans(path, DEFAULT_LAYER, None, &mut diagnostics, &NoProgress).map_err(|e| e.to_string())?;
+        let records = match format {
+            AnnotationFormat::Spans => load_spans(path, DEFAULT_LAYER, None, &mut diagnostics, &NoProgress).map_err(|e| e.to_string())?,
+            other => read_predictions(path, other, articles, &mut diagnostics)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .enumerate()
+                .map(|(k, span)| SpanRecord { span, line: k + 1 })
+                .collect(),
+        };
         let index: HashMap<String, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
         let mut by_article: HashMap<String, Result<Vec<Span>, String>> = articles.iter().map(|a| (a.id.clone(), Ok(Vec::new()))).collect();
         let mut named_layers = BTreeSet::new();

@@ -15,6 +15,7 @@ use crate::extract::oracle::Oracle;
 use crate::extract::perceptron::PerceptronNer;
 use crate::extract::predictions::PredictionsFile;
 use crate::extract::Extractor;
+use crate::load::AnnotationFormat;
 use crate::model::{Article, Span};
 
 /// Makes an extractor from its declaration.
@@ -383,10 +384,14 @@ fn build_command(declaration: &Declaration, context: &Context<'_>) -> Result<Box
 }
 
 fn build_predictions(declaration: &Declaration, context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
-    declaration.allow_only(&["path", "version", "layers"])?;
-    let path = declaration.string("path")?.ok_or_else(|| declaration.error("`path` is required: a span JSONL file of predictions"))?;
+    declaration.allow_only(&["path", "format", "version", "layers"])?;
+    let path = declaration.string("path")?.ok_or_else(|| declaration.error("`path` is required: a file of predictions"))?;
+    let format = match declaration.string("format")? {
+        None => AnnotationFormat::Spans,
+        Some(name) => name.parse().map_err(|e: String| declaration.error(format!("`format`: {e}")))?,
+    };
     let layers = declaration.strings("layers")?.filter(|l| !l.is_empty());
-    let file = PredictionsFile::load(&declaration.name, &declaration.path(&path), context.articles, declaration.string("version")?, layers)
+    let file = PredictionsFile::load_as(&declaration.name, &declaration.path(&path), format, context.articles, declaration.string("version")?, layers)
         .map_err(|e| declaration.error(e))?;
     Ok(Box::new(file))
 }
