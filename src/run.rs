@@ -9,10 +9,16 @@ use crate::extract::cache::PredictionCache;
 use crate::extract::runner::{run_extractor, ExtractorRun};
 use crate::extract::Extractor;
 use crate::fingerprint::Fnv64;
-use crate::model::Article;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::arabic::{normalize_with, Normalized, Steps};
+use crate::dataset::normalize::to_normalized;
 use crate::model::Span;
+use crate::model::{Article, ArticleWarning};
 use crate::progress::Progress;
-use crate::report::{DatasetInfo, ExtractorReport, LayerReport, Report, Shard, Timing, SCHEMA_VERSION};
+use crate::report::{DatasetInfo, ExtractorReport, LayerReport, NormalizationInfo, Report, Shard, Timing, SCHEMA_VERSION};
 use crate::score::evaluate::SpanOutcome;
 use crate::score::score_layer;
 use crate::score::slices::slice_by;
@@ -40,6 +46,9 @@ pub struct RunOptions<'a> {
     pub bootstrap: usize,
     /// The bootstrap's seed.
     pub seed: u64,
+    /// Score on the texts normalised by these steps (`mizan run --normalize PROFILE`): gold and
+    /// predictions, both on the dataset's text, are mapped onto the normalised text first.
+    pub normalize: Option<Normalization>,
     /// Only the articles of this shard (`mizan run --shard K/N`): a partial report for
     /// [`crate::report::merge::merge`].
     pub shard: Option<Shard>,
@@ -55,8 +64,18 @@ impl Default for RunOptions<'_> {
             bootstrap: crate::score::bootstrap::RESAMPLES,
             seed: crate::score::bootstrap::SEED,
             shard: None,
+            normalize: None,
         }
     }
+}
+
+/// A named set of normalisation steps.
+#[derive(Debug, Clone)]
+pub struct Normalization {
+    /// The profile's name, recorded in the report.
+    pub profile: String,
+    /// What it does.
+    pub steps: Steps,
 }
 
 /// A finished run: the report, every extractor's predictions, and how each span came out.
@@ -68,6 +87,9 @@ pub struct Evaluation {
     /// Extractor name → layer → every gold span, prediction or pair and its outcome, article
     /// by article (for error browsers and tables).
     pub outcomes: BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>,
+    /// The normalised articles the outcomes' offsets refer to, when the run normalised; else
+    /// they refer to the dataset's own articles.
+    pub normalized_articles: Option<Vec<Article>>,
 }
 
 /// Why a run could not be made.
@@ -95,6 +117,20 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         }
     };
     let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+    // With --normalize, scoring happens on the normalised texts: the gold is mapped now, each
+    // extractor's spans after it ran; a span the normalisation erases or changes is reported.
+    let folded: Option<Vec<Normalized>> =
+        options.normalize.as_ref().map(|n| pool.install(|| articles.par_iter().map(|a| normalize_with(&a.text, &n.steps)).collect()));
+    let position: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let mut gold_lost = Vec::new();
+    let gold: Vec<Span> = match (&folded, &options.normalize) {
+        (Some(folded), Some(n)) => {
+            let (kept, lost) = map_spans(&gold, &articles, folded, &position, &n.steps);
+            gold_lost = lost;
+            kept
+        }
+        _ => gold,
+    };
     let gold_layers: Vec<String> = {
         let mut layers: Vec<String> = dataset.gold.iter().map(|s| s.layer.clone()).collect();
         if let Some(manifest) = &dataset.manifest {
@@ -112,12 +148,25 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         git_commit: options.git_commit.clone(),
         dataset: DatasetInfo { name: dataset.name.clone(), fingerprint: dataset.fingerprint(), articles: dataset.articles.len() as u64 },
         shard: options.shard,
+        normalization: options.normalize.as_ref().map(|n| NormalizationInfo {
+            profile: n.profile.clone(),
+            gold_spans_lost: gold_lost.len() as u64,
+            gold_lost: gold_lost.iter().take(20).cloned().collect(),
+        }),
         extractors: BTreeMap::new(),
     };
     let mut predictions = BTreeMap::new();
     let mut outcomes = BTreeMap::new();
     for entry in entries {
-        let run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &articles, &pool, options.cache, progress);
+        let mut run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &articles, &pool, options.cache, progress);
+        let scored: Vec<Span> = match (&folded, &options.normalize) {
+            (Some(folded), Some(n)) => {
+                let (kept, lost) = map_spans(&run.spans, &articles, folded, &position, &n.steps);
+                run.warnings.extend(lost.into_iter().map(|l| ArticleWarning { article_id: l.article_id, warning: format!("not scored: {}", l.warning) }));
+                kept
+            }
+            _ => run.spans.clone(),
+        };
         let mut layers = BTreeMap::new();
         let mut layer_outcomes = BTreeMap::new();
         let mut unscored_layers = Vec::new();
@@ -126,7 +175,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
                 unscored_layers.push(layer.clone());
                 continue;
             }
-            let score = pool.install(|| score_layer(layer, &ids, &gold, &run.spans));
+            let score = pool.install(|| score_layer(layer, &ids, &gold, &scored));
             let mut slices = BTreeMap::new();
             for column in options.slice_by {
                 let groups =
@@ -159,7 +208,34 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         predictions.insert(run.name, run.spans);
     }
     report.created = crate::report::now_rfc3339();
-    Ok(Evaluation { report, predictions, outcomes })
+    let normalized_articles = folded.map(|folded| articles.iter().zip(folded).map(|(a, f)| Article::new(a.id.clone(), f.text, a.metadata.clone())).collect());
+    Ok(Evaluation { report, predictions, outcomes, normalized_articles })
+}
+
+/// Spans of the raw `articles` on their normalised texts, and those that could not be carried
+/// over (their text vanishes or changes beyond the normalisation), in order.
+fn map_spans(spans: &[Span], articles: &[Article], folded: &[Normalized], position: &HashMap<&str, usize>, steps: &Steps) -> (Vec<Span>, Vec<ArticleWarning>) {
+    let mut kept = Vec::with_capacity(spans.len());
+    let mut lost = Vec::new();
+    for span in spans {
+        let Some(&i) = position.get(span.article_id.as_str()) else { continue };
+        match to_normalized(span, &articles[i], &folded[i], steps) {
+            Ok(mapped) => kept.push(mapped),
+            Err(loss) => lost.push(ArticleWarning {
+                article_id: span.article_id.clone(),
+                warning: format!(
+                    "{} span {}..{} `{}` {} under the normalisation ({})",
+                    span.label,
+                    span.start,
+                    span.end,
+                    crate::model::quote(&loss.raw),
+                    loss.reason,
+                    if loss.found.is_empty() { "nothing left".to_string() } else { format!("becomes `{}`", crate::model::quote(&loss.found)) }
+                ),
+            }),
+        }
+    }
+    (kept, lost)
 }
 
 /// Whether the article `id` belongs to `shard`: a stable hash of the id (64-bit FNV-1a), modulo

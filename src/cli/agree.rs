@@ -276,6 +276,7 @@ fn html(name: &str, articles: &[Article], agreement: &Agreement) -> String {
         git_commit: None,
         dataset: DatasetInfo { name: format!("{name}: agreement with {first} as reference"), fingerprint: String::new(), articles: articles.len() as u64 },
         shard: None,
+        normalization: None,
         extractors,
     };
     crate::report::html::render(&report, articles, &outcomes)

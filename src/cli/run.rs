@@ -41,6 +41,12 @@ pub struct Args {
     /// spacy.
     #[arg(long, value_name = "NAME=FILE[:FORMAT]", value_parser = parse_predictions)]
     predictions: Vec<Predictions>,
+    /// Score on the texts normalised by this profile (light, search, full; docs/curation.md):
+    /// gold and predictions, both on the dataset's text, are mapped onto the normalised text,
+    /// so spans that differ only by what the profile folds (diacritics, tatweel, alef forms…)
+    /// match.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    normalize: Option<crate::run::Normalization>,
     /// Run only share K of N of the articles (chosen by a stable hash of their ids), writing a
     /// partial report for `mizan merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -86,6 +92,12 @@ fn git_commit() -> Option<String> {
 
 fn default_selection(all: &[Declaration], registry: &Registry) -> Vec<String> {
     all.iter().filter(|d| d.file.is_none() && d.name != "oracle" && registry.kind_of(d).is_ok_and(|k| !k.needs_configuration)).map(|d| d.name.clone()).collect()
+}
+
+/// The profile of `--normalize`.
+fn parse_profile(name: &str) -> Result<crate::run::Normalization, String> {
+    let steps = crate::arabic::Steps::profile(name).ok_or_else(|| format!("unknown profile `{name}` (light, search, full)"))?;
+    Ok(crate::run::Normalization { profile: name.to_string(), steps })
 }
 
 /// `K/N` of `--shard`.
@@ -178,6 +190,7 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         bootstrap: args.bootstrap,
         seed: args.seed,
         shard: args.shard,
+        normalize: args.normalize.clone(),
     };
     let evaluation = {
         // A panicking extractor is recorded in the report; keep the hook from also printing
@@ -216,6 +229,16 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
             );
         }
     }
+    if let Some(n) = evaluation.report.normalization.as_ref().filter(|n| n.gold_spans_lost > 0) {
+        failed = true;
+        eprintln!(
+            "warning: {} not scored: the `{}` normalisation erases or changes their text; first: `{}`: {}",
+            plural(n.gold_spans_lost, "gold span is", "gold spans are"),
+            n.profile,
+            for_terminal(&n.gold_lost[0].article_id),
+            for_terminal(&n.gold_lost[0].warning)
+        );
+    }
     eprintln!("wrote {}", args.out.join("report.json").display());
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -237,6 +260,8 @@ fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[cr
     folder.write("outcomes.jsonl", &tables::outcomes_jsonl(&evaluation.outcomes))?;
     let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
     folder.write("report.md", markdown::render(&evaluation.report).as_bytes())?;
+    // With --normalize the outcomes' offsets are on the normalised texts.
+    let articles = evaluation.normalized_articles.as_deref().unwrap_or(articles);
     folder.write("report.html", html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
     folder.write("report.json", json.as_bytes())?;
     folder.commit()

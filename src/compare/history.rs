@@ -154,6 +154,7 @@ mod tests {
             git_commit: Some(format!("{name}commit")),
             dataset: DatasetInfo { name: "d".into(), fingerprint: fingerprint.into(), articles: 1 },
             shard: None,
+            normalization: None,
             extractors: [("x".to_string(), extractor)].into(),
         };
         Source { name: name.into(), report, outcomes: None }

@@ -353,6 +353,7 @@ pub(crate) mod tests {
             git_commit: None,
             dataset: DatasetInfo { name: "d".into(), fingerprint: fingerprint.into(), articles: 1 },
             shard: None,
+            normalization: None,
             extractors: reports,
         };
         Source { name: name.into(), report, outcomes: Some(outcomes) }

@@ -24,6 +24,20 @@ pub enum MergeError {
     Extractor { name: String, message: String },
 }
 
+/// The shards' normalisation: the same profile in every one, gold losses added up.
+fn merged_normalization(reports: &[Report]) -> Result<Option<crate::report::NormalizationInfo>, MergeError> {
+    let profiles: BTreeSet<Option<&str>> = reports.iter().map(|r| r.normalization.as_ref().map(|n| n.profile.as_str())).collect();
+    if profiles.len() > 1 {
+        return Err(MergeError::Shards("the shards were scored with different --normalize profiles".into()));
+    }
+    let Some(first) = reports.first().and_then(|r| r.normalization.clone()) else { return Ok(None) };
+    let mut gold_lost: Vec<_> = reports.iter().flat_map(|r| r.normalization.iter().flat_map(|n| n.gold_lost.iter().cloned())).collect();
+    gold_lost.sort_by(|a, b| a.article_id.cmp(&b.article_id));
+    gold_lost.truncate(20);
+    let gold_spans_lost = reports.iter().filter_map(|r| r.normalization.as_ref()).map(|n| n.gold_spans_lost).sum();
+    Ok(Some(crate::report::NormalizationInfo { profile: first.profile, gold_spans_lost, gold_lost }))
+}
+
 /// Merges every shard `1..=N` of one split, each once, into the whole run's report.
 pub fn merge(reports: &[Report], resamples: usize, seed: u64) -> Result<Report, MergeError> {
     let first = reports.first().ok_or(MergeError::Empty)?;
@@ -100,6 +114,7 @@ pub fn merge(reports: &[Report], resamples: usize, seed: u64) -> Result<Report, 
         git_commit: if same_commit { first.git_commit.clone() } else { None },
         dataset: first.dataset.clone(),
         shard: None,
+        normalization: merged_normalization(reports)?,
         extractors,
     })
 }

@@ -34,7 +34,23 @@ pub struct Report {
     /// Set on a partial report (`mizan run --shard K/N`): which share of the articles it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// Set when the run scored on normalised texts (`mizan run --normalize PROFILE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalization: Option<NormalizationInfo>,
     pub extractors: BTreeMap<String, ExtractorReport>,
+}
+
+/// How a run normalised the texts it scored on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormalizationInfo {
+    /// `light`, `search` or `full`.
+    pub profile: String,
+    /// Gold spans the normalisation erased or changed: left out of scoring.
+    pub gold_spans_lost: u64,
+    /// The first of them (at most 20), each with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gold_lost: Vec<crate::model::ArticleWarning>,
 }
 
 /// Share `index` (1-based) of `count`: the articles whose id hashes to it (`run::in_shard`).

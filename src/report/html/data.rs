@@ -261,6 +261,7 @@ mod tests {
             git_commit: None,
             dataset: DatasetInfo { name: "t".into(), fingerprint: String::new(), articles: 3 },
             shard: None,
+            normalization: None,
             extractors: [("x".to_string(), extractor)].into(),
         }
     }

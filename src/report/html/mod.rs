@@ -166,6 +166,7 @@ mod tests {
             git_commit: Some("abc".into()),
             dataset: DatasetInfo { name: "<i>news</i>".into(), fingerprint: "f".into(), articles: 2 },
             shard: None,
+            normalization: None,
             extractors: [("x<y>".to_string(), extractor)].into(),
         };
         let outcomes = [("x<y>".to_string(), [("ner".to_string(), score.outcomes)].into())].into();
