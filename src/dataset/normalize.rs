@@ -147,6 +147,14 @@ pub fn to_raw(span: &Span, folded: &Normalized) -> Span {
     Span { start, end, text: None, ..span.clone() }
 }
 
+/// Spans made on the normalised texts of `raw_articles` (predictions of an extractor run on
+/// normalised text, normalised gold) mapped back onto the raw texts with [`to_raw`]. A span
+/// of an unknown article is returned as it is.
+pub fn spans_to_raw(raw_articles: &[Article], spans: &[Span], steps: &Steps) -> Vec<Span> {
+    let folded: HashMap<&str, Normalized> = raw_articles.par_iter().map(|a| (a.id.as_str(), normalize_with(&a.text, steps))).collect();
+    spans.iter().map(|span| folded.get(span.article_id.as_str()).map_or_else(|| span.clone(), |f| to_raw(span, f))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -193,6 +201,17 @@ mod tests {
                 (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn spans_go_back_and_forth_between_raw_and_normalised_text() {
+        let raw = [article("قال أَحْمَدُ في عـــمّان")];
+        let gold = [Span::new("a", 4, 12, "PER"), Span::new("a", 16, 24, "LOC")];
+        let normalized = normalize_dataset(&raw, &gold, &Steps::SEARCH);
+        assert_eq!(normalized.articles[0].text, "قال احمد في عمان");
+        let back = spans_to_raw(&raw, &normalized.gold, &Steps::SEARCH);
+        let ranges: Vec<(usize, usize)> = back.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(ranges, [(4, 12), (16, 24)]);
     }
 
     #[test]
