@@ -183,6 +183,11 @@ mod tests {
             // NFC merges alef and madda: a span ending between them is cut.
             ("ا\u{0653}سيا", (0, 1), Steps::LIGHT, Err("changed")),
             ("😀 لندن", (2, 6), Steps::FULL, Ok("لندن")),
+            // A no-break space and a CRLF inside a span collapse with the rest of the spacing.
+            ("الأمم\u{00A0}\u{00A0}المتحدة", (0, 14), Steps::SEARCH, Ok("الامم المتحدة")),
+            ("دمشق\r\nحلب", (0, 9), Steps::LIGHT, Ok("دمشق\nحلب")),
+            // Presentation forms (NFKC) become the letters they show.
+            ("\u{FEB3}\u{FEE0}\u{FE8E}\u{FEE1}", (0, 4), Steps::FULL, Ok("سلام")),
         ];
         for &(text, (start, end), steps, expected) in cases {
             let art = article(text);
