@@ -99,7 +99,10 @@ fn never_overwrites_the_input_or_a_folder_in_use() {
     let out = dir.path().join("out");
     mizan().arg("normalize").args(input()).arg("--out").arg(&out).assert().success();
     mizan().arg("normalize").args(input()).arg("--out").arg(&out).assert().code(2).stderr(predicates::str::contains("is not empty"));
+    std::fs::write(out.join("gold/quote.jsonl"), "{\"article_id\": \"n1\", \"start\": 0, \"end\": 1, \"label\": \"QUOTE\"}\n").unwrap();
     mizan().arg("normalize").args(input()).arg("--out").arg(&out).arg("--force").assert().success();
+    // The replaced dataset's other layers are gone with it.
+    assert!(!out.join("gold/quote.jsonl").exists());
     // Normalising the output into itself is refused even with --force.
     mizan().arg("normalize").arg(&out).arg("--out").arg(&out).arg("--force").assert().code(2).stderr(predicates::str::contains("holds the input dataset"));
     let other = dir.path().join("notes");
