@@ -169,6 +169,14 @@ fn prints_clusters_and_respects_the_threshold() {
     assert!(stdout.contains("cluster 1: keep a (0 gold spans)"), "{stdout}");
     assert!(stdout.contains("  d  1.000  exact after normalisation"), "{stdout}");
     assert!(stdout.contains("2 duplicate articles in 1 cluster"), "{stdout}");
+    let assert = mizan().arg("dedupe").arg("--articles").arg(&path).args(["--show", "0"]).assert().success();
+    assert!(String::from_utf8_lossy(&assert.get_output().stdout).starts_with("… and 1 more cluster"));
+    // Character 5-grams find the same pair and the same exact copy.
+    let chars: Value = serde_json::from_slice(
+        &mizan().arg("dedupe").arg("--articles").arg(&path).args(["--shingles", "chars", "--k", "5", "--json"]).assert().success().get_output().stdout,
+    )
+    .unwrap();
+    assert_eq!(chars["duplicates"], 2);
     // At a threshold of 1 only the exact copy is left.
     let strict: Value =
         serde_json::from_slice(&mizan().arg("dedupe").arg("--articles").arg(&path).args(["--threshold", "1", "--json"]).assert().success().get_output().stdout)

@@ -7,13 +7,28 @@
 //! never made there, so those pairs stay one cluster too.
 
 use unicode_normalization::char::{canonical_combining_class, compose};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use super::steps::UnicodeForm;
 
 /// Calls `emit(char, start, end)` for each character of the normalised text, `[start, end)`
 /// being the original code points of its cluster; returns the original length in code points.
 pub(crate) fn clusters(text: &str, form: UnicodeForm, mut emit: impl FnMut(char, usize, usize)) -> usize {
+    // Most text is already in the form asked for: then every character stands for itself
+    // (what `flush` does for each cluster of it, only faster).
+    let already = match form {
+        UnicodeForm::Nfc => is_nfc_quick(text.chars()) == IsNormalized::Yes,
+        UnicodeForm::Nfkc => is_nfkc_quick(text.chars()) == IsNormalized::Yes,
+        UnicodeForm::None => true,
+    };
+    if already {
+        let mut len = 0;
+        for (index, c) in text.chars().enumerate() {
+            emit(c, index, index + 1);
+            len = index + 1;
+        }
+        return len;
+    }
     let mut cluster = String::new();
     let mut cluster_start = 0;
     let mut previous: Option<char> = None;
@@ -54,7 +69,14 @@ fn flush(cluster: &str, form: UnicodeForm, start: usize, end: usize, emit: &mut 
     if cluster.is_empty() {
         return;
     }
-    if cluster.is_ascii() {
+    let already = match form {
+        UnicodeForm::Nfc => is_nfc_quick(cluster.chars()) == IsNormalized::Yes,
+        UnicodeForm::Nfkc => is_nfkc_quick(cluster.chars()) == IsNormalized::Yes,
+        UnicodeForm::None => true,
+    };
+    // A cluster the form leaves as it is keeps one origin per character, as the whole-text
+    // shortcut in `clusters` does.
+    if already {
         for (offset, c) in cluster.chars().enumerate() {
             emit(c, start + offset, start + offset + 1);
         }

@@ -63,6 +63,9 @@ pub struct Args {
     /// Print the clusters as JSON.
     #[arg(long)]
     json: bool,
+    /// Clusters listed in the terminal (all of them are in --json).
+    #[arg(long, default_value_t = 50)]
+    show: usize,
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
@@ -95,13 +98,17 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        for (n, cluster) in found.clusters.iter().enumerate() {
+        for (n, cluster) in found.clusters.iter().enumerate().take(args.show) {
             let kept = &cluster.members[0];
             println!("cluster {}: keep {} ({})", n + 1, kept.id, plural(gold_counts[kept.index] as u64, "gold span", "gold spans"));
             for member in &cluster.members[1..] {
                 let kind = if member.exact { "exact after normalisation" } else { "near" };
                 println!("  {}  {:.3}  {kind}", member.id, member.similarity);
             }
+        }
+        if found.clusters.len() > args.show {
+            let more = found.clusters.len() - args.show;
+            println!("… and {more} more {} (--show N, or --json for all)", if more == 1 { "cluster" } else { "clusters" });
         }
         println!(
             "{}: {} in {}, threshold {} ({} candidate pairs, {} confirmed)",

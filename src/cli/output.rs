@@ -27,6 +27,8 @@ pub fn write_dataset(out: &Path, folder: &crate::dataset::DatasetFolder<'_>, for
 }
 
 /// [`write_dataset`] for a dataset made from another: `parent` is the fingerprint of the input.
+/// Gold files of a replaced dataset that the new one does not have are removed, so that the
+/// folder holds the new dataset only.
 /// The version's fingerprint is that of the folder read back, so it is exactly what a report
 /// on the folder carries.
 pub fn write_dataset_from(out: &Path, folder: &crate::dataset::DatasetFolder<'_>, force: bool, parent: Option<&str>) -> anyhow::Result<()> {
@@ -34,7 +36,15 @@ pub fn write_dataset_from(out: &Path, folder: &crate::dataset::DatasetFolder<'_>
     if manifest_path.exists() && !force {
         anyhow::bail!("{} already exists; pass --force to replace the dataset there", manifest_path.display());
     }
-    for (path, bytes) in folder.files() {
+    let files = folder.files();
+    // A replaced dataset's other gold layers would be read back as part of the new one.
+    let stale: Vec<PathBuf> = std::fs::read_dir(out.join("gold"))
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect())
+        .unwrap_or_default();
+    for path in stale.iter().filter(|p| !files.iter().any(|(f, _)| out.join(f) == **p)) {
+        std::fs::remove_file(path).with_context(|| format!("removing {} from the dataset being replaced", path.display()))?;
+    }
+    for (path, bytes) in files {
         write_atomic(&out.join(path), &bytes)?;
     }
     let spec = DatasetSpec::Named(out.display().to_string());

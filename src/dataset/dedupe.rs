@@ -96,7 +96,8 @@ pub(crate) struct NearPairs {
 pub(crate) fn near_duplicate_pairs(prepared: &[Prepared], options: &NearOptions, components: &mut Components) -> NearPairs {
     let mut first_of: HashMap<(u64, &str), usize> = HashMap::new();
     let mut representative = vec![true; prepared.len()];
-    for (i, p) in prepared.iter().enumerate() {
+    // Empty texts are not duplicates of each other: there is nothing to compare.
+    for (i, p) in prepared.iter().enumerate().filter(|(_, p)| !p.normalized.is_empty()) {
         match first_of.get(&(p.exact, p.normalized.as_str())) {
             Some(&first) => {
                 components.join(first, i);
@@ -185,5 +186,7 @@ mod tests {
         assert!(found.clusters[0].members[1].similarity < 1.0 && found.clusters[0].members[1].similarity > 0.9);
         // a0 and a3 differ only by diacritics: the same normalised text.
         assert_eq!(found.clusters[0].members[1].similarity, found.clusters[0].members[2].similarity);
+        let empty: Vec<Article> = ["", " \u{200F}", "نص"].iter().enumerate().map(|(i, t)| Article::new(format!("e{i}"), *t, BTreeMap::new())).collect();
+        assert!(find_duplicates(&empty, &[0, 0, 0], &NearOptions::default()).clusters.is_empty());
     }
 }

@@ -102,7 +102,7 @@ pub fn find_leakage(train: (&[Article], &[Span]), test: (&[Article], &[Span]), o
         .collect();
     // Exact duplicates by normalised text, also for texts too short to sign.
     let by_text: HashMap<&str, usize> = prepared[..n].iter().enumerate().rev().map(|(i, p)| (p.normalized.as_str(), i)).collect();
-    for (t, p) in prepared[n..].iter().enumerate() {
+    for (t, p) in prepared[n..].iter().enumerate().filter(|(_, p)| !p.normalized.is_empty()) {
         if let Some(&i) = by_text.get(p.normalized.as_str()) {
             best.insert(n + t, (i, 1.0));
         }

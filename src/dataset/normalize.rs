@@ -147,6 +147,14 @@ pub fn to_raw(span: &Span, folded: &Normalized) -> Span {
     Span { start, end, text: None, ..span.clone() }
 }
 
+/// Spans made on the normalised texts of `raw_articles` (predictions of an extractor run on
+/// normalised text, normalised gold) mapped back onto the raw texts with [`to_raw`]. A span
+/// of an unknown article is returned as it is.
+pub fn spans_to_raw(raw_articles: &[Article], spans: &[Span], steps: &Steps) -> Vec<Span> {
+    let folded: HashMap<&str, Normalized> = raw_articles.par_iter().map(|a| (a.id.as_str(), normalize_with(&a.text, steps))).collect();
+    spans.iter().map(|span| folded.get(span.article_id.as_str()).map_or_else(|| span.clone(), |f| to_raw(span, f))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -175,6 +183,11 @@ mod tests {
             // NFC merges alef and madda: a span ending between them is cut.
             ("ا\u{0653}سيا", (0, 1), Steps::LIGHT, Err("changed")),
             ("😀 لندن", (2, 6), Steps::FULL, Ok("لندن")),
+            // A no-break space and a CRLF inside a span collapse with the rest of the spacing.
+            ("الأمم\u{00A0}\u{00A0}المتحدة", (0, 14), Steps::SEARCH, Ok("الامم المتحدة")),
+            ("دمشق\r\nحلب", (0, 9), Steps::LIGHT, Ok("دمشق\nحلب")),
+            // Presentation forms (NFKC) become the letters they show.
+            ("\u{FEB3}\u{FEE0}\u{FE8E}\u{FEE1}", (0, 4), Steps::FULL, Ok("سلام")),
         ];
         for &(text, (start, end), steps, expected) in cases {
             let art = article(text);
@@ -193,6 +206,17 @@ mod tests {
                 (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn spans_go_back_and_forth_between_raw_and_normalised_text() {
+        let raw = [article("قال أَحْمَدُ في عـــمّان")];
+        let gold = [Span::new("a", 4, 12, "PER"), Span::new("a", 16, 24, "LOC")];
+        let normalized = normalize_dataset(&raw, &gold, &Steps::SEARCH);
+        assert_eq!(normalized.articles[0].text, "قال احمد في عمان");
+        let back = spans_to_raw(&raw, &normalized.gold, &Steps::SEARCH);
+        let ranges: Vec<(usize, usize)> = back.iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(ranges, [(4, 12), (16, 24)]);
     }
 
     #[test]
