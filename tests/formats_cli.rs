@@ -295,3 +295,44 @@ fn conll_export_round_trips_flat_and_nested_layers() {
     import("conll", &out, &again, &["--nested", "--by-document"], true);
     assert_eq!(labelled_text(&again), labelled_text(&nested));
 }
+
+/// Every gold file of a dataset folder, by name.
+fn gold_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir.join("gold"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn label_studio_keeps_layers_through_its_controls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sana.json");
+    export("label-studio", Path::new("sana"), &out, &[]);
+    let ds = tmp.path().join("ds");
+    import("label-studio", &out, &ds, &["--layer-from-control"], true);
+    let back = tmp.path().join("back");
+    export("jsonl", &ds, &back, &[]);
+    let original = tmp.path().join("original");
+    export("jsonl", Path::new("sana"), &original, &[]);
+    let layers_of = |path: &Path| -> Vec<(String, u64, u64, String)> {
+        let line: Value = serde_json::from_str(std::fs::read_to_string(path).unwrap().lines().next().unwrap()).unwrap();
+        let mut spans: Vec<_> = line["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (s["layer"].as_str().unwrap().to_string(), s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), s["label"].as_str().unwrap().to_string())
+            })
+            .collect();
+        spans.sort();
+        spans
+    };
+    assert_eq!(layers_of(&back), layers_of(&original));
+    assert_eq!(gold_files(&ds).iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["date.jsonl", "dateline.jsonl", "ner.jsonl", "quote.jsonl"]);
+}

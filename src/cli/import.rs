@@ -71,6 +71,10 @@ pub struct Args {
     /// Label Studio: the `data` field that holds the text (default: `text`).
     #[arg(long, value_name = "FIELD")]
     text_field: Option<String>,
+    /// Label Studio: each region's layer is its control's `from_name` (what `export --to
+    /// label-studio` writes) instead of --layer.
+    #[arg(long)]
+    layer_from_control: bool,
     /// doccano: the unit its offsets count (default: detected from the text, and said).
     #[arg(long, value_name = "UNIT")]
     offsets: Option<OffsetUnit>,
@@ -220,7 +224,7 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
         }
         Format::Brat => (read_brat(&args.input, &args.layer, diagnostics, progress)?, format!("Imported by mizan from brat standoff {from}.")),
         Format::LabelStudio => {
-            let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone() };
+            let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone(), layer_from_control: args.layer_from_control };
             (read_label_studio(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the Label Studio export {from}."))
         }
         Format::Doccano => {

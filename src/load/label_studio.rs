@@ -31,6 +31,9 @@ pub struct LabelStudioOptions {
     /// The `data` field holding the text; `None` tries `text`, then the only string field.
     pub text_field: Option<String>,
     pub layer: String,
+    /// Each region's layer is its control's `from_name` (as `export --to label-studio` writes
+    /// it) instead of `layer`.
+    pub layer_from_control: bool,
 }
 
 /// Reads a Label Studio export file, or a folder of them (Label Studio 0.x kept one
@@ -271,9 +274,14 @@ impl State<'_> {
                 continue;
             };
             let covered = article.slice(s, e).unwrap_or_default().to_string();
+            let control = result.get("from_name").and_then(Value::as_str).filter(|c| !c.is_empty());
+            let layer = match (self.options.layer_from_control, control) {
+                (true, Some(control)) => control.to_string(),
+                _ => self.options.layer.clone(),
+            };
             for label in labels {
                 match label.as_str() {
-                    Some(label) => spans.push(Span::new(article.id.clone(), s, e, label).with_layer(self.options.layer.clone()).with_text(covered.clone())),
+                    Some(label) => spans.push(Span::new(article.id.clone(), s, e, label).with_layer(layer.clone()).with_text(covered.clone())),
                     None => self.warn(format!("task {task_id}, result {result_id}: label {} is not a string and is not imported", kind(label))),
                 }
             }
@@ -318,7 +326,7 @@ mod tests {
         let path = dir.path().join("export.json");
         std::fs::write(&path, json).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into() };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false };
         let imported = read_label_studio(&path, &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         (imported, diagnostics)
     }
@@ -371,7 +379,7 @@ mod tests {
             std::fs::write(dir.path().join(format!("{k}.json")), body).unwrap();
         }
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into() };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false };
         let imported = read_label_studio(dir.path(), &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         assert_eq!(imported.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
         assert_eq!(imported.spans.len(), 2);
