@@ -336,3 +336,17 @@ fn label_studio_keeps_layers_through_its_controls() {
     assert_eq!(layers_of(&back), layers_of(&original));
     assert_eq!(gold_files(&ds).iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["date.jsonl", "dateline.jsonl", "ner.jsonl", "quote.jsonl"]);
 }
+
+#[test]
+fn a_closed_label_set_reports_and_leaves_out_other_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let args = ["--labels", "PER,LOC", "--label-map", "ORG=LOC"];
+    let stderr = import("brat", &fixture("brat"), &ds, &args, true);
+    assert!(
+        stderr.contains("warning: label `Visit` is not in --labels (PER, LOC): 1 span not imported (the first in document `news-1` at 11..17)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("imported 2 articles, 7 spans (LOC 4, PER 3)"), "{stderr}");
+    import("brat", &fixture("brat"), &tmp.path().join("strict"), &["--labels", "PER", "--strict"], false);
+}

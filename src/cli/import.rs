@@ -59,6 +59,10 @@ pub struct Args {
     /// Rename an entity type, e.g. --label-map PERS=PER (repeatable).
     #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
     label_map: Vec<(String, String)>,
+    /// The closed label set (comma-separated): a span with another label (after --label-map) is
+    /// reported and not imported.
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,…")]
+    labels: Vec<String>,
     /// Language code for the manifest.
     #[arg(long, default_value = "ar")]
     language: String,
@@ -138,6 +142,9 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         if let Some(to) = label_map.get(span.label.as_str()) {
             span.label = to.to_string();
         }
+    }
+    if !args.labels.is_empty() {
+        close_schema(&args, &mut imported, &mut diagnostics);
     }
     let mut seen = BTreeSet::new();
     for article in &imported.articles {
@@ -293,6 +300,37 @@ fn parse_label_names(value: &str) -> anyhow::Result<BTreeMap<String, String>> {
         _ => bail!("{}: expected doccano's label export (a list) or an object of id → name", path.display()),
     }
     Ok(names)
+}
+
+/// `--labels`: spans (gold and predictions) whose label is outside the set are reported, one
+/// warning per label with its count and first place, and left out.
+fn close_schema(args: &Args, imported: &mut Imported, diagnostics: &mut Diagnostics) {
+    let allowed: BTreeSet<&str> = args.labels.iter().map(String::as_str).collect();
+    let mut outside: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut keep = |span: &mizan::Span| {
+        if allowed.contains(span.label.as_str()) {
+            return true;
+        }
+        let entry = outside.entry(span.label.clone()).or_insert_with(|| (0, format!("document `{}` at {}..{}", span.article_id, span.start, span.end)));
+        entry.0 += 1;
+        false
+    };
+    imported.spans.retain(&mut keep);
+    for spans in imported.predictions.values_mut() {
+        spans.retain(&mut keep);
+    }
+    for (label, (n, first)) in outside {
+        diagnostics.warning(
+            &args.input,
+            None,
+            format!(
+                "label `{label}` is not in --labels ({}): {} not imported (the first in {first}); add it to --labels or map it with --label-map {label}=…",
+                args.labels.join(", "),
+                plural(n as u64, "span", "spans")
+            ),
+        );
+        imported.summary.skip(format!("spans labelled `{label}`, outside --labels"), n);
+    }
 }
 
 /// With `--strict`, warnings stop the import too; `true` when there were any.
