@@ -77,9 +77,12 @@ fn read_back(format: &str, path: &Path) -> Imported {
     let imported = match format {
         "jsonl" => read_jsonl(path, &mut diagnostics, &NoProgress),
         "brat" => read_brat(path, "ner", &mut diagnostics, &NoProgress),
-        "label-studio" => {
-            read_label_studio(path, &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false }, &mut diagnostics, &NoProgress)
-        }
+        "label-studio" => read_label_studio(
+            path,
+            &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None },
+            &mut diagnostics,
+            &NoProgress,
+        ),
         "doccano" => {
             read_doccano(path, &DoccanoOptions { offsets: Some(OffsetUnit::Utf16), layer: "ner".into(), ..Default::default() }, &mut diagnostics, &NoProgress)
         }
@@ -240,7 +243,7 @@ proptest! {
                     let path = write(dir.path(), "f", &bytes);
                     match other {
                         "jsonl" => read_jsonl(&path, &mut diagnostics, &NoProgress),
-                        "label-studio" => read_label_studio(&path, &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false }, &mut diagnostics, &NoProgress),
+                        "label-studio" => read_label_studio(&path, &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None }, &mut diagnostics, &NoProgress),
                         "doccano" => read_doccano(&path, &DoccanoOptions { layer: "ner".into(), ..Default::default() }, &mut diagnostics, &NoProgress),
                         _ => read_spacy(&path, &SpacyOptions::default(), &mut diagnostics, &NoProgress),
                     }

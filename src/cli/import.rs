@@ -79,7 +79,7 @@ pub struct Args {
     /// label-studio` writes) instead of --layer.
     #[arg(long)]
     layer_from_control: bool,
-    /// doccano: the unit its offsets count (default: detected from the text, and said).
+    /// doccano, Label Studio: the unit the offsets count (default: detected, and said).
     #[arg(long, value_name = "UNIT")]
     offsets: Option<OffsetUnit>,
     /// doccano ≤ 1.0: label id → name, as `1=PER,2=LOC` or the project's label export (JSON).
@@ -231,7 +231,12 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
         }
         Format::Brat => (read_brat(&args.input, &args.layer, diagnostics, progress)?, format!("Imported by mizan from brat standoff {from}.")),
         Format::LabelStudio => {
-            let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone(), layer_from_control: args.layer_from_control };
+            let options = LabelStudioOptions {
+                text_field: args.text_field.clone(),
+                layer: args.layer.clone(),
+                layer_from_control: args.layer_from_control,
+                offsets: args.offsets,
+            };
             (read_label_studio(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the Label Studio export {from}."))
         }
         Format::Doccano => {

@@ -22,6 +22,7 @@ use serde_json::{json, Map, Value};
 use crate::load::fields::{kind, scalar_string};
 use crate::load::imported::{dedup_spans, Imported};
 use crate::load::label_studio_offsets::{TextMaps, CONVENTIONS};
+use crate::load::offsets::OffsetUnit;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::{Article, Span};
 
@@ -34,11 +35,19 @@ pub struct LabelStudioOptions {
     /// Each region's layer is its control's `from_name` (as `export --to label-studio` writes
     /// it) instead of `layer`.
     pub layer_from_control: bool,
+    /// Only conventions counting this unit are tried (code points or UTF-16).
+    pub offsets: Option<OffsetUnit>,
 }
 
 /// Reads a Label Studio export file, or a folder of them (Label Studio 0.x kept one
 /// `completions/<task>.json` file per task).
 pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<Imported, LoadError> {
+    if options.offsets == Some(OffsetUnit::Graphemes) {
+        return Err(LoadError::Unusable {
+            path: path.to_path_buf(),
+            message: "Label Studio never counted grapheme clusters; use --offsets codepoints or utf16, or leave it out".into(),
+        });
+    }
     let files = if path.is_dir() {
         let io = |source| LoadError::Io { path: path.to_path_buf(), source };
         let mut files = Vec::new();
@@ -295,7 +304,8 @@ impl State<'_> {
             self.imported.summary.convert("regions without `value.text` taken as code points, unchecked");
             return maps.plain[0].range(start, end);
         };
-        let order = self.preferred.into_iter().chain(CONVENTIONS);
+        let forced = self.options.offsets;
+        let order = self.preferred.into_iter().chain(CONVENTIONS).filter(|c| forced.is_none_or(|unit| c.unit == unit));
         for convention in order {
             let Some((s, e)) = maps.range(convention, start, end) else { continue };
             let Some(covered) = article.slice(s, e) else { continue };
@@ -326,7 +336,7 @@ mod tests {
         let path = dir.path().join("export.json");
         std::fs::write(&path, json).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None };
         let imported = read_label_studio(&path, &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         (imported, diagnostics)
     }
@@ -379,7 +389,7 @@ mod tests {
             std::fs::write(dir.path().join(format!("{k}.json")), body).unwrap();
         }
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None };
         let imported = read_label_studio(dir.path(), &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         assert_eq!(imported.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
         assert_eq!(imported.spans.len(), 2);
@@ -396,6 +406,19 @@ mod tests {
         let (imported, _) = read(&json);
         assert_eq!((imported.spans[0].start, imported.spans[0].end), (4, 10));
         assert!(imported.summary.conversions.iter().any(|c| c.contains("inclusive ends")));
+    }
+
+    #[test]
+    fn a_forced_unit_is_the_only_one_tried() {
+        let json = format!(r#"{{"completions": [{{"result": [{}]}}], "data": {{"text": "😀 قال لافروف"}}, "id": 3}}"#, result("a", 7, 13, "لافروف", "PER"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.json");
+        std::fs::write(&path, json).unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: Some(OffsetUnit::CodePoints) };
+        let imported = read_label_studio(&path, &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert!(imported.spans.is_empty());
+        assert_eq!(diagnostics.warning_count(), 1);
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn read_predictions(path: &Path, format: AnnotationFormat, articles: &[Artic
         }
         AnnotationFormat::Brat => read_brat(path, &layer, diagnostics, &progress)?,
         AnnotationFormat::LabelStudio => {
-            read_label_studio(path, &LabelStudioOptions { text_field: None, layer, layer_from_control: false }, diagnostics, &progress)?
+            read_label_studio(path, &LabelStudioOptions { text_field: None, layer, layer_from_control: false, offsets: None }, diagnostics, &progress)?
         }
         AnnotationFormat::Doccano => read_doccano(path, &DoccanoOptions { layer, ..DoccanoOptions::default() }, diagnostics, &progress)?,
         AnnotationFormat::Spacy => read_spacy(path, &SpacyOptions { layer, ..SpacyOptions::default() }, diagnostics, &progress)?,
