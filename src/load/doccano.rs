@@ -17,7 +17,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::load::fields::{kind, parse_object, scalar_string};
-use crate::load::imported::Imported;
+use crate::load::imported::{Ids, Imported};
 use crate::load::lines::read_records;
 use crate::load::offsets::{OffsetMap, OffsetUnit};
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
@@ -70,8 +70,9 @@ pub fn read_doccano(path: &Path, options: &DoccanoOptions, diagnostics: &mut Dia
     };
     let stem = path.file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
     let mut bad = Vec::new();
+    let mut ids = Ids::default();
     read_records(path, diagnostics, progress, parse, |record, line| {
-        let id = record.id.clone().unwrap_or_else(|| format!("{stem}-{line}"));
+        let id = ids.assign(record.id.clone(), &stem, line, &mut imported.summary);
         let article = make_article(id, record.text, record.metadata);
         let map = OffsetMap::new(&article.text, unit);
         let mut by_entity: BTreeMap<String, Value> = BTreeMap::new();
