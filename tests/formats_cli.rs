@@ -350,3 +350,19 @@ fn a_closed_label_set_reports_and_leaves_out_other_labels() {
     assert!(stderr.contains("imported 2 articles, 7 spans (LOC 4, PER 3)"), "{stderr}");
     import("brat", &fixture("brat"), &tmp.path().join("strict"), &["--labels", "PER", "--strict"], false);
 }
+
+#[test]
+fn doccano_and_prodigy_files_saved_as_one_json_array_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (format, file) in [("doccano", "doccano/label-utf16.jsonl"), ("prodigy", "spacy/prodigy-ner.jsonl")] {
+        let records: Vec<Value> = std::fs::read_to_string(fixture(file)).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let array = tmp.path().join(format!("{format}.json"));
+        std::fs::write(&array, serde_json::to_string_pretty(&records).unwrap()).unwrap();
+        let from_lines = tmp.path().join(format!("{format}-lines"));
+        import(format, &fixture(file), &from_lines, &[], true);
+        let from_array = tmp.path().join(format!("{format}-array"));
+        import(format, &array, &from_array, &[], true);
+        let strip = |spans: Vec<(String, u64, u64, String, String)>| spans.into_iter().map(|s| (s.1, s.2, s.3, s.4)).collect::<Vec<_>>();
+        assert_eq!(strip(gold(&from_array)), strip(gold(&from_lines)), "{format}");
+    }
+}

@@ -11,16 +11,13 @@
 //! task and result id and not imported.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::{BufReader, Read};
 use std::path::Path;
 
-use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::load::fields::{kind, scalar_string};
 use crate::load::imported::{dedup_spans, Imported};
+use crate::load::json_stream::for_each_value;
 use crate::load::label_studio_offsets::{TextMaps, CONVENTIONS};
 use crate::load::offsets::OffsetUnit;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
@@ -78,52 +75,15 @@ pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics:
 /// Streams one file's tasks into `state`.
 fn read_file(state: &mut State<'_>, progress: &dyn Progress) -> Result<(), LoadError> {
     let path = state.path;
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
-    let mut head = Vec::with_capacity(3);
-    (&mut reader).take(3).read_to_end(&mut head).map_err(io)?;
-    let prefix: &[u8] = if head == b"\xEF\xBB\xBF" { &[] } else { &head };
-    let mut reader = prefix.chain(reader);
-    let mut deserializer = serde_json::Deserializer::from_reader(&mut reader);
-    let result = Tasks(&mut |task: Value| {
+    let result = for_each_value(path, &mut |task: Value| {
         progress.advance(1);
         state.task(task)
-    })
-    .deserialize(&mut deserializer)
-    .and_then(|()| deserializer.end());
+    })?;
     if let Err(error) = result {
         let line = (error.line() > 0).then_some(error.line());
         state.diagnostics.error(path, line, format!("malformed JSON ({error}); a Label Studio export is one JSON array of tasks (Export → JSON)"));
     }
     Ok(())
-}
-
-/// Calls back once per task: each element of a top-level array, or the one top-level object.
-struct Tasks<'f>(&'f mut dyn FnMut(Value));
-
-impl<'de> DeserializeSeed<'de> for Tasks<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Tasks<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of Label Studio tasks, or one task object")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(task) = seq.next_element::<Value>()? {
-            (self.0)(task);
-        }
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let task = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        (self.0)(task);
-        Ok(())
-    }
 }
 
 struct State<'a> {

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::load::fields::{kind, parse_object, required_offset, scalar_string};
 use crate::load::imported::{dedup_spans, span_problem, Ids, Imported};
-use crate::load::lines::read_records;
+use crate::load::json_stream::read_json_records;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::Span;
 
@@ -54,7 +54,7 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
     let mut by_hash: HashMap<(String, String), usize> = HashMap::new();
     let mut ids = Ids::default();
     let mut bad = Vec::new();
-    read_records(path, diagnostics, progress, parse_record, |record, line| {
+    read_json_records(path, diagnostics, progress, parse_record, |record, line| {
         let answer = record.answer.clone().unwrap_or_else(|| "accept".into());
         if !options.answers.contains(&answer) {
             imported.summary.skip(format!("records answered `{answer}` (choose with --answers)"), 1);
