@@ -142,6 +142,8 @@ fn label_studio_gold_predictions_drafts_and_unexplained_spans() {
     let out2 = tmp.path().join("ls2.json");
     export("label-studio", &again, &out2, &[]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&out2).unwrap());
+    // The model's pre-annotations travel with the tasks.
+    assert_eq!(std::fs::read_to_string(again.join("predictions/camelbert-ner-v2.jsonl")).unwrap(), predictions);
 }
 
 #[test]

@@ -102,7 +102,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let files: Vec<(&str, std::path::PathBuf)> = vec![
             ("jsonl", write(dir.path(), "d.jsonl", &write_jsonl(&articles, &spans))),
-            ("label-studio", write(dir.path(), "ls.json", &write_label_studio(&articles, &spans))),
+            ("label-studio", write(dir.path(), "ls.json", &write_label_studio(&articles, &spans, &BTreeMap::new()))),
             ("doccano", write(dir.path(), "doccano.jsonl", &write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes)),
             ("spacy", write(dir.path(), "spacy.jsonl", &write_spacy(&articles, &spans))),
             ("brat", {
@@ -159,7 +159,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     let brat = write_brat(&articles, &spans, &[]).unwrap();
     vec![
         ("jsonl", write_jsonl(&articles, &spans)),
-        ("label-studio", write_label_studio(&articles, &spans)),
+        ("label-studio", write_label_studio(&articles, &spans, &BTreeMap::new())),
         ("doccano", write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes),
         ("spacy", write_spacy(&articles, &spans)),
         ("conll", write_conll(&articles, &spans, TagScheme::Iobes).bytes),
