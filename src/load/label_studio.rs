@@ -235,8 +235,9 @@ impl State<'_> {
             let declared = value.get("text").and_then(Value::as_str);
             let Some((s, e)) = self.convert(start as usize, end as usize, declared, article, maps) else {
                 let at = article.slice(start as usize, (end as usize).min(article.char_len())).unwrap_or_default();
+                let declared = declared.map_or("no value.text".to_string(), |text| format!("text {text:?}"));
                 self.warn(format!(
-                    "task {task_id}, result {result_id}: offsets {start}..{end} with text {declared:?} fit no offset convention (the text holds {at:?} there); \
+                    "task {task_id}, result {result_id}: offsets {start}..{end} with {declared} fit no offset convention (the text holds {at:?} there); \
                      the span is not imported — fix it in Label Studio and export again"
                 ));
                 self.imported.summary.skip("spans whose offsets and text disagree (reported)", 1);
