@@ -161,6 +161,11 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("jsonl", write_jsonl(&articles, &spans)),
         ("label-studio", write_label_studio(&articles, &spans, &BTreeMap::new())),
         ("doccano", write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes),
+        ("doccano", {
+            let lines = write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes;
+            let records: Vec<serde_json::Value> = String::from_utf8(lines).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            serde_json::to_vec_pretty(&records).unwrap()
+        }),
         ("spacy", write_spacy(&articles, &spans)),
         ("conll", write_conll(&articles, &spans, TagScheme::Iobes).bytes),
         ("brat", brat[1].1.clone()),

@@ -63,22 +63,22 @@ pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics:
         vec![path.to_path_buf()]
     };
     let mut state = State { path, options, imported: Imported::default(), diagnostics, tasks: 0, preferred: None };
+    progress.start("Label Studio files", Some(files.len() as u64));
     for file in &files {
         state.path = file;
-        read_file(&mut state, progress)?;
+        read_file(&mut state)?;
+        progress.advance(1);
     }
+    progress.finish();
     let removed = dedup_spans(&mut state.imported.spans);
     state.imported.summary.skip("spans given again by another annotation of the same task (kept once)", removed);
     Ok(state.imported)
 }
 
 /// Streams one file's tasks into `state`.
-fn read_file(state: &mut State<'_>, progress: &dyn Progress) -> Result<(), LoadError> {
+fn read_file(state: &mut State<'_>) -> Result<(), LoadError> {
     let path = state.path;
-    let result = for_each_value(path, &mut |task: Value| {
-        progress.advance(1);
-        state.task(task)
-    })?;
+    let result = for_each_value(path, &mut |task: Value| state.task(task))?;
     if let Err(error) = result {
         let line = (error.line() > 0).then_some(error.line());
         state.diagnostics.error(path, line, format!("malformed JSON ({error}); a Label Studio export is one JSON array of tasks (Export → JSON)"));
