@@ -369,7 +369,13 @@ fn manifest_for(args: &Args, imported: &Imported, stem: &str, description: Strin
             .into_iter()
             .map(|(layer, labels)| {
                 let flat = !nested.contains(&layer);
-                (layer, LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat })
+                // Declared: the attributes every span of the layer carries (e.g. brat's `Confidence`).
+                let mut spans = imported.spans.iter().filter(|s| s.layer == layer);
+                let mut attrs: Vec<String> = spans.next().map(|s| s.attrs.keys().cloned().collect()).unwrap_or_default();
+                for span in spans {
+                    attrs.retain(|a| span.attrs.contains_key(a));
+                }
+                (layer, LayerSchema { labels: labels.into_iter().collect(), attrs, flat })
             })
             .collect(),
     }
