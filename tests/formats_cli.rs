@@ -142,6 +142,8 @@ fn label_studio_gold_predictions_drafts_and_unexplained_spans() {
     let out2 = tmp.path().join("ls2.json");
     export("label-studio", &again, &out2, &[]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&out2).unwrap());
+    // The model's pre-annotations travel with the tasks.
+    assert_eq!(std::fs::read_to_string(again.join("predictions/camelbert-ner-v2.jsonl")).unwrap(), predictions);
 }
 
 #[test]
@@ -294,4 +296,75 @@ fn conll_export_round_trips_flat_and_nested_layers() {
     let again = tmp.path().join("nested-again");
     import("conll", &out, &again, &["--nested", "--by-document"], true);
     assert_eq!(labelled_text(&again), labelled_text(&nested));
+}
+
+/// Every gold file of a dataset folder, by name.
+fn gold_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir.join("gold"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn label_studio_keeps_layers_through_its_controls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sana.json");
+    export("label-studio", Path::new("sana"), &out, &[]);
+    let ds = tmp.path().join("ds");
+    import("label-studio", &out, &ds, &["--layer-from-control"], true);
+    let back = tmp.path().join("back");
+    export("jsonl", &ds, &back, &[]);
+    let original = tmp.path().join("original");
+    export("jsonl", Path::new("sana"), &original, &[]);
+    let layers_of = |path: &Path| -> Vec<(String, u64, u64, String)> {
+        let line: Value = serde_json::from_str(std::fs::read_to_string(path).unwrap().lines().next().unwrap()).unwrap();
+        let mut spans: Vec<_> = line["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (s["layer"].as_str().unwrap().to_string(), s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap(), s["label"].as_str().unwrap().to_string())
+            })
+            .collect();
+        spans.sort();
+        spans
+    };
+    assert_eq!(layers_of(&back), layers_of(&original));
+    assert_eq!(gold_files(&ds).iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["date.jsonl", "dateline.jsonl", "ner.jsonl", "quote.jsonl"]);
+}
+
+#[test]
+fn a_closed_label_set_reports_and_leaves_out_other_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ds = tmp.path().join("ds");
+    let args = ["--labels", "PER,LOC", "--label-map", "ORG=LOC"];
+    let stderr = import("brat", &fixture("brat"), &ds, &args, true);
+    assert!(
+        stderr.contains("warning: label `Visit` is not in --labels (PER, LOC): 1 span not imported (the first in document `news-1` at 11..17)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("imported 2 articles, 7 spans (LOC 4, PER 3)"), "{stderr}");
+    import("brat", &fixture("brat"), &tmp.path().join("strict"), &["--labels", "PER", "--strict"], false);
+}
+
+#[test]
+fn doccano_and_prodigy_files_saved_as_one_json_array_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (format, file) in [("doccano", "doccano/label-utf16.jsonl"), ("prodigy", "spacy/prodigy-ner.jsonl")] {
+        let records: Vec<Value> = std::fs::read_to_string(fixture(file)).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let array = tmp.path().join(format!("{format}.json"));
+        std::fs::write(&array, serde_json::to_string_pretty(&records).unwrap()).unwrap();
+        let from_lines = tmp.path().join(format!("{format}-lines"));
+        import(format, &fixture(file), &from_lines, &[], true);
+        let from_array = tmp.path().join(format!("{format}-array"));
+        import(format, &array, &from_array, &[], true);
+        let strip = |spans: Vec<(String, u64, u64, String, String)>| spans.into_iter().map(|s| (s.1, s.2, s.3, s.4)).collect::<Vec<_>>();
+        assert_eq!(strip(gold(&from_array)), strip(gold(&from_lines)), "{format}");
+    }
 }

@@ -77,7 +77,12 @@ fn read_back(format: &str, path: &Path) -> Imported {
     let imported = match format {
         "jsonl" => read_jsonl(path, &mut diagnostics, &NoProgress),
         "brat" => read_brat(path, "ner", &mut diagnostics, &NoProgress),
-        "label-studio" => read_label_studio(path, &LabelStudioOptions { text_field: None, layer: "ner".into() }, &mut diagnostics, &NoProgress),
+        "label-studio" => read_label_studio(
+            path,
+            &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None },
+            &mut diagnostics,
+            &NoProgress,
+        ),
         "doccano" => {
             read_doccano(path, &DoccanoOptions { offsets: Some(OffsetUnit::Utf16), layer: "ner".into(), ..Default::default() }, &mut diagnostics, &NoProgress)
         }
@@ -97,7 +102,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let files: Vec<(&str, std::path::PathBuf)> = vec![
             ("jsonl", write(dir.path(), "d.jsonl", &write_jsonl(&articles, &spans))),
-            ("label-studio", write(dir.path(), "ls.json", &write_label_studio(&articles, &spans))),
+            ("label-studio", write(dir.path(), "ls.json", &write_label_studio(&articles, &spans, &BTreeMap::new()))),
             ("doccano", write(dir.path(), "doccano.jsonl", &write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes)),
             ("spacy", write(dir.path(), "spacy.jsonl", &write_spacy(&articles, &spans))),
             ("brat", {
@@ -154,8 +159,13 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     let brat = write_brat(&articles, &spans, &[]).unwrap();
     vec![
         ("jsonl", write_jsonl(&articles, &spans)),
-        ("label-studio", write_label_studio(&articles, &spans)),
+        ("label-studio", write_label_studio(&articles, &spans, &BTreeMap::new())),
         ("doccano", write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes),
+        ("doccano", {
+            let lines = write_doccano(&articles, &spans, OffsetUnit::Utf16).bytes;
+            let records: Vec<serde_json::Value> = String::from_utf8(lines).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            serde_json::to_vec_pretty(&records).unwrap()
+        }),
         ("spacy", write_spacy(&articles, &spans)),
         ("conll", write_conll(&articles, &spans, TagScheme::Iobes).bytes),
         ("brat", brat[1].1.clone()),
@@ -238,7 +248,7 @@ proptest! {
                     let path = write(dir.path(), "f", &bytes);
                     match other {
                         "jsonl" => read_jsonl(&path, &mut diagnostics, &NoProgress),
-                        "label-studio" => read_label_studio(&path, &LabelStudioOptions { text_field: None, layer: "ner".into() }, &mut diagnostics, &NoProgress),
+                        "label-studio" => read_label_studio(&path, &LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None }, &mut diagnostics, &NoProgress),
                         "doccano" => read_doccano(&path, &DoccanoOptions { layer: "ner".into(), ..Default::default() }, &mut diagnostics, &NoProgress),
                         _ => read_spacy(&path, &SpacyOptions::default(), &mut diagnostics, &NoProgress),
                     }

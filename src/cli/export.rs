@@ -9,8 +9,11 @@ use std::process::ExitCode;
 use crate::load::conll::TagScheme;
 use crate::load::offsets::OffsetUnit;
 use crate::load::{label_counts, write_brat, write_conll, write_doccano, write_jsonl, write_label_studio, write_spacy};
-use crate::model::Span;
+use crate::load::{load_spans, Diagnostics};
+use crate::model::{Span, DEFAULT_LAYER};
+use crate::progress::NoProgress;
 use anyhow::{bail, Context};
+use std::collections::BTreeMap;
 
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::import::Format;
@@ -79,7 +82,14 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         Format::LabelStudio => {
             warn_dropped_attrs(&spans, "Label Studio `labels` regions");
-            vec![(args.out.clone(), write_label_studio(&dataset.articles, &spans))]
+            let predictions = match &args.dataset.dataset {
+                Some(name) => read_predictions_folder(&Path::new(name).join("predictions"))?,
+                None => BTreeMap::new(),
+            };
+            for (model, spans) in &predictions {
+                eprintln!("  predictions of `{model}`: {} written as the tasks' predictions", plural(spans.len() as u64, "span", "spans"));
+            }
+            vec![(args.out.clone(), write_label_studio(&dataset.articles, &spans, &predictions))]
         }
         Format::Brat => {
             if args.out.is_file() {
@@ -135,6 +145,27 @@ fn warn_dropped_attrs(spans: &[Span], format: &str) {
     if with_attrs > 0 {
         eprintln!("note: {} carry attributes, which {format} cannot hold; they are not written", plural(with_attrs as u64, "span", "spans"));
     }
+}
+
+/// The predictions an import kept beside the dataset (`predictions/<model>.jsonl`), if any.
+fn read_predictions_folder(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<Span>>> {
+    let mut models = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(models);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let Some(model) = path.file_stem().filter(|_| path.extension().is_some_and(|e| e == "jsonl")).map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let mut diagnostics = Diagnostics::default();
+        let records = load_spans(&path, DEFAULT_LAYER, None, &mut diagnostics, &NoProgress)?;
+        if diagnostics.error_count() > 0 {
+            bail!("{}", diagnostics.sorted().first().map(|p| p.to_string()).unwrap_or_default());
+        }
+        models.insert(model, records.into_iter().map(|r| r.span).collect());
+    }
+    Ok(models)
 }
 
 /// The relations an import kept beside the dataset, if any.

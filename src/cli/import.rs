@@ -59,6 +59,10 @@ pub struct Args {
     /// Rename an entity type, e.g. --label-map PERS=PER (repeatable).
     #[arg(long, value_name = "FROM=TO", value_parser = parse_mapping)]
     label_map: Vec<(String, String)>,
+    /// The closed label set (comma-separated): a span with another label (after --label-map) is
+    /// reported and not imported.
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,…")]
+    labels: Vec<String>,
     /// Language code for the manifest.
     #[arg(long, default_value = "ar")]
     language: String,
@@ -71,7 +75,11 @@ pub struct Args {
     /// Label Studio: the `data` field that holds the text (default: `text`).
     #[arg(long, value_name = "FIELD")]
     text_field: Option<String>,
-    /// doccano: the unit its offsets count (default: detected from the text, and said).
+    /// Label Studio: each region's layer is its control's `from_name` (what `export --to
+    /// label-studio` writes) instead of --layer.
+    #[arg(long)]
+    layer_from_control: bool,
+    /// doccano, Label Studio: the unit the offsets count (default: detected, and said).
     #[arg(long, value_name = "UNIT")]
     offsets: Option<OffsetUnit>,
     /// doccano ≤ 1.0: label id → name, as `1=PER,2=LOC` or the project's label export (JSON).
@@ -134,6 +142,9 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         if let Some(to) = label_map.get(span.label.as_str()) {
             span.label = to.to_string();
         }
+    }
+    if !args.labels.is_empty() {
+        close_schema(&args, &mut imported, &mut diagnostics);
     }
     let mut seen = BTreeSet::new();
     for article in &imported.articles {
@@ -220,7 +231,12 @@ fn read_input(args: &Args, stem: &str, diagnostics: &mut Diagnostics, progress: 
         }
         Format::Brat => (read_brat(&args.input, &args.layer, diagnostics, progress)?, format!("Imported by mizan from brat standoff {from}.")),
         Format::LabelStudio => {
-            let options = LabelStudioOptions { text_field: args.text_field.clone(), layer: args.layer.clone() };
+            let options = LabelStudioOptions {
+                text_field: args.text_field.clone(),
+                layer: args.layer.clone(),
+                layer_from_control: args.layer_from_control,
+                offsets: args.offsets,
+            };
             (read_label_studio(&args.input, &options, diagnostics, progress)?, format!("Imported by mizan from the Label Studio export {from}."))
         }
         Format::Doccano => {
@@ -291,6 +307,37 @@ fn parse_label_names(value: &str) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(names)
 }
 
+/// `--labels`: spans (gold and predictions) whose label is outside the set are reported, one
+/// warning per label with its count and first place, and left out.
+fn close_schema(args: &Args, imported: &mut Imported, diagnostics: &mut Diagnostics) {
+    let allowed: BTreeSet<&str> = args.labels.iter().map(String::as_str).collect();
+    let mut outside: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut keep = |span: &crate::Span| {
+        if allowed.contains(span.label.as_str()) {
+            return true;
+        }
+        let entry = outside.entry(span.label.clone()).or_insert_with(|| (0, format!("document `{}` at {}..{}", span.article_id, span.start, span.end)));
+        entry.0 += 1;
+        false
+    };
+    imported.spans.retain(&mut keep);
+    for spans in imported.predictions.values_mut() {
+        spans.retain(&mut keep);
+    }
+    for (label, (n, first)) in outside {
+        diagnostics.warning(
+            &args.input,
+            None,
+            format!(
+                "label `{label}` is not in --labels ({}): {} not imported (the first in {first}); add it to --labels or map it with --label-map {label}=…",
+                args.labels.join(", "),
+                plural(n as u64, "span", "spans")
+            ),
+        );
+        imported.summary.skip(format!("spans labelled `{label}`, outside --labels"), n);
+    }
+}
+
 /// With `--strict`, warnings stop the import too; `true` when there were any.
 fn fail_strict(diagnostics: &Diagnostics) -> bool {
     let warnings = diagnostics.warning_count();
@@ -322,7 +369,13 @@ fn manifest_for(args: &Args, imported: &Imported, stem: &str, description: Strin
             .into_iter()
             .map(|(layer, labels)| {
                 let flat = !nested.contains(&layer);
-                (layer, LayerSchema { labels: labels.into_iter().collect(), attrs: vec![], flat })
+                // Declared: the attributes every span of the layer carries (e.g. brat's `Confidence`).
+                let mut spans = imported.spans.iter().filter(|s| s.layer == layer);
+                let mut attrs: Vec<String> = spans.next().map(|s| s.attrs.keys().cloned().collect()).unwrap_or_default();
+                for span in spans {
+                    attrs.retain(|a| span.attrs.contains_key(a));
+                }
+                (layer, LayerSchema { labels: labels.into_iter().collect(), attrs, flat })
             })
             .collect(),
         version: None,

@@ -30,7 +30,7 @@ pub fn read_brat(input: &Path, layer: &str, diagnostics: &mut Diagnostics, progr
     let mut imported = Imported::default();
     let pairs = if input.is_dir() {
         let mut texts = Vec::new();
-        collect_texts(input, &mut texts)?;
+        collect_texts(input, &mut texts, diagnostics)?;
         texts.sort();
         if texts.is_empty() {
             return Err(LoadError::Unusable {
@@ -77,14 +77,17 @@ pub fn read_brat(input: &Path, layer: &str, diagnostics: &mut Diagnostics, progr
     Ok(imported)
 }
 
-fn collect_texts(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+/// The `.txt` files below `dir`; an `.ann` without its `.txt` is reported.
+fn collect_texts(dir: &Path, out: &mut Vec<PathBuf>, diagnostics: &mut Diagnostics) -> Result<(), LoadError> {
     let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
-            collect_texts(&path, out)?;
+            collect_texts(&path, out, diagnostics)?;
         } else if path.extension().is_some_and(|e| e == "txt") {
             out.push(path);
+        } else if path.extension().is_some_and(|e| e == "ann") && !path.with_extension("txt").is_file() {
+            diagnostics.error(&path, None, "no .txt beside this .ann; brat keeps the text of NAME.ann in NAME.txt");
         }
     }
     Ok(())
@@ -354,6 +357,16 @@ mod tests {
         assert_eq!(imported.spans.len(), 2);
         assert!(imported.spans.iter().all(|s| s.attrs["group"] == "T4"));
         assert_eq!(diagnostics.warning_count(), 1);
+    }
+
+    #[test]
+    fn an_ann_without_its_text_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("b.ann"), "T1\tX 0 1\tx\n").unwrap();
+        let mut diagnostics = Diagnostics::default();
+        read_brat(dir.path(), "ner", &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert!(diagnostics.problems()[0].message.contains("no .txt beside this .ann"), "{diagnostics:?}");
     }
 
     #[test]

@@ -17,8 +17,8 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use crate::load::fields::{kind, parse_object, scalar_string};
-use crate::load::imported::Imported;
-use crate::load::lines::read_records;
+use crate::load::imported::{Ids, Imported};
+use crate::load::json_stream::read_json_records;
 use crate::load::offsets::{OffsetMap, OffsetUnit};
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::Span;
@@ -53,7 +53,7 @@ pub fn read_doccano(path: &Path, options: &DoccanoOptions, diagnostics: &mut Dia
         None => {
             let mut evidence = Evidence::default();
             let mut first = Diagnostics::default();
-            read_records(path, &mut first, progress, parse, |record, _| evidence.add(&record))?;
+            read_json_records(path, &mut first, progress, parse, |record, _| evidence.add(&record))?;
             match evidence.choose() {
                 Ok(Some((unit, why))) => {
                     imported.summary.convert(format!(
@@ -70,8 +70,9 @@ pub fn read_doccano(path: &Path, options: &DoccanoOptions, diagnostics: &mut Dia
     };
     let stem = path.file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
     let mut bad = Vec::new();
-    read_records(path, diagnostics, progress, parse, |record, line| {
-        let id = record.id.clone().unwrap_or_else(|| format!("{stem}-{line}"));
+    let mut ids = Ids::default();
+    read_json_records(path, diagnostics, progress, parse, |record, line| {
+        let id = ids.assign(record.id.clone(), &stem, line, &mut imported.summary);
         let article = make_article(id, record.text, record.metadata);
         let map = OffsetMap::new(&article.text, unit);
         let mut by_entity: BTreeMap<String, Value> = BTreeMap::new();

@@ -48,6 +48,29 @@ impl Summary {
     }
 }
 
+/// Article ids handed out while reading a format whose ids need not be unique (Prodigy's
+/// `meta.id` often names the source document of several sentences).
+#[derive(Debug, Default)]
+pub struct Ids {
+    used: BTreeSet<String>,
+}
+
+impl Ids {
+    /// `wanted` when still free (else `wanted-line`, counted in `summary`), or `stem-line`.
+    pub fn assign(&mut self, wanted: Option<String>, stem: &str, line: usize, summary: &mut Summary) -> String {
+        let id = match wanted {
+            Some(id) if !self.used.contains(&id) => id,
+            Some(id) => {
+                summary.count("documents whose id was taken by an earlier one (given ID-LINE)", 1);
+                format!("{id}-{line}")
+            }
+            None => format!("{stem}-{line}"),
+        };
+        self.used.insert(id.clone());
+        id
+    }
+}
+
 /// Spans per label, in label order.
 pub fn label_counts(spans: &[Span]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();

@@ -11,17 +11,15 @@
 //! task and result id and not imported.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::{BufReader, Read};
 use std::path::Path;
 
-use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::load::fields::{kind, scalar_string};
 use crate::load::imported::{dedup_spans, Imported};
+use crate::load::json_stream::for_each_value;
 use crate::load::label_studio_offsets::{TextMaps, CONVENTIONS};
+use crate::load::offsets::OffsetUnit;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::{Article, Span};
 
@@ -31,11 +29,22 @@ pub struct LabelStudioOptions {
     /// The `data` field holding the text; `None` tries `text`, then the only string field.
     pub text_field: Option<String>,
     pub layer: String,
+    /// Each region's layer is its control's `from_name` (as `export --to label-studio` writes
+    /// it) instead of `layer`.
+    pub layer_from_control: bool,
+    /// Only conventions counting this unit are tried (code points or UTF-16).
+    pub offsets: Option<OffsetUnit>,
 }
 
 /// Reads a Label Studio export file, or a folder of them (Label Studio 0.x kept one
 /// `completions/<task>.json` file per task).
 pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<Imported, LoadError> {
+    if options.offsets == Some(OffsetUnit::Graphemes) {
+        return Err(LoadError::Unusable {
+            path: path.to_path_buf(),
+            message: "Label Studio never counted grapheme clusters; use --offsets codepoints or utf16, or leave it out".into(),
+        });
+    }
     let files = if path.is_dir() {
         let io = |source| LoadError::Io { path: path.to_path_buf(), source };
         let mut files = Vec::new();
@@ -54,64 +63,27 @@ pub fn read_label_studio(path: &Path, options: &LabelStudioOptions, diagnostics:
         vec![path.to_path_buf()]
     };
     let mut state = State { path, options, imported: Imported::default(), diagnostics, tasks: 0, preferred: None };
+    progress.start("Label Studio files", Some(files.len() as u64));
     for file in &files {
         state.path = file;
-        read_file(&mut state, progress)?;
+        read_file(&mut state)?;
+        progress.advance(1);
     }
+    progress.finish();
     let removed = dedup_spans(&mut state.imported.spans);
     state.imported.summary.skip("spans given again by another annotation of the same task (kept once)", removed);
     Ok(state.imported)
 }
 
 /// Streams one file's tasks into `state`.
-fn read_file(state: &mut State<'_>, progress: &dyn Progress) -> Result<(), LoadError> {
+fn read_file(state: &mut State<'_>) -> Result<(), LoadError> {
     let path = state.path;
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    let mut reader = BufReader::with_capacity(1 << 16, std::fs::File::open(path).map_err(io)?);
-    let mut head = Vec::with_capacity(3);
-    (&mut reader).take(3).read_to_end(&mut head).map_err(io)?;
-    let prefix: &[u8] = if head == b"\xEF\xBB\xBF" { &[] } else { &head };
-    let mut reader = prefix.chain(reader);
-    let mut deserializer = serde_json::Deserializer::from_reader(&mut reader);
-    let result = Tasks(&mut |task: Value| {
-        progress.advance(1);
-        state.task(task)
-    })
-    .deserialize(&mut deserializer)
-    .and_then(|()| deserializer.end());
+    let result = for_each_value(path, &mut |task: Value| state.task(task))?;
     if let Err(error) = result {
         let line = (error.line() > 0).then_some(error.line());
         state.diagnostics.error(path, line, format!("malformed JSON ({error}); a Label Studio export is one JSON array of tasks (Export → JSON)"));
     }
     Ok(())
-}
-
-/// Calls back once per task: each element of a top-level array, or the one top-level object.
-struct Tasks<'f>(&'f mut dyn FnMut(Value));
-
-impl<'de> DeserializeSeed<'de> for Tasks<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Tasks<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of Label Studio tasks, or one task object")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(task) = seq.next_element::<Value>()? {
-            (self.0)(task);
-        }
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let task = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        (self.0)(task);
-        Ok(())
-    }
 }
 
 struct State<'a> {
@@ -263,17 +235,23 @@ impl State<'_> {
             let declared = value.get("text").and_then(Value::as_str);
             let Some((s, e)) = self.convert(start as usize, end as usize, declared, article, maps) else {
                 let at = article.slice(start as usize, (end as usize).min(article.char_len())).unwrap_or_default();
+                let declared = declared.map_or("no value.text".to_string(), |text| format!("text {text:?}"));
                 self.warn(format!(
-                    "task {task_id}, result {result_id}: offsets {start}..{end} with text {declared:?} fit no offset convention (the text holds {at:?} there); \
+                    "task {task_id}, result {result_id}: offsets {start}..{end} with {declared} fit no offset convention (the text holds {at:?} there); \
                      the span is not imported — fix it in Label Studio and export again"
                 ));
                 self.imported.summary.skip("spans whose offsets and text disagree (reported)", 1);
                 continue;
             };
             let covered = article.slice(s, e).unwrap_or_default().to_string();
+            let control = result.get("from_name").and_then(Value::as_str).filter(|c| !c.is_empty());
+            let layer = match (self.options.layer_from_control, control) {
+                (true, Some(control)) => control.to_string(),
+                _ => self.options.layer.clone(),
+            };
             for label in labels {
                 match label.as_str() {
-                    Some(label) => spans.push(Span::new(article.id.clone(), s, e, label).with_layer(self.options.layer.clone()).with_text(covered.clone())),
+                    Some(label) => spans.push(Span::new(article.id.clone(), s, e, label).with_layer(layer.clone()).with_text(covered.clone())),
                     None => self.warn(format!("task {task_id}, result {result_id}: label {} is not a string and is not imported", kind(label))),
                 }
             }
@@ -287,7 +265,8 @@ impl State<'_> {
             self.imported.summary.convert("regions without `value.text` taken as code points, unchecked");
             return maps.plain[0].range(start, end);
         };
-        let order = self.preferred.into_iter().chain(CONVENTIONS);
+        let forced = self.options.offsets;
+        let order = self.preferred.into_iter().chain(CONVENTIONS).filter(|c| forced.is_none_or(|unit| c.unit == unit));
         for convention in order {
             let Some((s, e)) = maps.range(convention, start, end) else { continue };
             let Some(covered) = article.slice(s, e) else { continue };
@@ -318,7 +297,7 @@ mod tests {
         let path = dir.path().join("export.json");
         std::fs::write(&path, json).unwrap();
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into() };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None };
         let imported = read_label_studio(&path, &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         (imported, diagnostics)
     }
@@ -371,7 +350,7 @@ mod tests {
             std::fs::write(dir.path().join(format!("{k}.json")), body).unwrap();
         }
         let mut diagnostics = Diagnostics::default();
-        let options = LabelStudioOptions { text_field: None, layer: "ner".into() };
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: None };
         let imported = read_label_studio(dir.path(), &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
         assert_eq!(imported.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
         assert_eq!(imported.spans.len(), 2);
@@ -388,6 +367,19 @@ mod tests {
         let (imported, _) = read(&json);
         assert_eq!((imported.spans[0].start, imported.spans[0].end), (4, 10));
         assert!(imported.summary.conversions.iter().any(|c| c.contains("inclusive ends")));
+    }
+
+    #[test]
+    fn a_forced_unit_is_the_only_one_tried() {
+        let json = format!(r#"{{"completions": [{{"result": [{}]}}], "data": {{"text": "😀 قال لافروف"}}, "id": 3}}"#, result("a", 7, 13, "لافروف", "PER"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.json");
+        std::fs::write(&path, json).unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let options = LabelStudioOptions { text_field: None, layer: "ner".into(), layer_from_control: false, offsets: Some(OffsetUnit::CodePoints) };
+        let imported = read_label_studio(&path, &options, &mut diagnostics, &crate::progress::NoProgress).unwrap();
+        assert!(imported.spans.is_empty());
+        assert_eq!(diagnostics.warning_count(), 1);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod doccano_writer;
 mod fields;
 mod frame;
 mod imported;
+mod json_stream;
 mod jsonl;
 mod label_studio;
 mod label_studio_offsets;

@@ -80,7 +80,9 @@ pub fn read_predictions(path: &Path, format: AnnotationFormat, articles: &[Artic
             Imported { articles: conll.articles, spans: conll.spans, ..Imported::default() }
         }
         AnnotationFormat::Brat => read_brat(path, &layer, diagnostics, &progress)?,
-        AnnotationFormat::LabelStudio => read_label_studio(path, &LabelStudioOptions { text_field: None, layer }, diagnostics, &progress)?,
+        AnnotationFormat::LabelStudio => {
+            read_label_studio(path, &LabelStudioOptions { text_field: None, layer, layer_from_control: false, offsets: None }, diagnostics, &progress)?
+        }
         AnnotationFormat::Doccano => read_doccano(path, &DoccanoOptions { layer, ..DoccanoOptions::default() }, diagnostics, &progress)?,
         AnnotationFormat::Spacy => read_spacy(path, &SpacyOptions { layer, ..SpacyOptions::default() }, diagnostics, &progress)?,
     };

@@ -16,8 +16,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::load::fields::{kind, parse_object, required_offset, scalar_string};
-use crate::load::imported::{dedup_spans, span_problem, Imported};
-use crate::load::lines::read_records;
+use crate::load::imported::{dedup_spans, span_problem, Ids, Imported};
+use crate::load::json_stream::read_json_records;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
 use crate::model::Span;
 
@@ -52,8 +52,9 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
     let mut imported = Imported::default();
     let stem = path.file_stem().map_or("doc".into(), |s| s.to_string_lossy().into_owned());
     let mut by_hash: HashMap<(String, String), usize> = HashMap::new();
+    let mut ids = Ids::default();
     let mut bad = Vec::new();
-    read_records(path, diagnostics, progress, parse_record, |record, line| {
+    read_json_records(path, diagnostics, progress, parse_record, |record, line| {
         let answer = record.answer.clone().unwrap_or_else(|| "accept".into());
         if !options.answers.contains(&answer) {
             imported.summary.skip(format!("records answered `{answer}` (choose with --answers)"), 1);
@@ -66,7 +67,7 @@ pub fn read_spacy(path: &Path, options: &SpacyOptions, diagnostics: &mut Diagnos
                 index
             }
             None => {
-                let id = record.id.clone().unwrap_or_else(|| format!("{stem}-{line}"));
+                let id = ids.assign(record.id.clone(), &stem, line, &mut imported.summary);
                 imported.articles.push(make_article(id, record.text.clone(), record.metadata.clone()));
                 if let Some(key) = key {
                     by_hash.insert(key, imported.articles.len() - 1);
@@ -223,6 +224,10 @@ mod tests {
         assert_eq!(imported.summary.skipped["records answered `reject` (choose with --answers)"], 1);
         let (imported, _) = read(LINES, &["accept", "reject", "ignore"]);
         assert_eq!(imported.articles.len(), 4);
+        // Two sentences of one source document share its meta.id.
+        let lines = "{\"text\": \"أ\", \"meta\": {\"id\": \"doc\"}}\n{\"text\": \"ب\", \"meta\": {\"id\": \"doc\"}}\n";
+        let (imported, _) = read(lines, &["accept"]);
+        assert_eq!(imported.articles.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["doc", "doc-2"]);
     }
 
     #[test]
