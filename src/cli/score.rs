@@ -59,7 +59,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let articles: Option<ArticleSet> = match &args.articles {
         Some(path) => {
             if !path.exists() {
-                bail!("{}: no such file or folder", path.display());
+                bail!("{}: {}", path.display(), mizan::load::missing_path_message(path));
             }
             let format = if path.is_dir() { ArticleFormat::Txt } else { ArticleFormat::Jsonl };
             Some(load_articles(path, format, &mut diagnostics, progress)?)

@@ -58,7 +58,7 @@ fn locate(spec: &DatasetSpec) -> Result<Location, LoadError> {
     match spec {
         DatasetSpec::Files { articles, gold } => {
             if !articles.exists() {
-                return Err(LoadError::Unusable { path: articles.clone(), message: "no such file or folder".into() });
+                return Err(LoadError::Unusable { path: articles.clone(), message: crate::load::missing_path_message(articles) });
             }
             let format = if articles.is_dir() { ArticleFormat::Txt } else { ArticleFormat::Jsonl };
             let name = articles.file_stem().map_or("articles".into(), |s| s.to_string_lossy().into_owned());

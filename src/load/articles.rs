@@ -49,9 +49,21 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.is_file() && path.extension().is_some_and(|ext| ext == "txt") {
-            paths.push(path);
+        if path.extension().is_none_or(|ext| ext != "txt") {
+            continue;
         }
+        if path.is_file() {
+            paths.push(path);
+            continue;
+        }
+        // Named like an article but not one: say so rather than skip it unseen (and never open
+        // a FIFO, which would block).
+        let what = match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => "a folder".to_string(),
+            Ok(_) => "not a regular file (a FIFO, socket or device)".to_string(),
+            Err(_) => crate::load::missing_path_message(&path),
+        };
+        diagnostics.warning(&path, None, format!("is {what}, not an article file; it is skipped"));
     }
     paths.sort();
     let mut loaded = LoadedArticles::default();
@@ -108,8 +120,19 @@ fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
             continue;
         }
         match scalar_string(value) {
-            Some(value) => {
-                metadata.insert(key.clone(), value);
+            Some(text) if value.is_string() => {
+                metadata.insert(key.clone(), text);
+            }
+            Some(text) => {
+                // serde_json reads `-0` as the float -0.0; keep it as written.
+                let text = if value.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) { "-0".to_string() } else { text };
+                warnings.push(format!(
+                    "metadata field `{}` is {} and is kept as the string {}; metadata values are strings, so write it in quotes",
+                    crate::model::shown(key),
+                    if value.is_boolean() { "a boolean" } else { "a number" },
+                    crate::model::quote(&text)
+                ));
+                metadata.insert(key.clone(), text);
             }
             None => warnings.push(format!(
                 "metadata field `{}` is {} and is ignored; metadata values must be strings",
@@ -128,7 +151,7 @@ mod tests {
     #[test]
     fn jsonl_articles_carry_metadata_and_datelines() {
         let (article, warnings) = parse_article(r#"{"id": "a1", "text": "دمشق-سانا\nنص", "split": "test", "year": 2018}"#).unwrap();
-        assert!(warnings.is_empty());
+        assert_eq!(warnings, ["metadata field `year` is a number and is kept as the string \"2018\"; metadata values are strings, so write it in quotes"]);
         assert_eq!(article.metadata["split"], "test");
         assert_eq!(article.metadata["year"], "2018");
         assert_eq!(article.metadata["dateline_place"], "دمشق");
@@ -178,5 +201,8 @@ mod tests {
         }
         let (_, warnings) = parse_article(r#"{"id": "a", "text": "x", "tags": ["a"]}"#).unwrap();
         assert!(warnings[0].contains("`tags` is an array and is ignored"));
+        let (article, warnings) = parse_article(r#"{"id": "a", "text": "x", "zero": -0, "flag": true}"#).unwrap();
+        assert_eq!((article.metadata["zero"].as_str(), article.metadata["flag"].as_str()), ("-0", "true"));
+        assert_eq!(warnings.len(), 2);
     }
 }

@@ -156,6 +156,25 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
+/// Why `path` cannot be opened when it does not resolve to anything: a missing path, a symbolic
+/// link pointing at itself (a loop), or one whose target is gone.
+pub fn missing_path_message(path: &Path) -> String {
+    let loops = |e: &std::io::Error| cfg!(unix) && e.raw_os_error() == Some(ELOOP);
+    match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
+        (_, Err(error)) if loops(&error) => "a loop of symbolic links (the link leads back to itself); point it at the real file".into(),
+        (Ok(link), Err(_)) if link.file_type().is_symlink() => match std::fs::read_link(path) {
+            Ok(target) => format!("a symbolic link to {}, which does not exist; fix the link", target.display()),
+            Err(_) => "a broken symbolic link; fix the link".into(),
+        },
+        _ => "no such file or folder".into(),
+    }
+}
+
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
+
 /// Reads a JSON Lines file record by record: `parse` turns a non-blank line into a value and
 /// its warnings, or says why it cannot. Every problem is reported with the file and line
 /// (invalid UTF-8 included) and the line skipped; `keep` receives each parsed value with its
@@ -237,6 +256,19 @@ mod tests {
         let lines = all_lines(b"ok\n\xFF\xFE\nok\n");
         assert_eq!(lines[1], (2, None));
         assert_eq!(lines[2], (3, Some("ok".into())));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn missing_paths_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let looped = dir.path().join("loop");
+        std::os::unix::fs::symlink(&looped, &looped).unwrap();
+        assert!(missing_path_message(&looped).starts_with("a loop of symbolic links"));
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("gone.jsonl", &dangling).unwrap();
+        assert_eq!(missing_path_message(&dangling), "a symbolic link to gone.jsonl, which does not exist; fix the link");
+        assert_eq!(missing_path_message(&dir.path().join("nothing")), "no such file or folder");
     }
 
     #[test]
