@@ -346,4 +346,23 @@ mod tests {
         bad.command = vec!["/nonexistent/extractor".into()];
         assert!(CommandExtractor::start(bad).err().unwrap().contains("cannot start `/nonexistent/extractor`"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+
+        /// Any bytes as an answer: parsed or refused, never a panic; kept spans name the article.
+        #[test]
+        fn any_answer_is_parsed_or_refused(answer in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120), valid in 0usize..3) {
+            let mut bytes = match valid {
+                0 => br#"{"id":"a","spans":[{"start":4,"end":10,"label":"PER","attrs":{"k":"v"}}]}"#.to_vec(),
+                1 => br#"{"id":"a","spans":["#.to_vec(),
+                _ => Vec::new(),
+            };
+            let at = answer.first().map_or(0, |&b| usize::from(b) % (bytes.len() + 1));
+            bytes.splice(at..at, answer);
+            if let Ok((spans, _)) = parse_answer(&bytes, &article("a")) {
+                proptest::prop_assert!(spans.iter().all(|s| s.article_id == "a"));
+            }
+        }
+    }
 }

@@ -305,4 +305,38 @@ mod tests {
         }
         assert_eq!(count, 200);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Through any buffer size, the bounded reader gives back exactly the input's lines, or
+        /// stops at the first line longer than the limit having kept none longer.
+        #[test]
+        fn bounded_lines_are_the_input_lines(input in proptest::collection::vec(proptest::prop_oneof![proptest::prelude::Just(b'\n'), proptest::prelude::Just(b'a'), proptest::prelude::Just(b'\r')], 0..300), capacity in 1usize..40, limit in 1usize..30) {
+            let mut lines = Lines::with_limit(BufReader::with_capacity(capacity, &input[..]), "p", limit);
+            let expected: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+            let mut k = 0;
+            loop {
+                match lines.next_line() {
+                    Ok(Some(line)) => {
+                        let text = line.text.unwrap();
+                        proptest::prop_assert!(text.len() <= limit);
+                        let want = expected[k].strip_suffix(b"\r").unwrap_or(expected[k]);
+                        proptest::prop_assert_eq!(text.as_bytes(), want);
+                        k += 1;
+                    }
+                    Ok(None) => {
+                        proptest::prop_assert!(expected[k..].iter().all(|l| l.is_empty()));
+                        break;
+                    }
+                    Err(error) => {
+                        let too_long = LineTooLong::inside(&error).unwrap();
+                        proptest::prop_assert_eq!(too_long.line, k + 1);
+                        proptest::prop_assert!(expected[k].len() > limit);
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
