@@ -167,3 +167,27 @@ fn unknown_fields_in_an_answer_are_warnings_in_the_report() {
     assert!(warnings.iter().any(|(id, w)| id == "a2" && w.starts_with("span 0: unknown field `atrs` is ignored")), "{warnings:?}");
     assert!(stderr.contains("typo: warning: 4 things ignored in its answers"), "{stderr}");
 }
+
+#[test]
+fn a_hang_while_a_two_megabyte_article_is_written_is_a_timeout_of_that_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "قال لافروف في موسكو ".repeat(60_000);
+    assert!(big.len() > 2_000_000);
+    let articles = format!("{}\n{}\n", serde_json::json!({"id": "big", "text": big}), serde_json::json!({"id": "small", "text": "قال لافروف"}));
+    std::fs::write(dir.path().join("articles.jsonl"), articles).unwrap();
+    std::fs::write(dir.path().join("gold.jsonl"), "{\"article_id\": \"small\", \"start\": 4, \"end\": 10, \"label\": \"PER\"}\n").unwrap();
+    let marker = format!("{}.{}", 800 + std::process::id() % 89, std::process::id());
+    registry(dir.path(), &[("sleeper", &["sleep", &marker])], 1);
+    let (output, report) = run(dir.path(), "sleeper,oracle");
+    let left = processes_with(&marker);
+    for pid in &left {
+        let _ = std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status();
+    }
+    assert_eq!(output.status.code(), Some(1), "{:?}: {}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(left.is_empty(), "sleepers left running: {left:?}");
+    let report = report.unwrap();
+    assert_eq!(report["extractors"]["oracle"]["layers"]["ner"]["overall"]["strict"]["f1"], 1.0);
+    let errors = errors(&report, "sleeper");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().all(|(_, e)| e == "no answer within 1 s"), "{errors:?}");
+}
