@@ -166,6 +166,9 @@ fn unknown_fields_in_an_answer_are_warnings_in_the_report() {
     assert!(warnings.iter().any(|(id, w)| id == "a1" && w.starts_with("unknown answer field `note` is ignored")), "{warnings:?}");
     assert!(warnings.iter().any(|(id, w)| id == "a2" && w.starts_with("span 0: unknown field `atrs` is ignored")), "{warnings:?}");
     assert!(stderr.contains("typo: warning: 4 things ignored in its answers"), "{stderr}");
+    let markdown = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(markdown.contains("### Ignored in its answers (4)"), "{markdown}");
+    assert!(markdown.contains("| `a2` | span 0: unknown field \\`atrs\\` is ignored"), "{markdown}");
 }
 
 #[test]
