@@ -140,7 +140,8 @@ impl CommandExtractor {
                     return Err(match (exited, stopped_reading) {
                         (Some(status), _) => Asked::Exited(Some(status)),
                         (None, Some(error)) => Asked::StoppedReading(error),
-                        (None, None) if closed_stdout || Instant::now() < deadline => Asked::Exited(None),
+                        (None, None) if closed_stdout => Asked::ClosedOutput,
+                        (None, None) if Instant::now() < deadline => Asked::Exited(None),
                         (None, None) => Asked::Timeout,
                     })
                 }
@@ -159,6 +160,8 @@ enum Asked {
     Exited(Option<String>),
     /// Writing the article failed (the process closed its stdin) and no answer came.
     StoppedReading(String),
+    /// stdout was closed, and the process did not exit.
+    ClosedOutput,
     /// An answer line longer than the limit (bytes).
     TooLong(usize),
     Broken(String),
@@ -252,6 +255,7 @@ impl Extractor for CommandExtractor {
             Err(Asked::StoppedReading(error)) => {
                 Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process stopped reading its input ({error}) and did not answer{tail}"))))
             }
+            Err(Asked::ClosedOutput) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process closed its output without answering{tail}")))),
             Err(Asked::TooLong(limit)) => Err(self.fail(worker, |tail| {
                 ExtractError::Malformed(format!(
                     "an answer line longer than {limit} bytes; answer on one line per article, or raise the limit with {}=BYTES{tail}",
@@ -337,6 +341,24 @@ mod tests {
                 Err(ExtractError::Malformed(message)) => assert!(message.contains(fragment), "{message}"),
                 other => panic!("{script}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn closing_stdin_or_stdout_without_exiting_fails_fast() {
+        let cases = [
+            ("exec 0<&-; sleep 30", "the process stopped reading its input"),
+            ("read -r l; exec 1>&-; sleep 30", "the process closed its output without answering"),
+        ];
+        for (script, fragment) in cases {
+            let extractor = CommandExtractor::start(spec(script, 20_000)).unwrap();
+            let started = Instant::now();
+            let big = Article::new("a", "ب".repeat(200_000), BTreeMap::new());
+            match extractor.extract(&big) {
+                Err(ExtractError::Crashed(message)) => assert!(message.contains(fragment), "{script}: {message}"),
+                other => panic!("{script}: {other:?}"),
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "{script}: {:?}", started.elapsed());
         }
     }
 
