@@ -211,6 +211,17 @@ pub fn read_records<T>(
     Ok(())
 }
 
+/// Reads a small text file whole (a manifest, a registry), bounded like a line: a file larger
+/// than [`max_line_bytes`] or not UTF-8 is refused.
+pub fn read_bounded_text(path: &Path) -> Result<String, LoadError> {
+    match read_text(path) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(line)) => Err(LoadError::Unusable { path: path.to_path_buf(), message: format!("invalid UTF-8 at line {line}; re-encode the file as UTF-8") }),
+        Err(LoadError::Unusable { path, message }) => Err(LoadError::Unusable { path, message: message.replacen("article file", "file", 1) }),
+        Err(other) => Err(other),
+    }
+}
+
 /// Reads a whole text file, stripping a BOM. Invalid UTF-8 yields the 1-based line of the
 /// first bad byte. A file longer than [`max_line_bytes`] is refused after reading that much.
 pub fn read_text(path: &Path) -> Result<Result<String, usize>, LoadError> {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub use articles::{load_articles_jsonl, load_text_folder, make_article, LoadedArticles, Origin};
 pub use diagnostics::{Diagnostics, Problem, Severity};
 pub use frame::{articles_frame, spans_frame, SpanRow, ARTICLE_COLUMNS, SPAN_COLUMNS};
-pub use lines::{max_line_bytes, missing_path_message, LineLimit, LineTooLong, Lines, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV};
+pub use lines::{max_line_bytes, missing_path_message, read_bounded_text, LineLimit, LineTooLong, Lines, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV};
 pub use spans::{load_spans, parse_span, SpanRecord};
 
 pub(crate) use crate::progress::Progress;
