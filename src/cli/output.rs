@@ -184,8 +184,13 @@ impl ReportFolder {
         Ok(ReportFolder { target: target.clone(), staging, committed: false })
     }
 
-    /// Writes `bytes` to `relative` inside the folder (its final path in errors).
+    /// Writes `bytes` to `relative` inside the folder (its final path in errors). `relative`
+    /// must stay inside: a `..`, a root or a prefix in it (say from an extractor named
+    /// `../../x`) is refused.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if relative.is_empty() || !Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            bail!("{:?} would be written outside {}; names in output paths must be plain file names", relative, self.target.target.display());
+        }
         let path = self.staging.join(relative);
         let shown = self.target.target.join(relative);
         if let Some(dir) = path.parent() {
@@ -277,6 +282,12 @@ mod tests {
         assert_eq!(names(&out.join("predictions")), ["b.jsonl"]);
         assert_eq!(std::fs::read(out.join("cache/x")).unwrap(), b"kept");
         assert_eq!(names(root.path()), ["out"], "no staging or previous folder left");
+        let third = ReportFolder::begin(&target).unwrap();
+        for bad in ["predictions/../../x.jsonl", "/etc/x", "../x", ""] {
+            assert!(third.write(bad, b"x").unwrap_err().to_string().contains("outside"), "{bad}");
+        }
+        drop(third);
+        assert_eq!(names(root.path()), ["out"], "nothing written outside");
     }
 
     #[test]
