@@ -168,6 +168,16 @@ fn unknown_fields_in_an_answer_are_warnings_in_the_report() {
     assert!(stderr.contains("typo: warning: 4 things ignored in its answers"), "{stderr}");
     let markdown = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(markdown.contains("### Ignored in its answers (4)"), "{markdown}");
+    // The warnings are part of the documented schema.
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let (mut schemas, mut compiler) = (boon::Schemas::new(), boon::Compiler::new());
+    compiler.add_resource("urn:mizan:report:1", schema).unwrap();
+    let index = compiler.compile("urn:mizan:report:1", &mut schemas).unwrap();
+    schemas.validate(&report, index).unwrap_or_else(|e| panic!("{e}"));
+    let mut tampered = report.clone();
+    tampered["extractors"]["typo"]["warnings"][0]["extra"] = Value::from(1);
+    assert!(schemas.validate(&tampered, index).is_err(), "the schema describes the warning records");
     assert!(markdown.contains("| `a2` | span 0: unknown field \\`atrs\\` is ignored"), "{markdown}");
 }
 

@@ -49,7 +49,7 @@ pub(crate) enum Heard {
 pub(crate) struct Worker {
     pid: u32,
     requests: Option<Sender<Vec<u8>>>,
-    pub(crate) heard: Receiver<Heard>,
+    heard: Receiver<Heard>,
     stderr: Arc<Mutex<VecDeque<String>>>,
     _sigpipe: SigpipeIgnored,
 }
