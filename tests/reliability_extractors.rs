@@ -204,3 +204,41 @@ fn a_hang_while_a_two_megabyte_article_is_written_is_a_timeout_of_that_article()
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors.iter().all(|(_, e)| e == "no answer within 1 s"), "{errors:?}");
 }
+
+#[test]
+fn after_the_workers_are_gone_a_closed_stdout_still_ends_mizan_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    // 400 labels of 200 characters: the --detail summary is bigger than a pipe holds.
+    let (mut articles, mut gold) = (String::new(), String::new());
+    for i in 0..400 {
+        articles.push_str(&format!("{{\"id\": \"a{i}\", \"text\": \"قال لافروف\"}}\n"));
+        gold.push_str(&format!("{{\"article_id\": \"a{i}\", \"start\": 4, \"end\": 10, \"label\": \"L{i:0>199}\"}}\n"));
+    }
+    std::fs::write(dir.path().join("articles.jsonl"), articles).unwrap();
+    std::fs::write(dir.path().join("gold.jsonl"), gold).unwrap();
+    registry(dir.path(), &[("never-reads", &["true"])], 5);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mizan"))
+        .current_dir(dir.path())
+        .args(["run", "--articles", "articles.jsonl", "--gold", "gold.jsonl", "--registry", "extractors.toml", "-e", "never-reads,oracle", "--detail"])
+        .args(["--bootstrap", "0", "--quiet", "--out", "out"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The read end is closed here, as `| head -c 100` does.
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.signal(), Some(libc_sigpipe()), "{status:?}: {stderr}");
+    assert!(dir.path().join("out/report.json").exists(), "the report is written before the summary");
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+fn libc_sigpipe() -> i32 {
+    13
+}

@@ -96,8 +96,10 @@ impl CommandExtractor {
     }
 
     fn fail(&self, worker: Worker, error: impl FnOnce(String) -> ExtractError) -> ExtractError {
+        // Kill first, so that stderr closes and its last words are in; dropping the worker then
+        // reaps nothing more.
+        worker.kill();
         let tail = worker.stderr_tail();
-        // Dropping the worker kills its process group.
         drop(worker);
         self.forget();
         error(tail)
@@ -126,6 +128,8 @@ impl CommandExtractor {
                     stopped_reading = Some(error.to_string());
                     deadline = deadline.min(Instant::now() + GRACE);
                 }
+                // stdout closed and the process gone: nothing more can come.
+                Some(Heard::Exited(status)) if closed_stdout => return Err(Asked::Exited(Some(describe_exit(&status)))),
                 Some(Heard::Exited(status)) => {
                     exited = Some(describe_exit(&status));
                     deadline = deadline.min(Instant::now() + GRACE);
