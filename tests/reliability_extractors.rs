@@ -166,4 +166,79 @@ fn unknown_fields_in_an_answer_are_warnings_in_the_report() {
     assert!(warnings.iter().any(|(id, w)| id == "a1" && w.starts_with("unknown answer field `note` is ignored")), "{warnings:?}");
     assert!(warnings.iter().any(|(id, w)| id == "a2" && w.starts_with("span 0: unknown field `atrs` is ignored")), "{warnings:?}");
     assert!(stderr.contains("typo: warning: 4 things ignored in its answers"), "{stderr}");
+    let markdown = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(markdown.contains("### Ignored in its answers (4)"), "{markdown}");
+    // The warnings are part of the documented schema.
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let (mut schemas, mut compiler) = (boon::Schemas::new(), boon::Compiler::new());
+    compiler.add_resource("urn:mizan:report:1", schema).unwrap();
+    let index = compiler.compile("urn:mizan:report:1", &mut schemas).unwrap();
+    schemas.validate(&report, index).unwrap_or_else(|e| panic!("{e}"));
+    let mut tampered = report.clone();
+    tampered["extractors"]["typo"]["warnings"][0]["extra"] = Value::from(1);
+    assert!(schemas.validate(&tampered, index).is_err(), "the schema describes the warning records");
+    assert!(markdown.contains("| `a2` | span 0: unknown field \\`atrs\\` is ignored"), "{markdown}");
+}
+
+#[test]
+fn a_hang_while_a_two_megabyte_article_is_written_is_a_timeout_of_that_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "قال لافروف في موسكو ".repeat(60_000);
+    assert!(big.len() > 2_000_000);
+    let articles = format!("{}\n{}\n", serde_json::json!({"id": "big", "text": big}), serde_json::json!({"id": "small", "text": "قال لافروف"}));
+    std::fs::write(dir.path().join("articles.jsonl"), articles).unwrap();
+    std::fs::write(dir.path().join("gold.jsonl"), "{\"article_id\": \"small\", \"start\": 4, \"end\": 10, \"label\": \"PER\"}\n").unwrap();
+    let marker = format!("{}.{}", 800 + std::process::id() % 89, std::process::id());
+    registry(dir.path(), &[("sleeper", &["sleep", &marker])], 1);
+    let (output, report) = run(dir.path(), "sleeper,oracle");
+    let left = processes_with(&marker);
+    for pid in &left {
+        let _ = std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status();
+    }
+    assert_eq!(output.status.code(), Some(1), "{:?}: {}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(left.is_empty(), "sleepers left running: {left:?}");
+    let report = report.unwrap();
+    assert_eq!(report["extractors"]["oracle"]["layers"]["ner"]["overall"]["strict"]["f1"], 1.0);
+    let errors = errors(&report, "sleeper");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors.iter().all(|(_, e)| e == "no answer within 1 s"), "{errors:?}");
+}
+
+#[test]
+fn after_the_workers_are_gone_a_closed_stdout_still_ends_mizan_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    // 400 labels of 200 characters: the --detail summary is bigger than a pipe holds.
+    let (mut articles, mut gold) = (String::new(), String::new());
+    for i in 0..400 {
+        articles.push_str(&format!("{{\"id\": \"a{i}\", \"text\": \"قال لافروف\"}}\n"));
+        gold.push_str(&format!("{{\"article_id\": \"a{i}\", \"start\": 4, \"end\": 10, \"label\": \"L{i:0>199}\"}}\n"));
+    }
+    std::fs::write(dir.path().join("articles.jsonl"), articles).unwrap();
+    std::fs::write(dir.path().join("gold.jsonl"), gold).unwrap();
+    registry(dir.path(), &[("never-reads", &["true"])], 5);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mizan"))
+        .current_dir(dir.path())
+        .args(["run", "--articles", "articles.jsonl", "--gold", "gold.jsonl", "--registry", "extractors.toml", "-e", "never-reads,oracle", "--detail"])
+        .args(["--bootstrap", "0", "--quiet", "--out", "out"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The read end is closed here, as `| head -c 100` does.
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.signal(), Some(libc_sigpipe()), "{status:?}: {stderr}");
+    assert!(dir.path().join("out/report.json").exists(), "the report is written before the summary");
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+fn libc_sigpipe() -> i32 {
+    13
 }

@@ -111,3 +111,15 @@ fn a_huge_value_is_quoted_short_with_its_length() {
     assert!(stdout.contains("… (300001 characters in all)`"), "{stdout}");
     assert!(stdout.contains("… (300000 characters in all)` has empty text"), "{stdout}");
 }
+
+#[test]
+fn an_over_long_manifest_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("datasets/zero")).unwrap();
+    std::fs::write(d.join("datasets/zero/manifest.toml"), format!("name = \"zero\"\n#{}\n", "x".repeat(5000))).unwrap();
+    let output = mizan(d).args(["validate", "zero"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("manifest.toml: file longer than 1000 bytes"), "{stderr}");
+}

@@ -116,16 +116,8 @@ fn kills_at_random_moments_leave_either_the_old_or_the_new_complete_report() {
         .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1);
     let mut state = seed;
     let binary = assert_cmd::cargo::cargo_bin("mizan");
-    let started = Instant::now();
-    let sets = ["oracle", "oracle,news-rules"];
-    let mut seen: Option<BTreeSet<String>> = None;
-    let mut kills = 0;
-    for round in 0..12 {
-        if started.elapsed() > Duration::from_secs(40) {
-            break;
-        }
-        let extractors = sets[round % 2];
-        let mut child = std::process::Command::new(&binary)
+    let run = |extractors: &str| {
+        std::process::Command::new(&binary)
             .current_dir(dir.path())
             .arg("run")
             .args(DATA)
@@ -133,9 +125,26 @@ fn kills_at_random_moments_leave_either_the_old_or_the_new_complete_report() {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
-        // Kill somewhere in the first 2.5 s: loading, extracting, scoring or writing.
-        let wait = Duration::from_millis(next(&mut state) % 2500);
+            .unwrap()
+    };
+    let started = Instant::now();
+    let sets = ["oracle", "oracle,news-rules"];
+    // One complete run of each set: the kill moments are spread over the time a run takes here.
+    let mut durations = Vec::new();
+    for extractors in sets {
+        let clock = Instant::now();
+        assert!(run(extractors).wait().unwrap().success());
+        durations.push(clock.elapsed());
+    }
+    let mut seen = complete_report(&out, ARTICLES).unwrap();
+    let mut kills = 0;
+    for round in 0..12 {
+        if started.elapsed() > Duration::from_secs(40) {
+            break;
+        }
+        let extractors = sets[round % 2];
+        let mut child = run(extractors);
+        let wait = durations[round % 2].mul_f64((next(&mut state) % 1000) as f64 / 1000.0 * 1.1);
         std::thread::sleep(wait);
         let finished = child.try_wait().unwrap().is_some();
         let _ = child.kill();
@@ -153,6 +162,7 @@ fn kills_at_random_moments_leave_either_the_old_or_the_new_complete_report() {
             seen = now;
         }
     }
+    eprintln!("seed {seed}: {kills} runs killed before they finished, in {:?}", started.elapsed());
     assert!(kills >= 3, "seed {seed}: only {kills} runs were killed before they finished");
     // A last run to the end cleans what the killed ones left.
     let output = mizan(dir.path()).arg("run").args(DATA).args(["-e", "oracle", "--bootstrap", "0", "--out", "out"]).output().unwrap();

@@ -28,7 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&found)?);
     } else {
-        print!("{}", history::render(&found));
+        print!("{}", crate::model::lines_for_terminal(&history::render(&found)));
     }
     if let Some(path) = &args.html {
         write_atomic(path, crate::compare::html::history::render(&found).as_bytes())?;

@@ -119,7 +119,15 @@ impl ReportTarget {
     /// Checks `out` as a report folder; called at the start of `run`, so that a bad `--out`
     /// fails in milliseconds rather than after the extraction.
     pub fn check(out: &Path) -> anyhow::Result<ReportTarget> {
-        let target = std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+        let mut target = std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+        // A link to a folder: the report replaces the folder it points at, and the link stays.
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+            match std::fs::metadata(&target) {
+                Ok(meta) if meta.is_dir() => target = std::fs::canonicalize(&target).with_context(|| format!("resolving {}", out.display()))?,
+                Ok(_) => bail!("{} links to something that is not a folder; --out names the folder the report is written into", out.display()),
+                Err(_) => bail!("{}: {}", out.display(), crate::load::missing_path_message(out)),
+            }
+        }
         let (Some(parent), Some(name)) = (target.parent(), target.file_name().and_then(|n| n.to_str())) else {
             bail!("{}: cannot write a report here; name a folder of its own, e.g. --out reports/run1", out.display());
         };
@@ -144,6 +152,8 @@ impl ReportTarget {
         self.parent.join(format!("{}.previous", self.name))
     }
 
+    /// Staging folders are `.DIR.tmp-PID-XXXXXX`: the process id tells a folder that a running
+    /// `mizan run` is still writing from one that a killed run left.
     fn staging_prefix(&self) -> String {
         format!(".{}.tmp-", self.name)
     }
@@ -163,7 +173,9 @@ impl ReportTarget {
         let prefix = self.staging_prefix();
         for entry in std::fs::read_dir(&self.parent).with_context(|| format!("reading {}", self.parent.display()))? {
             let entry = entry.with_context(|| format!("reading {}", self.parent.display()))?;
-            if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) && entry.path().is_dir() {
+            let writer =
+                entry.file_name().to_str().and_then(|n| n.strip_prefix(&prefix)).map(|rest| rest.split('-').next().and_then(|p| p.parse::<u32>().ok()));
+            if writer.is_some_and(|pid| pid.is_none_or(|pid| !is_running(pid))) && entry.path().is_dir() {
                 self.give_back(&entry.path())?;
                 remove(&entry.path())?;
             }
@@ -184,6 +196,19 @@ impl ReportTarget {
         }
         Ok(())
     }
+}
+
+/// Whether process `pid` is alive (another `mizan run` writing into the same folder).
+#[cfg(unix)]
+fn is_running(pid: u32) -> bool {
+    pid != std::process::id()
+        // SAFETY: kill(2) with signal 0 only checks that the process exists.
+        && libc::pid_t::try_from(pid).is_ok_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
+}
+
+#[cfg(not(unix))]
+fn is_running(_pid: u32) -> bool {
+    false
 }
 
 /// Entries of `dir` that are not mizan's report files.
@@ -216,7 +241,7 @@ impl ReportFolder {
     pub fn begin(target: &ReportTarget) -> anyhow::Result<ReportFolder> {
         target.clean_leftovers()?;
         let staging = tempfile::Builder::new()
-            .prefix(&target.staging_prefix())
+            .prefix(&format!("{}{}-", target.staging_prefix(), std::process::id()))
             .tempdir_in(&target.parent)
             .with_context(|| format!("creating a folder in {}", target.parent.display()))?
             .keep();
@@ -229,8 +254,13 @@ impl ReportFolder {
         Ok(ReportFolder { target: target.clone(), staging, committed: false })
     }
 
-    /// Writes `bytes` to `relative` inside the folder (its final path in errors).
+    /// Writes `bytes` to `relative` inside the folder (its final path in errors). `relative`
+    /// must stay inside: a `..`, a root or a prefix in it (say from an extractor named
+    /// `../../x`) is refused.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if relative.is_empty() || !Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            bail!("{:?} would be written outside {}; names in output paths must be plain file names", relative, self.target.target.display());
+        }
         let path = self.staging.join(relative);
         let shown = self.target.target.join(relative);
         if let Some(dir) = path.parent() {
@@ -322,6 +352,12 @@ mod tests {
         assert_eq!(names(&out.join("predictions")), ["b.jsonl"]);
         assert_eq!(std::fs::read(out.join("cache/x")).unwrap(), b"kept");
         assert_eq!(names(root.path()), ["out"], "no staging or previous folder left");
+        let third = ReportFolder::begin(&target).unwrap();
+        for bad in ["predictions/../../x.jsonl", "/etc/x", "../x", ""] {
+            assert!(third.write(bad, b"x").unwrap_err().to_string().contains("outside"), "{bad}");
+        }
+        drop(third);
+        assert_eq!(names(root.path()), ["out"], "nothing written outside");
     }
 
     #[test]
@@ -330,11 +366,16 @@ mod tests {
         let out = root.path().join("out");
         std::fs::create_dir_all(out.join("predictions")).unwrap();
         std::fs::write(out.join("report.json"), b"old").unwrap();
-        let leftover = root.path().join(".out.tmp-abc123");
+        let leftover = root.path().join(".out.tmp-999999999-abc123");
+        // A staging folder of a run still going (here: the test runner's parent) is left alone.
+        let running = root.path().join(format!(".out.tmp-{}-def456", std::os::unix::process::parent_id()));
+        std::fs::create_dir(&running).unwrap();
         std::fs::create_dir_all(leftover.join("cache")).unwrap();
         std::fs::write(leftover.join("report.json"), b"half").unwrap();
         let folder = ReportFolder::begin(&ReportTarget::check(&out).unwrap()).unwrap();
         assert!(!leftover.exists());
+        assert!(running.exists());
+        std::fs::remove_dir(&running).unwrap();
         assert!(out.join("cache").is_dir(), "the user's entry went back");
         drop(folder);
         assert_eq!(names(root.path()), ["out"], "an uncommitted staging folder is removed");
@@ -352,5 +393,15 @@ mod tests {
         assert!(ReportTarget::check(&file).unwrap_err().to_string().contains("exists and is not a folder"));
         assert!(ReportTarget::check(&file.join("sub")).is_err(), "a parent that is a file");
         assert!(ReportTarget::check(Path::new("/")).is_err());
+        // A link to a folder is followed: the folder is replaced, the link kept.
+        let real = root.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let folder = ReportFolder::begin(&ReportTarget::check(&link).unwrap()).unwrap();
+        folder.write("report.json", b"{}").unwrap();
+        folder.commit().unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(real.join("report.json")).unwrap(), b"{}");
     }
 }

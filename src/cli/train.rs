@@ -94,7 +94,8 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
             for span in summary.unaligned_examples.iter().take(3) {
-                eprintln!("  not aligned: `{}` {}..{} {}", span.article_id, span.start, span.end, span.label);
+                let (id, label) = (crate::model::for_terminal(&span.article_id), crate::model::for_terminal(&span.label));
+                eprintln!("  not aligned: `{id}` {}..{} {label}", span.start, span.end);
             }
             eprintln!("labels: {}; model {} ({})", model.labels().join(", "), args.out.display(), model.content_hash());
             eprintln!("use it with:\n  [extractor.my-ner]\n  kind = \"perceptron-ner\"\n  model = \"{}\"", args.out.display());

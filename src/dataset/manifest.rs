@@ -95,7 +95,7 @@ fn default_flat() -> bool {
 impl Manifest {
     /// Reads and parses a manifest; a syntax error names its line.
     pub fn read(path: &Path) -> Result<Manifest, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::load::read_bounded_text(path)?;
         Self::parse(&text).map_err(|message| LoadError::Unusable { path: path.to_path_buf(), message })
     }
 

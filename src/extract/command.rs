@@ -92,8 +92,10 @@ impl CommandExtractor {
     }
 
     fn fail(&self, worker: Worker, error: impl FnOnce(String) -> ExtractError) -> ExtractError {
+        // Kill first, so that stderr closes and its last words are in; dropping the worker then
+        // reaps nothing more.
+        worker.kill();
         let tail = worker.stderr_tail();
-        // Dropping the worker kills its process group.
         drop(worker);
         self.forget();
         error(tail)
@@ -122,6 +124,8 @@ impl CommandExtractor {
                     stopped_reading = Some(error.to_string());
                     deadline = deadline.min(Instant::now() + GRACE);
                 }
+                // stdout closed and the process gone: nothing more can come.
+                Some(Heard::Exited(status)) if closed_stdout => return Err(Asked::Exited(Some(describe_exit(&status)))),
                 Some(Heard::Exited(status)) => {
                     exited = Some(describe_exit(&status));
                     deadline = deadline.min(Instant::now() + GRACE);
@@ -136,7 +140,8 @@ impl CommandExtractor {
                     return Err(match (exited, stopped_reading) {
                         (Some(status), _) => Asked::Exited(Some(status)),
                         (None, Some(error)) => Asked::StoppedReading(error),
-                        (None, None) if closed_stdout || Instant::now() < deadline => Asked::Exited(None),
+                        (None, None) if closed_stdout => Asked::ClosedOutput,
+                        (None, None) if Instant::now() < deadline => Asked::Exited(None),
                         (None, None) => Asked::Timeout,
                     })
                 }
@@ -155,6 +160,8 @@ enum Asked {
     Exited(Option<String>),
     /// Writing the article failed (the process closed its stdin) and no answer came.
     StoppedReading(String),
+    /// stdout was closed, and the process did not exit.
+    ClosedOutput,
     /// An answer line longer than the limit (bytes).
     TooLong(usize),
     Broken(String),
@@ -248,6 +255,7 @@ impl Extractor for CommandExtractor {
             Err(Asked::StoppedReading(error)) => {
                 Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process stopped reading its input ({error}) and did not answer{tail}"))))
             }
+            Err(Asked::ClosedOutput) => Err(self.fail(worker, |tail| ExtractError::Crashed(format!("the process closed its output without answering{tail}")))),
             Err(Asked::TooLong(limit)) => Err(self.fail(worker, |tail| {
                 ExtractError::Malformed(format!(
                     "an answer line longer than {limit} bytes; answer on one line per article, or raise the limit with {}=BYTES{tail}",
@@ -337,9 +345,46 @@ mod tests {
     }
 
     #[test]
+    fn closing_stdin_or_stdout_without_exiting_fails_fast() {
+        let cases = [
+            ("exec 0<&-; sleep 30", "the process stopped reading its input"),
+            ("read -r l; exec 1>&-; sleep 30", "the process closed its output without answering"),
+        ];
+        for (script, fragment) in cases {
+            let extractor = CommandExtractor::start(spec(script, 20_000)).unwrap();
+            let started = Instant::now();
+            let big = Article::new("a", "ب".repeat(200_000), BTreeMap::new());
+            match extractor.extract(&big) {
+                Err(ExtractError::Crashed(message)) => assert!(message.contains(fragment), "{script}: {message}"),
+                other => panic!("{script}: {other:?}"),
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "{script}: {:?}", started.elapsed());
+        }
+    }
+
+    #[test]
     fn a_missing_program_is_reported_at_start() {
         let mut bad = spec("", 100);
         bad.command = vec!["/nonexistent/extractor".into()];
         assert!(CommandExtractor::start(bad).err().unwrap().contains("cannot start `/nonexistent/extractor`"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+
+        /// Any bytes as an answer: parsed or refused, never a panic; kept spans name the article.
+        #[test]
+        fn any_answer_is_parsed_or_refused(answer in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..120), valid in 0usize..3) {
+            let mut bytes = match valid {
+                0 => br#"{"id":"a","spans":[{"start":4,"end":10,"label":"PER","attrs":{"k":"v"}}]}"#.to_vec(),
+                1 => br#"{"id":"a","spans":["#.to_vec(),
+                _ => Vec::new(),
+            };
+            let at = answer.first().map_or(0, |&b| usize::from(b) % (bytes.len() + 1));
+            bytes.splice(at..at, answer);
+            if let Ok((spans, _)) = parse_answer(&bytes, &article("a")) {
+                proptest::prop_assert!(spans.iter().all(|s| s.article_id == "a"));
+            }
+        }
     }
 }

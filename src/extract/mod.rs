@@ -5,7 +5,7 @@
 //! Extractors see plain [`Article`]s, never DataFrames, so each can be unit-tested alone.
 
 pub mod cache;
-pub(crate) mod command;
+pub mod command;
 pub mod gazetteer;
 pub mod news_rules;
 pub mod oracle;

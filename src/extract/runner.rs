@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::extract::cache::PredictionCache;
 use crate::extract::{ExtractError, Extractor};
 use crate::fingerprint::Fingerprint;
-use crate::model::{quote, shown, Article, ArticleWarning, Failure, Span};
+use crate::model::{is_control_like, quote, shown, Article, ArticleWarning, Failure, Span};
 use crate::progress::Progress;
 
 /// What one extractor produced over a dataset.
@@ -131,6 +131,12 @@ pub fn checked(article: &Article, mut spans: Vec<Span>, layers: &[String]) -> Re
         if span.label.is_empty() {
             return Err(ExtractError::InvalidSpan(format!("{at} has an empty label")));
         }
+        // Labels and attribute keys are identifiers, as validate holds the gold to.
+        for (what, name) in std::iter::once(("label", &span.label)).chain(span.attrs.keys().map(|k| ("attribute key", k))) {
+            if let Some(c) = name.chars().find(|&c| is_control_like(c)) {
+                return Err(ExtractError::InvalidSpan(format!("{at}: {what} {} holds the control character U+{:04X}", quote(name), c as u32)));
+            }
+        }
         if span.end <= span.start {
             return Err(ExtractError::InvalidSpan(format!("{at} is empty or reversed")));
         }
@@ -244,5 +250,11 @@ mod tests {
         wrong_layer.layer = "quote".into();
         assert!(checked(&article, vec![wrong_layer], &layers).unwrap_err().to_string().contains("does not declare"));
         assert!(checked(&article, vec![span(&article, 5, 5)], &layers).is_err());
+        let mut control = span(&article, 4, 10);
+        control.label = "PER\u{1b}[2J".into();
+        assert!(checked(&article, vec![control], &layers).unwrap_err().to_string().contains("label \"PER\\u{1b}[2J\" holds the control character U+001B"));
+        let mut key = span(&article, 4, 10);
+        key.attrs.insert("k\n".into(), "v".into());
+        assert!(checked(&article, vec![key], &layers).unwrap_err().to_string().contains("attribute key \"k\\n\""));
     }
 }

@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -49,8 +49,10 @@ pub(crate) enum Heard {
 pub(crate) struct Worker {
     pid: u32,
     requests: Option<Sender<Vec<u8>>>,
-    pub(crate) heard: Receiver<Heard>,
+    heard: Receiver<Heard>,
     stderr: Arc<Mutex<VecDeque<String>>>,
+    /// Set when stderr reaches its end.
+    stderr_closed: Arc<AtomicBool>,
     _sigpipe: SigpipeIgnored,
 }
 
@@ -86,7 +88,12 @@ impl Worker {
         thread::spawn(move || read_answers(stdout, tell));
         let tail = Arc::new(Mutex::new(VecDeque::new()));
         let tail_writer = Arc::clone(&tail);
-        thread::spawn(move || keep_stderr_tail(stderr, tail_writer));
+        let stderr_closed = Arc::new(AtomicBool::new(false));
+        let closed = Arc::clone(&stderr_closed);
+        thread::spawn(move || {
+            keep_stderr_tail(stderr, tail_writer);
+            closed.store(true, Ordering::SeqCst);
+        });
         // The waiter owns the child and reaps it, so an exit is heard even while a grandchild
         // keeps stdout open, and no zombie is left behind.
         thread::spawn(move || {
@@ -94,7 +101,7 @@ impl Worker {
                 let _ = heard_tx.send(Heard::Exited(status));
             }
         });
-        Ok(Worker { pid, requests: Some(requests), heard, stderr: tail, _sigpipe: sigpipe })
+        Ok(Worker { pid, requests: Some(requests), heard, stderr: tail, stderr_closed, _sigpipe: sigpipe })
     }
 
     /// Queues one request line; `false` when the writer has already given up.
@@ -107,9 +114,18 @@ impl Worker {
         self.heard.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok()
     }
 
+    /// Kills the process group now (dropping the worker does too).
+    pub(crate) fn kill(&self) {
+        kill_group(self.pid);
+    }
+
     pub(crate) fn stderr_tail(&self) -> String {
-        // Give the stderr reader a moment to catch the last words of a dying process.
-        thread::sleep(Duration::from_millis(50));
+        // Give the stderr reader a moment to catch the last words of a dying process: until
+        // stderr closes, at most 50 ms (a child may hold it open).
+        let deadline = Instant::now() + Duration::from_millis(50);
+        while !self.stderr_closed.load(Ordering::SeqCst) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
         let lines = self.stderr.lock().map(|t| t.iter().cloned().collect::<Vec<_>>()).unwrap_or_default();
         if lines.is_empty() {
             String::new()

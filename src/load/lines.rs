@@ -211,6 +211,17 @@ pub fn read_records<T>(
     Ok(())
 }
 
+/// Reads a small text file whole (a manifest, a registry), bounded like a line: a file larger
+/// than [`max_line_bytes`] or not UTF-8 is refused.
+pub fn read_bounded_text(path: &Path) -> Result<String, LoadError> {
+    match read_text(path) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(line)) => Err(LoadError::Unusable { path: path.to_path_buf(), message: format!("invalid UTF-8 at line {line}; re-encode the file as UTF-8") }),
+        Err(LoadError::Unusable { path, message }) => Err(LoadError::Unusable { path, message: message.replacen("article file", "file", 1) }),
+        Err(other) => Err(other),
+    }
+}
+
 /// Reads a whole text file, stripping a BOM. Invalid UTF-8 yields the 1-based line of the
 /// first bad byte. A file longer than [`max_line_bytes`] is refused after reading that much.
 pub fn read_text(path: &Path) -> Result<Result<String, usize>, LoadError> {
@@ -304,5 +315,39 @@ mod tests {
             count += 1;
         }
         assert_eq!(count, 200);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Through any buffer size, the bounded reader gives back exactly the input's lines, or
+        /// stops at the first line longer than the limit having kept none longer.
+        #[test]
+        fn bounded_lines_are_the_input_lines(input in proptest::collection::vec(proptest::prop_oneof![proptest::prelude::Just(b'\n'), proptest::prelude::Just(b'a'), proptest::prelude::Just(b'\r')], 0..300), capacity in 1usize..40, limit in 1usize..30) {
+            let mut lines = Lines::with_limit(BufReader::with_capacity(capacity, &input[..]), "p", limit);
+            let expected: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+            let mut k = 0;
+            loop {
+                match lines.next_line() {
+                    Ok(Some(line)) => {
+                        let text = line.text.unwrap();
+                        proptest::prop_assert!(text.len() <= limit);
+                        let want = expected[k].strip_suffix(b"\r").unwrap_or(expected[k]);
+                        proptest::prop_assert_eq!(text.as_bytes(), want);
+                        k += 1;
+                    }
+                    Ok(None) => {
+                        proptest::prop_assert!(expected[k..].iter().all(|l| l.is_empty()));
+                        break;
+                    }
+                    Err(error) => {
+                        let too_long = LineTooLong::inside(&error).unwrap();
+                        proptest::prop_assert_eq!(too_long.line, k + 1);
+                        proptest::prop_assert!(expected[k].len() > limit);
+                        break;
+                    }
+                }
+            }
+        }
     }
 }

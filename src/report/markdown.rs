@@ -67,7 +67,7 @@ fn row(cells: &[String]) -> String {
 fn header(cells: &[&str]) -> String {
     let mut out = row(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>());
     // Text columns (the first, and the second when it names something) align left.
-    let text_columns = if cells.get(1).is_some_and(|c| matches!(*c, "extractor" | "error")) { 2 } else { 1 };
+    let text_columns = if cells.get(1).is_some_and(|c| matches!(*c, "extractor" | "error" | "warning")) { 2 } else { 1 };
     out.push_str(&row(&cells.iter().enumerate().map(|(i, _)| if i < text_columns { "---".into() } else { "---:".into() }).collect::<Vec<_>>()));
     out
 }
@@ -156,6 +156,14 @@ pub fn render(report: &Report) -> String {
             out.push_str(&header(&["article", "error"]));
             for failure in &extractor.errors {
                 out.push_str(&row(&[code(&failure.article_id), cell(&failure.error)]));
+            }
+            out.push('\n');
+        }
+        if !extractor.warnings.is_empty() {
+            let _ = writeln!(out, "### Ignored in its answers ({})\n", extractor.warnings.len());
+            out.push_str(&header(&["article", "warning"]));
+            for warning in &extractor.warnings {
+                out.push_str(&row(&[code(&warning.article_id), cell(&warning.warning)]));
             }
             out.push('\n');
         }
