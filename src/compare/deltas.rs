@@ -149,7 +149,7 @@ mod tests {
     use crate::score::evaluate::score_layer;
 
     fn span(article: &str, start: usize, label: &str) -> Span {
-        Span { article_id: article.into(), layer: "ner".into(), start, end: start + 3, label: label.into(), text: None, attrs: BTreeMap::new() }
+        Span::new(article, start, start + 3, label)
     }
 
     /// A layer over 60 articles with two gold spans each; `found` says which are predicted.

@@ -134,7 +134,7 @@ mod tests {
 
     fn source(name: &str, created: &str, fingerprint: &str, found: usize) -> Source {
         use crate::model::Span;
-        let span = |start| Span { article_id: "a".into(), layer: "ner".into(), start, end: start + 1, label: "PER".into(), text: None, attrs: BTreeMap::new() };
+        let span = |start| Span::new("a", start, start + 1, "PER");
         let gold: Vec<Span> = (0..4).map(|k| span(2 * k)).collect();
         let layer = LayerReport::new(&score_layer("ner", &["a".to_string()], &gold, &gold[..found]), &BTreeMap::new(), 0, 0);
         let extractor = ExtractorReport {

@@ -291,19 +291,7 @@ pub(crate) mod tests {
     /// A report of `extractors` (name → layer → gold spans found of four) on a one-article
     /// dataset, with the records of an outcomes file.
     pub(crate) fn source(name: &str, fingerprint: &str, extractors: &[(&str, &[(&str, usize)])]) -> Source {
-        let text_spans = |layer: &str| -> Vec<Span> {
-            (0..4)
-                .map(|k| Span {
-                    article_id: "a<1>".into(),
-                    layer: layer.into(),
-                    start: 3 * k,
-                    end: 3 * k + 2,
-                    label: "P<ER>".into(),
-                    text: None,
-                    attrs: BTreeMap::new(),
-                })
-                .collect()
-        };
+        let text_spans = |layer: &str| -> Vec<Span> { (0..4).map(|k| Span::new("a<1>", 3 * k, 3 * k + 2, "P<ER>").with_layer(layer)).collect() };
         let mut outcomes = source::Outcomes::new();
         let mut reports = BTreeMap::new();
         for (extractor, layers) in extractors {

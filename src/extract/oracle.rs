@@ -54,15 +54,7 @@ mod tests {
 
     #[test]
     fn answers_with_the_gold_of_each_article() {
-        let span = |id: &str, layer: &str| Span {
-            article_id: id.into(),
-            layer: layer.into(),
-            start: 0,
-            end: 1,
-            label: "X".into(),
-            text: None,
-            attrs: BTreeMap::new(),
-        };
+        let span = |id: &str, layer: &str| Span::new(id, 0, 1, "X").with_layer(layer);
         let oracle = Oracle::new("oracle", &[span("a", "quote"), span("a", "ner"), span("b", "ner")]);
         assert_eq!(oracle.layers(), ["ner", "quote"]);
         let article = Article::new("a", "x", BTreeMap::new());

@@ -197,7 +197,7 @@ mod tests {
     }
 
     fn span(_article: &Article, start: usize, end: usize) -> Span {
-        Span { article_id: String::new(), layer: "ner".into(), start, end, label: "PER".into(), text: None, attrs: BTreeMap::new() }
+        Span::new("", start, end, "PER")
     }
 
     fn articles() -> Vec<Article> {

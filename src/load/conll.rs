@@ -138,15 +138,8 @@ impl<'a> ArticleBuilder<'a> {
         for chunk in chunks {
             let label = self.options.label_map.get(&chunk.label).cloned().unwrap_or(chunk.label);
             let surface = sentence.tokens[chunk.start..chunk.end].join(" ");
-            self.pending.push(Span {
-                article_id: String::new(),
-                layer: self.options.layer.clone(),
-                start: token_starts[chunk.start],
-                end: token_starts[chunk.end] - 1,
-                label,
-                text: Some(surface),
-                attrs: BTreeMap::new(),
-            });
+            self.pending
+                .push(Span::new("", token_starts[chunk.start], token_starts[chunk.end] - 1, label).with_layer(self.options.layer.clone()).with_text(surface));
         }
         self.result.sentences += 1;
         self.result.tokens += sentence.tokens.len();

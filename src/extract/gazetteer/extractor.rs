@@ -78,15 +78,7 @@ impl Extractor for GazetteerExtractor {
             let text = article
                 .slice(found.start, found.end)
                 .ok_or_else(|| ExtractError::InvalidSpan(format!("match {}..{} runs past the article", found.start, found.end)))?;
-            spans.push(Span {
-                article_id: article.id.clone(),
-                layer: "ner".to_string(),
-                start: found.start,
-                end: found.end,
-                label: found.label,
-                text: Some(text.to_string()),
-                attrs: Default::default(),
-            });
+            spans.push(Span::new(article.id.clone(), found.start, found.end, found.label).with_text(text.to_string()));
         }
         Ok(spans)
     }

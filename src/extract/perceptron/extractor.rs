@@ -1,7 +1,6 @@
 //! `perceptron-ner`: a trained [`PerceptronModel`] behind the [`Extractor`] trait, producing
 //! spans in the `ner` layer.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::model::PerceptronModel;
@@ -68,15 +67,7 @@ impl Extractor for PerceptronNer {
                 let text = article
                     .slice(entity.start, entity.end)
                     .ok_or_else(|| ExtractError::InvalidSpan(format!("{}..{} is outside the article", entity.start, entity.end)))?;
-                Ok(Span {
-                    article_id: String::new(),
-                    layer: layer.clone(),
-                    start: entity.start,
-                    end: entity.end,
-                    label: entity.label,
-                    text: Some(text.to_string()),
-                    attrs: BTreeMap::new(),
-                })
+                Ok(Span::new("", entity.start, entity.end, entity.label).with_layer(layer.clone()).with_text(text.to_string()))
             })
             .collect()
     }
@@ -84,6 +75,8 @@ impl Extractor for PerceptronNer {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::extract::perceptron::train::tests::toy_data;
     use crate::extract::perceptron::train::{train_articles, TrainOptions};

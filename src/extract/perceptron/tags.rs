@@ -129,10 +129,9 @@ pub(crate) fn chunks(tag_set: &TagSet, tags: &[usize]) -> Vec<(usize, usize, usi
 mod tests {
     use super::*;
     use crate::extract::perceptron::tokenize::tokenize;
-    use std::collections::BTreeMap;
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span { article_id: "a".into(), layer: "ner".into(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() }
+        Span::new("a", start, end, label)
     }
 
     fn names(tag_set: &TagSet, tags: &[usize]) -> Vec<String> {

@@ -299,15 +299,7 @@ pub(crate) mod tests {
                     if spans.iter().any(|s: &Span| s.article_id == article.id && s.start <= start && end <= s.end) {
                         continue;
                     }
-                    spans.push(Span {
-                        article_id: article.id.clone(),
-                        layer: "ner".into(),
-                        start,
-                        end,
-                        label: label.into(),
-                        text: Some(name.into()),
-                        attrs: BTreeMap::new(),
-                    });
+                    spans.push(Span::new(article.id.clone(), start, end, label).with_text(name));
                 }
             }
             articles.push(article);

@@ -149,8 +149,7 @@ mod tests {
 
     fn layer() -> LayerReport {
         use crate::model::Span;
-        let span =
-            |start, end, label: &str| Span { article_id: "a".into(), layer: "ner".into(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() };
+        let span = |start, end, label: &str| Span::new("a", start, end, label);
         let gold = [span(0, 5, "PER"), span(6, 9, "LOC")];
         let pred = [span(0, 5, "PER"), span(6, 9, "<ORG>")];
         let score = crate::score::evaluate::score_layer("ner", &["a".to_string()], &gold, &pred);

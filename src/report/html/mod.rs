@@ -135,7 +135,7 @@ mod tests {
         let byte = text.find(needle).expect(needle);
         let start = text[..byte].chars().count();
         let end = start + needle.chars().count();
-        Span { article_id: article.into(), layer: "ner".into(), start, end, label: label.into(), text: None, attrs: BTreeMap::new() }
+        Span::new(article, start, end, label)
     }
 
     /// A one-extractor report over a hostile article, with every field that reaches the page
