@@ -97,7 +97,22 @@ def perturb(tags, rng):
 
 
 def build(corpora, tokens_wanted, work, lists_dir):
-    """Writes articles.jsonl, gold.jsonl, pred.jsonl, tagged.txt, text.txt and names.txt."""
+    """Writes articles.jsonl, gold.jsonl, pred.jsonl, tagged.txt, text.txt and names.txt, or
+    reuses them when `work` already holds them for the same size and seed."""
+    stamp = os.path.join(work, "inputs.json")
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            made = json.load(f)
+        if made.get("wanted") == tokens_wanted and made.get("seed") == SEED:
+            return made
+    made = make(corpora, tokens_wanted, work, lists_dir)
+    made.update(wanted=tokens_wanted, seed=SEED)
+    with open(stamp, "w") as f:
+        json.dump(made, f)
+    return made
+
+
+def make(corpora, tokens_wanted, work, lists_dir):
     rng = random.Random(SEED)
     sentences = read_conll(os.path.join(corpora, "anercorp", "ANERCorp_CamelLab_test.txt"))
     os.makedirs(work, exist_ok=True)
