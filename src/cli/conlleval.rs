@@ -38,8 +38,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let options = ConllevalOptions { delimiter: args.delimiter, raw: args.raw, outside_tag: args.outside };
     let input: Box<dyn BufRead> = match &args.file {
-        Some(path) => Box::new(BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?)),
-        None => Box::new(std::io::stdin().lock()),
+        // Large reads, a fixed buffer: memory stays flat however long the input.
+        Some(path) => Box::new(BufReader::with_capacity(1 << 18, File::open(path).with_context(|| format!("cannot read {}", path.display()))?)),
+        None => Box::new(BufReader::with_capacity(1 << 18, std::io::stdin().lock())),
     };
     let result = match evaluate(input, &options) {
         Ok(result) => result,
