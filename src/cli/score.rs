@@ -163,7 +163,8 @@ fn write_score_json(out: &mut impl Write, reports: &[LayerReport], primary: usiz
     Ok(())
 }
 
-/// Passes bytes through but keeps back a trailing `\n}`, which is dropped.
+/// Passes bytes through but keeps back the last two, which are dropped: the `\n}` that closes
+/// the object.
 struct TrimClose<'a, W: Write> {
     out: &'a mut W,
     held: Vec<u8>,
@@ -171,11 +172,19 @@ struct TrimClose<'a, W: Write> {
 
 impl<W: Write> Write for TrimClose<'_, W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.held.extend_from_slice(bytes);
-        let keep = self.held.len().min(2);
-        let ready = self.held.len() - keep;
-        self.out.write_all(&self.held[..ready])?;
-        self.held.drain(..ready);
+        if bytes.len() >= 2 {
+            self.out.write_all(&self.held)?;
+            self.out.write_all(&bytes[..bytes.len() - 2])?;
+            self.held.clear();
+            self.held.extend_from_slice(&bytes[bytes.len() - 2..]);
+        } else {
+            self.held.extend_from_slice(bytes);
+            if self.held.len() > 2 {
+                let ready = self.held.len() - 2;
+                self.out.write_all(&self.held[..ready])?;
+                self.held.drain(..ready);
+            }
+        }
         Ok(bytes.len())
     }
 
@@ -192,6 +201,10 @@ struct Indented<'a, W: Write> {
 
 impl<W: Write> Write for Indented<'_, W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if !bytes.contains(&b'\n') {
+            self.out.write_all(bytes)?;
+            return Ok(bytes.len());
+        }
         for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
             if n > 0 {
                 self.out.write_all(b"\n    ")?;
