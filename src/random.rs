@@ -23,6 +23,12 @@ impl Rng {
         Rng { state: seed }
     }
 
+    /// The generator `new(seed)` becomes after `draws` calls of [`next_u64`](Self::next_u64),
+    /// in constant time: lets independent workers take consecutive stretches of one stream.
+    pub fn after(seed: u64, draws: u64) -> Self {
+        Rng { state: seed.wrapping_add(draws.wrapping_mul(GOLDEN_GAMMA)) }
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN_GAMMA);
         mix64(self.state)
@@ -81,5 +87,15 @@ mod tests {
             counts[rng.below(4) as usize] += 1;
         }
         assert!(counts.iter().all(|&c| (9_000..11_000).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn after_skips_ahead_exactly() {
+        let mut a = Rng::new(99);
+        for _ in 0..1234 {
+            a.next_u64();
+        }
+        assert_eq!(Rng::after(99, 1234).next_u64(), a.next_u64());
+        assert_eq!(Rng::after(5, 0).next_u64(), Rng::new(5).next_u64());
     }
 }

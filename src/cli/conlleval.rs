@@ -39,10 +39,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let options = ConllevalOptions { delimiter: args.delimiter, raw: args.raw, outside_tag: args.outside };
     let input: Box<dyn BufRead> = match &args.file {
-        Some(path) => {
-            Box::new(LineLimit::new(BufReader::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?), path, max_line_bytes()))
-        }
-        None => Box::new(LineLimit::new(std::io::stdin().lock(), "<stdin>", max_line_bytes())),
+        // Large reads, a fixed buffer: memory stays flat however long the input.
+        Some(path) => Box::new(LineLimit::new(
+            BufReader::with_capacity(1 << 18, File::open(path).with_context(|| format!("cannot read {}", path.display()))?),
+            path,
+            max_line_bytes(),
+        )),
+        None => Box::new(LineLimit::new(BufReader::with_capacity(1 << 18, std::io::stdin().lock()), "<stdin>", max_line_bytes())),
     };
     let result = match evaluate(input, &options) {
         Ok(result) => result,

@@ -127,11 +127,8 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
     if args.json {
         let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
-        // Written straight to stdout as it is serialised, with no JSON tree in between.
-        let out = ScoreJson { primary: &reports[primary], layers: reports.iter().map(|r| (r.layer.as_str(), r)).collect() };
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        serde_json::to_writer_pretty(&mut stdout, &out)?;
-        writeln!(stdout)?;
+        write_score_json(&mut stdout, &reports, primary)?;
         stdout.flush()?;
     } else {
         for (k, report) in reports.iter().enumerate() {
@@ -144,10 +141,104 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `mizan score --json`: the primary layer's report, and every layer's under `layers`.
-#[derive(serde::Serialize)]
-struct ScoreJson<'a> {
-    #[serde(flatten)]
-    primary: &'a LayerReport,
-    layers: BTreeMap<&'a str, &'a LayerReport>,
+/// `mizan score --json`: the primary layer's report, and every layer's under `layers`, as
+/// pretty JSON streamed to `out` with no JSON tree or copy of the text in memory (the text is
+/// about three times the size of the span files). The `layers` copies are written through
+/// [`Indented`], so the bytes are those of serialising the whole object at once; a test checks
+/// that.
+fn write_score_json(out: &mut impl Write, reports: &[LayerReport], primary: usize) -> anyhow::Result<()> {
+    // `{\n  …fields…\n}` without its closing line, then `layers`, then the closing brace.
+    let mut top = TrimClose { out: &mut *out, held: Vec::new() };
+    serde_json::to_writer_pretty(&mut top, &reports[primary])?;
+    let mut order: Vec<&LayerReport> = reports.iter().collect();
+    order.sort_by(|a, b| a.layer.cmp(&b.layer));
+    out.write_all(b",\n  \"layers\": {")?;
+    for (k, report) in order.into_iter().enumerate() {
+        out.write_all(if k == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *out, &report.layer)?;
+        out.write_all(b": ")?;
+        serde_json::to_writer_pretty(Indented { out: &mut *out }, report)?;
+    }
+    out.write_all(b"\n  }\n}\n")?;
+    Ok(())
+}
+
+/// Passes bytes through but keeps back the last two, which are dropped: the `\n}` that closes
+/// the object.
+struct TrimClose<'a, W: Write> {
+    out: &'a mut W,
+    held: Vec<u8>,
+}
+
+impl<W: Write> Write for TrimClose<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if bytes.len() >= 2 {
+            self.out.write_all(&self.held)?;
+            self.out.write_all(&bytes[..bytes.len() - 2])?;
+            self.held.clear();
+            self.held.extend_from_slice(&bytes[bytes.len() - 2..]);
+        } else {
+            self.held.extend_from_slice(bytes);
+            if self.held.len() > 2 {
+                let ready = self.held.len() - 2;
+                self.out.write_all(&self.held[..ready])?;
+                self.held.drain(..ready);
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Indents pretty JSON by four more spaces: pretty JSON has raw line breaks only between
+/// tokens (a newline inside a string is written `\n`), so it is a space run after each one.
+struct Indented<'a, W: Write> {
+    out: &'a mut W,
+}
+
+impl<W: Write> Write for Indented<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if !bytes.contains(&b'\n') {
+            self.out.write_all(bytes)?;
+            return Ok(bytes.len());
+        }
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if n > 0 {
+                self.out.write_all(b"\n    ")?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::score_layer;
+
+    /// The streamed text is byte for byte what serialising the whole object gives.
+    #[test]
+    fn streamed_json_equals_the_whole_object_serialised() {
+        let gold = [Span::new("a", 0, 5, "PER"), Span::new("a", 7, 9, "QUOTE").with_layer("quote").with_attr("speaker", "لافروف\n\"x\"")];
+        let pred = [Span::new("a", 0, 5, "PER"), Span::new("b", 1, 3, "LOC")];
+        let ids = vec!["a".to_string(), "b".to_string()];
+        let reports: Vec<LayerReport> =
+            ["ner", "quote"].iter().map(|layer| LayerReport::new(&score_layer(layer, &ids, &gold, &pred), &BTreeMap::new(), 10, 1)).collect();
+        for primary in [0, 1] {
+            let mut whole = serde_json::to_value(&reports[primary]).unwrap();
+            whole["layers"] = serde_json::to_value(reports.iter().map(|r| (r.layer.clone(), r)).collect::<BTreeMap<_, _>>()).unwrap();
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            let mut streamed = Vec::new();
+            write_score_json(&mut streamed, &reports, primary).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), expected);
+        }
+    }
 }

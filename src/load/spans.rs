@@ -42,6 +42,8 @@ pub fn load_spans(
     let mut records = Vec::new();
     let parse = |line: &str| parse_span(line, default_layer, required_layer);
     read_records(path, diagnostics, progress, parse, |span, line| records.push(SpanRecord { span, line }))?;
+    // The doubling growth leaves up to half the vector unused while the spans are checked.
+    records.shrink_to_fit();
     Ok(records)
 }
 

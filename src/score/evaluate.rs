@@ -106,24 +106,19 @@ pub fn score_layer_counts(layer: &str, articles: &[String], gold: &[Span], pred:
     score(layer, articles, gold, pred, false)
 }
 
-fn score(layer: &str, articles: &[String], gold: &[Span], pred: &[Span], keep_outcomes: bool) -> LayerScore {
-    let mut by_article: BTreeMap<&str, (Vec<Mention>, Vec<Mention>)> = articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
+/// Articles scored at a time: their spans are copied into the scorer's form only while they
+/// are scored, so memory holds one batch of copies, not the whole layer's.
+const BATCH: usize = 4096;
+
+fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [Span], keep_outcomes: bool) -> LayerScore {
+    let mut by_article: BTreeMap<&'a str, (Vec<&'a Span>, Vec<&'a Span>)> = articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
     for span in gold.iter().filter(|s| s.layer == layer) {
-        by_article.entry(&span.article_id).or_default().0.push(mention(span));
+        by_article.entry(&span.article_id).or_default().0.push(span);
     }
     for span in pred.iter().filter(|s| s.layer == layer) {
-        by_article.entry(&span.article_id).or_default().1.push(mention(span));
+        by_article.entry(&span.article_id).or_default().1.push(span);
     }
-    let work: Vec<(&str, Vec<Mention>, Vec<Mention>)> = by_article
-        .into_iter()
-        .map(|(id, (mut g, mut p))| {
-            // Sorted input makes every per-article result independent of file order.
-            g.sort();
-            p.sort();
-            (id, g, p)
-        })
-        .collect();
-    let scored: Vec<_> = work.par_iter().map(|(_, g, p)| score_article(g, p)).collect();
+    let work: Vec<(&'a str, Vec<&'a Span>, Vec<&'a Span>)> = by_article.into_iter().map(|(id, (g, p))| (id, g, p)).collect();
 
     let mut result = LayerScore {
         layer: layer.to_string(),
@@ -137,46 +132,69 @@ fn score(layer: &str, articles: &[String], gold: &[Span], pred: &[Span], keep_ou
         strict_attrs: Counts::default(),
         outcomes: Vec::new(),
     };
-    // Keyed by borrowed labels while counting; owned once per cell at the end.
-    let mut confusion: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for ((id, gold, pred), score) in work.iter().zip(scored) {
-        result.gold_spans += gold.len() as u64;
-        result.predicted_spans += pred.len() as u64;
-        result.overall.add(&score.overall);
-        for (label, counts) in &score.per_label {
-            result.per_label.entry(label.clone()).or_default().add(counts);
-        }
-        let mut strict_attrs = Counts::default();
-        for pair in &score.pairs {
-            let g = pair.gold.map(|i| &gold[i]);
-            let p = pair.pred.map(|i| &pred[i]);
-            let cell = (g.map_or(SPURIOUS, |m| m.label.as_str()), p.map_or(MISSED, |m| m.label.as_str()));
-            *confusion.entry(cell).or_default() += 1;
-            let mut attrs_match = None;
-            if let (Some(g), Some(p)) = (g, p) {
-                if !g.attrs.is_empty() {
-                    attrs_match = Some(attrs_agree(g, p));
-                }
-                if matches!(pair.outcome, Outcome::Correct | Outcome::WrongBoundary) {
-                    for (key, value) in &g.attrs {
-                        let counts = result.attributes.entry(key.clone()).or_default();
-                        counts.compared += 1;
-                        counts.correct += u64::from(p.attrs.get(key) == Some(value));
+    // Keyed by labels borrowed from the input spans while counting; owned once per cell at the end.
+    let mut confusion: BTreeMap<(&'a str, &'a str), u64> = BTreeMap::new();
+    for batch in work.chunks(BATCH) {
+        let scored: Vec<_> = batch
+            .par_iter()
+            .map(|(_, g, p)| {
+                // Sorted input makes every per-article result independent of file order; the
+                // spans are sorted with their mentions so that pair indices reach both.
+                let sorted = |spans: &[&'_ Span]| {
+                    let mut mentions: Vec<(Mention, usize)> = spans.iter().enumerate().map(|(i, s)| (mention(s), i)).collect();
+                    mentions.sort();
+                    mentions.into_iter().unzip::<Mention, usize, Vec<Mention>, Vec<usize>>()
+                };
+                let ((gm, gi), (pm, pi)) = (sorted(g), sorted(p));
+                let score = score_article(&gm, &pm);
+                (gm, gi, pm, pi, score)
+            })
+            .collect();
+        for ((id, gold_spans, pred_spans), (gold, gold_at, pred, pred_at, score)) in batch.iter().zip(scored) {
+            result.gold_spans += gold.len() as u64;
+            result.predicted_spans += pred.len() as u64;
+            result.overall.add(&score.overall);
+            for (label, counts) in &score.per_label {
+                match result.per_label.get_mut(label) {
+                    Some(total) => total.add(counts),
+                    None => {
+                        result.per_label.insert(label.clone(), *counts);
                     }
                 }
             }
-            match pair.outcome {
-                Outcome::Correct if attrs_match != Some(false) => strict_attrs.correct += 1,
-                Outcome::Missed => strict_attrs.missed += 1,
-                Outcome::Spurious => strict_attrs.spurious += 1,
-                _ => strict_attrs.incorrect += 1,
+            let mut strict_attrs = Counts::default();
+            for pair in &score.pairs {
+                let g = pair.gold.map(|i| &gold[i]);
+                let p = pair.pred.map(|i| &pred[i]);
+                let label = |spans: &[&'a Span], at: &[usize], i: usize| -> &'a str { spans[at[i]].label.as_str() };
+                let cell = (pair.gold.map_or(SPURIOUS, |i| label(gold_spans, &gold_at, i)), pair.pred.map_or(MISSED, |i| label(pred_spans, &pred_at, i)));
+                *confusion.entry(cell).or_default() += 1;
+                let mut attrs_match = None;
+                if let (Some(g), Some(p)) = (g, p) {
+                    if !g.attrs.is_empty() {
+                        attrs_match = Some(attrs_agree(g, p));
+                    }
+                    if matches!(pair.outcome, Outcome::Correct | Outcome::WrongBoundary) {
+                        for (key, value) in &g.attrs {
+                            let counts = result.attributes.entry(key.clone()).or_default();
+                            counts.compared += 1;
+                            counts.correct += u64::from(p.attrs.get(key) == Some(value));
+                        }
+                    }
+                }
+                match pair.outcome {
+                    Outcome::Correct if attrs_match != Some(false) => strict_attrs.correct += 1,
+                    Outcome::Missed => strict_attrs.missed += 1,
+                    Outcome::Spurious => strict_attrs.spurious += 1,
+                    _ => strict_attrs.incorrect += 1,
+                }
+                if keep_outcomes {
+                    result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
+                }
             }
-            if keep_outcomes {
-                result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
-            }
+            result.strict_attrs.add(&strict_attrs);
+            result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });
         }
-        result.strict_attrs.add(&strict_attrs);
-        result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });
     }
     result.confusion = confusion.into_iter().map(|((g, p), n)| ((g.to_string(), p.to_string()), n)).collect();
     result

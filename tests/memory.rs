@@ -1,0 +1,116 @@
+//! Memory ceilings, on generated data: `mizan conlleval` streams (its peak does not grow with
+//! the input), and `mizan score` stays within six times its input (the target is four: see
+//! docs/performance.md for where the rest goes). Peaks are measured with
+//! `getrusage(RUSAGE_CHILDREN)`, never timed. The figure is the largest peak of any child so
+//! far, so the commands run from the smallest to the largest, and everything is one test (one
+//! process, no other test's children in the figure). A debug binary starts at a few tens of
+//! megabytes before it reads a byte, so each ceiling is set above that command's own peak on a
+//! tiny input.
+
+#![cfg(unix)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+const MIB: u64 = 1 << 20;
+
+/// The largest peak resident set of any child waited for so far, in bytes.
+fn children_peak() -> u64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a whole rusage into the pointer it is given.
+    let usage = unsafe {
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()), 0);
+        usage.assume_init()
+    };
+    // Linux reports kilobytes.
+    usage.ru_maxrss as u64 * 1024
+}
+
+fn mizan(args: &[&str], dir: &Path) -> Vec<u8> {
+    let output = Command::new(env!("CARGO_BIN_EXE_mizan")).args(args).current_dir(dir).output().expect("mizan runs");
+    assert!(output.status.success(), "mizan {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    output.stdout
+}
+
+/// A CoNLL token file of about `bytes` bytes: sentences of Arabic tokens with IOB2 tags.
+fn write_conll(path: &Path, bytes: u64) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let tags = ["O", "B-PERS", "I-PERS", "O", "B-LOC", "O", "B-ORG", "I-ORG", "O", "O"];
+    let guesses = ["O", "B-PERS", "I-PERS", "O", "B-ORG", "O", "B-ORG", "O", "B-MISC", "O"];
+    let mut written = 0u64;
+    let mut k = 0usize;
+    while written < bytes {
+        let line = format!("كلمة{} {} {}\n", k % 997, tags[k % 10], guesses[k % 10]);
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+        k += 1;
+        if k % 23 == 0 {
+            out.write_all(b"\n").unwrap();
+            written += 1;
+        }
+    }
+}
+
+/// Gold and predicted span files of about `bytes` bytes each, ten spans an article.
+fn write_spans(dir: &Path, bytes: u64) -> u64 {
+    let labels = ["PERS", "LOC", "ORG", "MISC"];
+    let mut gold = std::io::BufWriter::new(std::fs::File::create(dir.join("gold.jsonl")).unwrap());
+    let mut pred = std::io::BufWriter::new(std::fs::File::create(dir.join("pred.jsonl")).unwrap());
+    let mut written = 0u64;
+    let mut k = 0usize;
+    while written < bytes {
+        let (article, start) = (k / 10, (k % 10) * 12);
+        let g = format!("{{\"article_id\": \"doc-{article:07}\", \"start\": {start}, \"end\": {}, \"label\": \"{}\"}}\n", start + 6, labels[k % 4]);
+        let shift = usize::from(k % 7 == 0);
+        let p = format!(
+            "{{\"article_id\": \"doc-{article:07}\", \"start\": {}, \"end\": {}, \"label\": \"{}\"}}\n",
+            start + shift,
+            start + 6,
+            labels[(k + k / 5) % 4]
+        );
+        gold.write_all(g.as_bytes()).unwrap();
+        pred.write_all(p.as_bytes()).unwrap();
+        written += g.len() as u64;
+        k += 1;
+    }
+    gold.flush().unwrap();
+    pred.flush().unwrap();
+    std::fs::metadata(dir.join("gold.jsonl")).unwrap().len() + std::fs::metadata(dir.join("pred.jsonl")).unwrap().len()
+}
+
+#[test]
+fn conlleval_streams_and_score_stays_within_six_times_its_input() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+
+    // conlleval: a tiny file, then one of 24 MB; the peak may not grow by more than a few MB.
+    write_conll(&dir.join("tiny.txt"), 1_000);
+    write_conll(&dir.join("large.txt"), 24 * MIB);
+    mizan(&["conlleval", "tiny.txt"], dir);
+    let at_rest = children_peak();
+    let report = mizan(&["conlleval", "large.txt"], dir);
+    assert!(String::from_utf8_lossy(&report).starts_with("processed "), "conlleval printed its report");
+    let streaming = children_peak();
+    assert!(streaming <= at_rest + 4 * MIB, "conlleval peaked at {} MiB on 24 MiB of input, {} MiB at rest", streaming / MIB, at_rest / MIB);
+
+    // score: a tiny pair of files, then about 8 MB of gold and 8 MB of predictions.
+    let tiny = dir.join("tiny");
+    std::fs::create_dir(&tiny).unwrap();
+    write_spans(&tiny, 2_000);
+    mizan(&["score", "--gold", "gold.jsonl", "--pred", "pred.jsonl", "--json"], &tiny);
+    let score_at_rest = children_peak();
+    let input = write_spans(dir, 8 * MIB);
+    let json = mizan(&["score", "--gold", "gold.jsonl", "--pred", "pred.jsonl", "--json"], dir);
+    let report: serde_json::Value = serde_json::from_slice(&json).expect("score --json prints JSON");
+    assert_eq!(report["gold_spans"].as_u64(), Some(report["overall"]["strict"]["possible"].as_u64().unwrap()));
+    assert!(report["gold_spans"].as_u64().unwrap() > 100_000, "the generated input is large");
+    let scoring = children_peak();
+    assert!(
+        scoring <= score_at_rest + 6 * input,
+        "score peaked at {} MiB on {} MiB of input ({} MiB at rest)",
+        scoring / MIB,
+        input / MIB,
+        score_at_rest / MIB
+    );
+}
