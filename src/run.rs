@@ -212,6 +212,14 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     Ok(Evaluation { report, predictions, outcomes, normalized_articles })
 }
 
+/// `spans` of `articles` (raw text) on the articles' texts normalised by `steps`, and the
+/// spans that could not be carried over, each with why.
+pub fn normalize_spans(spans: &[Span], articles: &[Article], steps: &Steps) -> (Vec<Span>, Vec<ArticleWarning>) {
+    let folded: Vec<Normalized> = articles.par_iter().map(|a| normalize_with(&a.text, steps)).collect();
+    let position: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    map_spans(spans, articles, &folded, &position, steps)
+}
+
 /// Spans of the raw `articles` on their normalised texts, and those that could not be carried
 /// over (their text vanishes or changes beyond the normalisation), in order.
 fn map_spans(spans: &[Span], articles: &[Article], folded: &[Normalized], position: &HashMap<&str, usize>, steps: &Steps) -> (Vec<Span>, Vec<ArticleWarning>) {

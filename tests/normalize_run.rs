@@ -67,3 +67,36 @@ fn spans_that_differ_only_by_diacritics_and_tatweel_match_after_normalising() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown profile `loud` (light, search, full)"));
 }
+
+#[test]
+fn score_normalizes_too_and_reads_predictions_in_other_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "قالَ لافروفُ في مـوسكو";
+    std::fs::write(dir.path().join("articles.jsonl"), json!({"id": "a", "text": text}).to_string() + "\n").unwrap();
+    let (gs, ge) = offsets(text, "لافروفُ");
+    write_jsonl(&dir.path().join("gold.jsonl"), &[json!({"article_id": "a", "start": gs, "end": ge, "label": "PER"})]);
+    let (ps, pe) = offsets(text, "لافروف");
+    // A spaCy / Prodigy line: no id, matched to the article by its text.
+    std::fs::write(dir.path().join("pred.jsonl"), json!({"text": text, "spans": [{"start": ps, "end": pe, "label": "PER"}]}).to_string() + "\n").unwrap();
+    let score = |extra: &[&str]| -> Value {
+        let output = Command::cargo_bin("mizan")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["score", "--gold", "gold.jsonl", "--pred", "pred.jsonl", "--articles", "articles.jsonl", "--pred-format", "spacy", "--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    assert_eq!(score(&[])["overall"]["strict"]["correct"], 0, "the raw boundaries differ by the damma");
+    assert_eq!(score(&["--normalize", "search"])["overall"]["strict"]["correct"], 1);
+    let output = Command::cargo_bin("mizan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["score", "--gold", "gold.jsonl", "--pred", "pred.jsonl", "--pred-format", "spacy"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs --articles"));
+}

@@ -109,7 +109,7 @@ pub fn main_with(registry: Registry) -> ExitCode {
     panics::catch_internal(|| match run(Cli::parse(), &registry) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", crate::model::lines_for_terminal(&format!("{error:#}")));
             ExitCode::from(2)
         }
     })

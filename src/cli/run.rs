@@ -95,7 +95,7 @@ fn default_selection(all: &[Declaration], registry: &Registry) -> Vec<String> {
 }
 
 /// The profile of `--normalize`.
-fn parse_profile(name: &str) -> Result<crate::run::Normalization, String> {
+pub(crate) fn parse_profile(name: &str) -> Result<crate::run::Normalization, String> {
     let steps = crate::arabic::Steps::profile(name).ok_or_else(|| format!("unknown profile `{name}` (light, search, full)"))?;
     Ok(crate::run::Normalization { profile: name.to_string(), steps })
 }

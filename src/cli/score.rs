@@ -21,6 +21,7 @@ use anyhow::{bail, Context};
 
 use crate::cli::common::report_problems;
 use crate::cli::progress::Bar;
+use crate::load::{read_predictions, AnnotationFormat};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,6 +53,15 @@ pub struct Args {
     /// Digits after the decimal point in tables.
     #[arg(long, default_value_t = 4)]
     digits: usize,
+    /// The predictions' format: spans (span JSONL, the default) or any `mizan import` reads —
+    /// jsonl, conll, brat, label-studio, doccano, spacy (needs --articles, which their
+    /// documents are matched to by id or text).
+    #[arg(long, value_name = "FORMAT", default_value = "spans")]
+    pred_format: AnnotationFormat,
+    /// Score on the texts normalised by this profile (light, search, full; needs --articles):
+    /// gold and predictions are mapped onto the normalised text first, as `run --normalize`.
+    #[arg(long, value_name = "PROFILE", requires = "articles", value_parser = crate::cli::run::parse_profile)]
+    normalize: Option<crate::run::Normalization>,
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
@@ -84,7 +94,21 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         Ok((spans, diagnostics))
     };
-    let (gold, pred) = rayon::join(|| read(&args.gold, progress), || read(&args.pred, &NoProgress));
+    let read_pred = |progress: &dyn Progress| -> anyhow::Result<(Vec<Span>, Diagnostics)> {
+        if args.pred_format == AnnotationFormat::Spans {
+            return read(&args.pred, progress);
+        }
+        let Some(set) = articles.as_ref() else {
+            bail!("--pred-format other than spans needs --articles: the documents are matched to the articles by id or text");
+        };
+        let mut diagnostics = Diagnostics::default();
+        let mut spans = Vec::new();
+        for path in &args.pred {
+            spans.extend(read_predictions(path, args.pred_format, &set.articles, &mut diagnostics)?);
+        }
+        Ok((spans, diagnostics))
+    };
+    let (gold, pred) = rayon::join(|| read(&args.gold, progress), || read_pred(&NoProgress));
     let (gold, gold_problems) = gold?;
     let (pred, pred_problems) = pred?;
     diagnostics.extend(gold_problems);
@@ -108,6 +132,23 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         eprintln!("note: the gold and the predictions hold no spans; layer `{}` scores zero", for_terminal(&layer));
         layers.push(layer);
     }
+    // With --normalize, both sides move onto the normalised texts (what they lose is reported).
+    let (gold, pred) = match (&args.normalize, &articles) {
+        (Some(normalization), Some(set)) => {
+            let (gold, gold_lost) = crate::run::normalize_spans(&gold, &set.articles, &normalization.steps);
+            let (pred, pred_lost) = crate::run::normalize_spans(&pred, &set.articles, &normalization.steps);
+            for (side, lost) in [("gold", &gold_lost), ("predicted", &pred_lost)] {
+                for warning in lost.iter().take(10) {
+                    eprintln!("warning: {side} span of `{}` not scored: {}", for_terminal(&warning.article_id), for_terminal(&warning.warning));
+                }
+                if lost.len() > 10 {
+                    eprintln!("warning: … and {} more {side} spans not scored", lost.len() - 10);
+                }
+            }
+            (gold, pred)
+        }
+        _ => (gold, pred),
+    };
     let frame = match &articles {
         Some(set) => Some(articles_frame(&set.articles).context("building the articles frame")?),
         None => None,

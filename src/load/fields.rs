@@ -168,6 +168,9 @@ pub fn required_offset(object: &Map<String, Value>, field: &str) -> Result<usize
                 Err(format!("`{field}` {n} is too large for an offset"))
             } else if float < 0.0 {
                 Err(format!("`{field}` is negative ({n}); offsets count code points from 0"))
+            } else if float == 0.0 {
+                // JSON's `-0` reads as the float -0.0: say what the line wrote.
+                Err(format!("`{field}` must be a whole number, found -0; write it as 0"))
             } else if float.fract() == 0.0 {
                 Err(format!("`{field}` must be a whole number, found {n}; write it as {}", float as u64))
             } else {
@@ -201,6 +204,7 @@ mod tests {
             (json!(0), Ok(0)),
             (json!(-1), Err("negative")),
             (json!(2.0), Err("write it as 2")),
+            (serde_json::from_str("-0").unwrap(), Err("found -0; write it as 0")),
             (json!(2.5), Err("whole number")),
             (json!(-2.5), Err("negative")),
             (json!(1e30), Err("too large")),
