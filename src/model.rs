@@ -29,6 +29,18 @@ pub struct Article {
 }
 
 impl Article {
+    /// The article as one JSON object of an articles JSONL file: `id`, `text`, then the
+    /// metadata fields.
+    pub fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut line = serde_json::Map::new();
+        line.insert("id".into(), self.id.clone().into());
+        line.insert("text".into(), self.text.clone().into());
+        for (key, value) in &self.metadata {
+            line.insert(key.clone(), value.clone().into());
+        }
+        line
+    }
+
     /// An article, with the index that turns code-point offsets into byte ranges.
     pub fn new(id: impl Into<String>, text: impl Into<String>, metadata: BTreeMap<String, String>) -> Self {
         let text = text.into();

@@ -41,13 +41,7 @@ impl DatasetFolder<'_> {
 pub fn articles_jsonl(articles: &[Article]) -> Vec<u8> {
     let mut out = Vec::new();
     for article in articles {
-        let mut line = serde_json::Map::new();
-        line.insert("id".into(), article.id.clone().into());
-        line.insert("text".into(), article.text.clone().into());
-        for (key, value) in &article.metadata {
-            line.insert(key.clone(), value.clone().into());
-        }
-        out.extend(serde_json::Value::Object(line).to_string().into_bytes());
+        out.extend(serde_json::Value::Object(article.to_json()).to_string().into_bytes());
         out.push(b'\n');
     }
     out

@@ -81,12 +81,7 @@ pub fn write_jsonl(articles: &[Article], spans: &[Span]) -> Vec<u8> {
     }
     let mut out = Vec::new();
     for article in articles {
-        let mut line = serde_json::Map::new();
-        line.insert("id".into(), article.id.clone().into());
-        line.insert("text".into(), article.text.clone().into());
-        for (key, value) in &article.metadata {
-            line.insert(key.clone(), value.clone().into());
-        }
+        let mut line = article.to_json();
         let inline: Vec<Value> = by_article
             .get(article.id.as_str())
             .into_iter()
