@@ -123,3 +123,14 @@ fn an_over_long_manifest_is_refused() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("manifest.toml: file longer than 1000 bytes"), "{stderr}");
 }
+
+#[test]
+fn an_oversized_registry_file_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("extractors.toml");
+    std::fs::write(&registry, format!("[extractor.x]\nkind = \"oracle\"\n# {}\n", "x".repeat(5000))).unwrap();
+    let output = mizan(dir.path()).args(["extractors", "--registry"]).arg(&registry).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("extractors.toml: file longer than {LIMIT} bytes")) && stderr.contains("MIZAN_MAX_LINE_BYTES"), "{stderr}");
+}

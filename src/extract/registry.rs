@@ -132,7 +132,12 @@ impl Registry {
     /// Reads a registry file: `[extractor.<name>]` tables with a `kind` and its parameters.
     pub fn read_file(&self, path: &Path) -> Result<Vec<Declaration>, RegistryError> {
         let file_error = |message: String| RegistryError::File { path: path.to_path_buf(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| file_error(format!("cannot read: {e}")))?;
+        // Bounded like a line (MIZAN_MAX_LINE_BYTES): a registry is a few lines of TOML.
+        let text = crate::load::read_bounded_text(path).map_err(|e| match e {
+            crate::load::LoadError::Io { source, .. } => file_error(format!("cannot read: {source}")),
+            crate::load::LoadError::Unusable { message, .. } => file_error(message),
+            other => file_error(other.to_string()),
+        })?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| format!("line {}: ", 1 + text[..s.start].matches('\n').count())).unwrap_or_default();
             file_error(format!("{line}{}", e.message()))
