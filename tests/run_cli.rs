@@ -165,13 +165,17 @@ fn tables_hold_per_article_counts_and_per_span_outcomes() {
 }
 
 #[test]
-fn without_extractors_named_every_builtin_that_needs_no_model_runs() {
+fn without_extractors_named_every_builtin_that_needs_no_configuration_runs_the_shipped_tagger_too() {
     let out = tempfile::tempdir().unwrap();
     let output = mizan().args(["run", "sana", "--out"]).arg(out.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report = report(out.path());
     let names: Vec<&String> = report["extractors"].as_object().unwrap().keys().collect();
-    assert_eq!(names, ["gazetteer", "news-rules"]);
+    assert_eq!(names, ["gazetteer", "news-rules", "perceptron-ner"]);
+    // The shipped model (models/README.md) tags the article with mizan's labels.
+    let tagger = &report["extractors"]["perceptron-ner"]["layers"]["ner"]["overall"];
+    assert!(tagger["strict"]["f1"].as_f64().unwrap() > 0.6, "{tagger}");
+    assert!(tagger["type"]["f1"].as_f64().unwrap() > 0.9, "PER, not PERS: {tagger}");
     assert_eq!(report["extractors"]["news-rules"]["layers"]["dateline"]["overall"]["strict+attrs"]["f1"], 1.0);
     assert!(report["extractors"]["gazetteer"]["layers"]["ner"]["overall"]["strict"]["f1"].as_f64().unwrap() > 0.5);
 }

@@ -12,7 +12,7 @@ use crate::extract::command::{CommandExtractor, CommandSpec};
 use crate::extract::gazetteer::GazetteerExtractor;
 use crate::extract::news_rules::NewsRules;
 use crate::extract::oracle::Oracle;
-use crate::extract::perceptron::PerceptronNer;
+use crate::extract::perceptron::{PerceptronModel, PerceptronNer};
 use crate::extract::predictions::PredictionsFile;
 use crate::extract::Extractor;
 use crate::load::AnnotationFormat;
@@ -56,7 +56,11 @@ pub const BUILTIN_KINDS: &[Kind] = &[
     Kind::new("oracle", "returns the gold spans (tests the whole path: every score is 1.0)", build_oracle),
     Kind::new("gazetteer", "dictionary lookup of places, organisations and people over normalised Arabic, proclitics outside the span", build_gazetteer),
     Kind::new("news-rules", "datelines, quotes with their speakers, and dates, by rules for Arabic news copy", build_news_rules),
-    Kind::configured("perceptron-ner", "an averaged-perceptron BIO tagger trained with `mizan train perceptron-ner`", build_perceptron),
+    Kind::new(
+        "perceptron-ner",
+        "an averaged-perceptron BIO tagger; the shipped model (ANERcorp train, CC BY-SA 4.0) unless `model` names another",
+        build_perceptron,
+    ),
     Kind::configured("command", "an external program in any language, one JSON article a line on stdin", build_command),
     Kind::configured("predictions", "a span file of predictions made elsewhere (`path = \"…\"`), scored like any extractor", build_predictions),
 ];
@@ -351,10 +355,19 @@ fn build_gazetteer(declaration: &Declaration, _context: &Context<'_>) -> Result<
     Ok(Box::new(extractor))
 }
 
+/// The shipped tagger: trained on ANERcorp train by `mizan train perceptron-ner` with the
+/// default options (models/README.md), embedded so that it works from any folder and after
+/// `cargo install`. CC BY-SA 4.0, as ANERcorp.
+pub const SHIPPED_PERCEPTRON: &[u8] = include_bytes!("../../models/perceptron-ner-anercorp.pnr");
+
 fn build_perceptron(declaration: &Declaration, _context: &Context<'_>) -> Result<Box<dyn Extractor>, RegistryError> {
     declaration.allow_only(&["model"])?;
-    let model = declaration.string("model")?.ok_or_else(|| declaration.error("`model` is required: a file written by `mizan train perceptron-ner`"))?;
-    let extractor = PerceptronNer::load(&declaration.name, &declaration.path(&model)).map_err(|e| declaration.error(e.to_string()))?;
+    let extractor = match declaration.string("model")? {
+        Some(model) => PerceptronNer::load(&declaration.name, &declaration.path(&model)),
+        None => PerceptronModel::decode(SHIPPED_PERCEPTRON, Path::new("models/perceptron-ner-anercorp.pnr (shipped)"))
+            .map(|model| PerceptronNer::from_model(&declaration.name, model)),
+    }
+    .map_err(|e| declaration.error(e.to_string()))?;
     Ok(Box::new(extractor))
 }
 

@@ -115,6 +115,11 @@ impl<'a> Reader<'a> {
 
 pub(crate) fn load(path: &Path) -> Result<PerceptronModel, PerceptronError> {
     let bytes = std::fs::read(path).map_err(|source| PerceptronError::Read { path: path.to_path_buf(), source })?;
+    decode(&bytes, path)
+}
+
+/// A model from the bytes of a model file; `path` names where they came from in errors.
+pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<PerceptronModel, PerceptronError> {
     let corrupt = |message: String| PerceptronError::Corrupt { path: path.to_path_buf(), message };
     if bytes.len() < MAGIC.len() + 8 || &bytes[..MAGIC.len()] != MAGIC {
         return Err(corrupt("it does not start with the perceptron-ner magic bytes".into()));

@@ -106,6 +106,12 @@ impl PerceptronModel {
         format::encode(self)
     }
 
+    /// A model from the bytes of a model file (a file read elsewhere, or one embedded in the
+    /// binary); `origin` names them in errors.
+    pub fn decode(bytes: &[u8], origin: &Path) -> Result<Self, PerceptronError> {
+        format::decode(bytes, origin)
+    }
+
     /// Reads a model file that [`PerceptronModel::encode`] made.
     pub fn load(path: &Path) -> Result<Self, PerceptronError> {
         format::load(path)
