@@ -5,10 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 use crate::arabic::parse_dateline;
-use crate::load::fields::{parse_object, required_string, scalar_string};
+use crate::load::fields::{parse_object, required_string, required_text, scalar_string};
 use crate::load::lines::{read_records, read_text};
 use crate::load::{Diagnostics, LoadError, Progress};
 use crate::model::Article;
@@ -105,11 +103,7 @@ pub fn load_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress:
 fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
     let object = parse_object(line)?;
     let id = required_string(&object, "id")?;
-    let text = match object.get("text") {
-        Some(Value::String(text)) => text.clone(),
-        Some(other) => return Err(format!("field `text` must be a string, found {}", crate::load::fields::kind(other))),
-        None => return Err("missing field `text`".into()),
-    };
+    let text = required_text(&object, "text")?;
     let mut warnings = Vec::new();
     if text.trim().is_empty() {
         warnings.push(format!("article `{}` has empty text", crate::model::shown(&id)));

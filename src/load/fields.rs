@@ -143,6 +143,16 @@ pub fn required_string(object: &Map<String, Value>, field: &str) -> Result<Strin
     }
 }
 
+/// A required string field that may be empty: an article's `text` (an empty article is a
+/// warning for the checks to give, not a malformed line).
+pub fn required_text(object: &Map<String, Value>, field: &str) -> Result<String, String> {
+    match object.get(field) {
+        Some(Value::String(text)) => Ok(text.clone()),
+        Some(other) => Err(format!("field `{field}` must be a string, found {}", kind(other))),
+        None => Err(format!("missing field `{field}`")),
+    }
+}
+
 /// An optional string field; `null` counts as absent.
 pub fn optional_string(object: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
     match object.get(field) {

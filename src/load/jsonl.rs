@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::load::fields::{kind, parse_object, required_string, scalar_string};
+use crate::load::fields::{kind, parse_object, required_string, required_text, scalar_string};
 use crate::load::imported::{span_problem, Imported};
 use crate::load::lines::read_records;
 use crate::load::spans::parse_span;
@@ -31,11 +31,7 @@ type Document = ((Article, Vec<Span>), Vec<String>);
 fn parse_document(line: &str) -> Result<Document, String> {
     let object = parse_object(line)?;
     let id = required_string(&object, "id")?;
-    let text = match object.get("text") {
-        Some(Value::String(text)) => text.clone(),
-        Some(other) => return Err(format!("field `text` must be a string, found {}", kind(other))),
-        None => return Err("missing field `text`".into()),
-    };
+    let text = required_text(&object, "text")?;
     let mut warnings = Vec::new();
     let mut metadata = BTreeMap::new();
     for (key, value) in &object {

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::load::fields::{kind, parse_object, required_offset, scalar_string};
+use crate::load::fields::{kind, parse_object, required_offset, required_text, scalar_string};
 use crate::load::imported::{dedup_spans, span_problem, Ids, Imported};
 use crate::load::json_stream::read_json_records;
 use crate::load::{make_article, Diagnostics, LoadError, Progress};
@@ -111,11 +111,7 @@ fn parse_record(line: &str) -> Result<(Record, Vec<String>), String> {
         },
         _ => parse_object(line)?,
     };
-    let text = match object.get("text") {
-        Some(Value::String(text)) => text.clone(),
-        Some(other) => return Err(format!("field `text` must be a string, found {}", kind(other))),
-        None => return Err("missing field `text`".into()),
-    };
+    let text = required_text(&object, "text")?;
     let mut warnings = Vec::new();
     let mut metadata = BTreeMap::new();
     if let Some(meta) = object.get("meta") {
