@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::model::is_control_like;
-use crate::report::{LayerReport, Report};
+use crate::report::{count_cells, size_cells, LayerReport, Report};
 use crate::score::Metrics;
 
 fn count(n: u64, noun: &str) -> String {
@@ -73,17 +73,7 @@ fn header(cells: &[&str]) -> String {
 }
 
 fn metrics_row(name: &str, m: &Metrics) -> String {
-    row(&[
-        cell(name),
-        m.correct.to_string(),
-        m.incorrect.to_string(),
-        m.partial.to_string(),
-        m.missed.to_string(),
-        m.spurious.to_string(),
-        f(m.precision),
-        f(m.recall),
-        f(m.f1),
-    ])
+    row(&[vec![cell(name)], count_cells(m, f)].concat())
 }
 
 /// The whole report as Markdown.
@@ -206,7 +196,7 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
     out.push_str(&header(&["label", "gold", "predicted", "precision", "recall", "f1"]));
     for (label, schemes) in &scores.per_label {
         if let Some(m) = schemes.get("strict") {
-            out.push_str(&row(&[cell(label), m.possible.to_string(), m.actual.to_string(), f(m.precision), f(m.recall), f(m.f1)]));
+            out.push_str(&row(&[vec![cell(label)], size_cells(m, f)].concat()));
         }
     }
     for (kind, averages) in &scores.averages {
@@ -241,15 +231,7 @@ fn render_layer(out: &mut String, layer: &str, scores: &LayerReport) {
         out.push_str(&header(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"]));
         for (value, slice) in groups {
             if let Some(m) = slice.schemes.get("strict") {
-                out.push_str(&row(&[
-                    cell(value),
-                    slice.articles.to_string(),
-                    m.possible.to_string(),
-                    m.actual.to_string(),
-                    f(m.precision),
-                    f(m.recall),
-                    f(m.f1),
-                ]));
+                out.push_str(&row(&[vec![cell(value), slice.articles.to_string()], size_cells(m, f)].concat()));
             }
         }
     }

@@ -102,6 +102,20 @@ pub struct Timing {
     pub articles_per_second: f64,
 }
 
+/// A scheme's counts and figures as table cells — correct, incorrect, partial, missed,
+/// spurious, precision, recall, F1 — with `figure` writing the figures: the terminal and
+/// Markdown tables both show them so.
+pub(crate) fn count_cells(m: &crate::score::Metrics, figure: impl Fn(f64) -> String) -> Vec<String> {
+    let counts = [m.correct, m.incorrect, m.partial, m.missed, m.spurious].map(|n| n.to_string());
+    counts.into_iter().chain([figure(m.precision), figure(m.recall), figure(m.f1)]).collect()
+}
+
+/// A scheme's gold and predicted sizes and its figures as table cells — gold, predicted,
+/// precision, recall, F1 — for per-label and per-slice rows.
+pub(crate) fn size_cells(m: &crate::score::Metrics, figure: impl Fn(f64) -> String) -> Vec<String> {
+    vec![m.possible.to_string(), m.actual.to_string(), figure(m.precision), figure(m.recall), figure(m.f1)]
+}
+
 /// The current time as RFC 3339 UTC (`2026-11-29T02:16:23Z`), without a date library.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);

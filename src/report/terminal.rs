@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{for_terminal, lines_for_terminal};
-use crate::report::{LayerReport, Report, SCHEME_ORDER};
+use crate::report::{count_cells, size_cells, LayerReport, Report, SCHEME_ORDER};
 use crate::score::evaluate::{MISSED, SPURIOUS};
 
 /// Left-aligns the first `left` columns and right-aligns the rest. Cells come from data, so
@@ -72,17 +72,7 @@ pub fn render_layer(report: &LayerReport, digits: usize) -> String {
     // strict+attrs is in the report only when the gold has attributes.
     for name in SCHEME_ORDER {
         let Some(m) = report.overall.get(name) else { continue };
-        rows.push(vec![
-            name.to_string(),
-            m.correct.to_string(),
-            m.incorrect.to_string(),
-            m.partial.to_string(),
-            m.missed.to_string(),
-            m.spurious.to_string(),
-            figure(m.precision),
-            figure(m.recall),
-            figure(m.f1),
-        ]);
+        rows.push([vec![name.to_string()], count_cells(m, figure)].concat());
     }
     out.push_str(&align(&rows, 1));
     if let Some(c) = &report.confidence {
@@ -94,7 +84,7 @@ pub fn render_layer(report: &LayerReport, digits: usize) -> String {
     let mut rows = vec![strings(&["label", "gold", "predicted", "precision", "recall", "f1"])];
     for (label, schemes) in &report.per_label {
         if let Some(m) = schemes.get("strict") {
-            rows.push(vec![label.clone(), m.possible.to_string(), m.actual.to_string(), figure(m.precision), figure(m.recall), figure(m.f1)]);
+            rows.push([vec![label.clone()], size_cells(m, figure)].concat());
         }
     }
     let (gold, pred) = (report.gold_spans.to_string(), report.predicted_spans.to_string());
@@ -137,15 +127,7 @@ pub fn render_layer(report: &LayerReport, digits: usize) -> String {
         let mut rows = vec![strings(&["value", "articles", "gold", "predicted", "precision", "recall", "f1"])];
         for (name, slice) in groups {
             let Some(m) = slice.schemes.get("strict") else { continue };
-            rows.push(vec![
-                name.clone(),
-                slice.articles.to_string(),
-                m.possible.to_string(),
-                m.actual.to_string(),
-                figure(m.precision),
-                figure(m.recall),
-                figure(m.f1),
-            ]);
+            rows.push([vec![name.clone(), slice.articles.to_string()], size_cells(m, figure)].concat());
         }
         out.push_str(&align(&rows, 1));
     }
@@ -198,7 +180,7 @@ fn per_label(report: &Report, layer: &str, figure: &dyn Fn(f64) -> String) -> St
         let Some(scores) = extractor.layers.get(layer) else { continue };
         for (label, schemes) in &scores.per_label {
             if let Some(m) = schemes.get("strict") {
-                rows.push(vec![name.clone(), label.clone(), m.possible.to_string(), m.actual.to_string(), figure(m.precision), figure(m.recall), figure(m.f1)]);
+                rows.push([vec![name.clone(), label.clone()], size_cells(m, figure)].concat());
             }
         }
     }
