@@ -61,3 +61,14 @@ pub fn report_problems(diagnostics: &Diagnostics) -> bool {
 
 /// The number formats of the terminal tables, shared with messages.
 pub use crate::report::terminal::{plural, thousands};
+
+/// The bootstrap's options, the same for every command that draws confidence intervals.
+#[derive(Debug, clap::Args)]
+pub struct BootstrapArgs {
+    /// Bootstrap resamples for the confidence intervals of the strict micro figures (0: none).
+    #[arg(long = "bootstrap", default_value_t = crate::score::bootstrap::RESAMPLES)]
+    pub resamples: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
+    pub seed: u64,
+}

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
+use crate::cli::common::BootstrapArgs;
 use crate::cli::output::{ReportFolder, ReportTarget};
 use crate::report::{markdown, merge, terminal, Report};
 
@@ -21,12 +22,8 @@ pub struct Args {
     /// The folder to write the merged report into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Bootstrap resamples for the confidence intervals (0: none).
-    #[arg(long, default_value_t = crate::score::bootstrap::RESAMPLES)]
-    bootstrap: usize,
-    /// Seed of the bootstrap.
-    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
-    seed: u64,
+    #[command(flatten)]
+    bootstrap: BootstrapArgs,
     /// Digits after the decimal point in the summary.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -64,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut parts: Vec<Part> = args.reports.iter().map(|p| read_part(p)).collect::<anyhow::Result<_>>()?;
     parts.sort_by_key(|p| p.report.shard.map(|s| s.index));
     let reports: Vec<Report> = parts.iter().map(|p| p.report.clone()).collect();
-    let merged = merge::merge(&reports, args.bootstrap, args.seed)?;
+    let merged = merge::merge(&reports, args.bootstrap.resamples, args.bootstrap.seed)?;
 
     // Written whole into a fresh folder that replaces --out at the end, as `run` writes.
     let folder = ReportFolder::begin(&target)?;

@@ -15,6 +15,7 @@ use crate::report::{html, markdown, terminal};
 use crate::run::{evaluate, RunOptions, Runnable};
 use anyhow::Context as _;
 
+use crate::cli::common::BootstrapArgs;
 use crate::cli::common::{plural, DatasetArgs};
 use crate::cli::extractors::registry_path;
 use crate::cli::output::{ReportFolder, ReportTarget};
@@ -66,12 +67,8 @@ pub struct Args {
     /// Also score per value of an article metadata column (repeatable).
     #[arg(long, value_name = "COLUMN")]
     slice_by: Vec<String>,
-    /// Bootstrap resamples for the confidence intervals (0: none).
-    #[arg(long, default_value_t = crate::score::bootstrap::RESAMPLES)]
-    bootstrap: usize,
-    /// Seed of the bootstrap.
-    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
-    seed: u64,
+    #[command(flatten)]
+    bootstrap: BootstrapArgs,
     /// Also write per-article counts and per-span outcomes as tables (DIR/tables/).
     #[arg(long, value_enum)]
     tables: Option<Tables>,
@@ -187,8 +184,8 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         cache: cache.as_ref(),
         slice_by: &args.slice_by,
         git_commit: git_commit(),
-        bootstrap: args.bootstrap,
-        seed: args.seed,
+        bootstrap: args.bootstrap.resamples,
+        seed: args.bootstrap.seed,
         shard: args.shard,
         normalize: args.normalize.clone(),
     };

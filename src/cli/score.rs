@@ -20,6 +20,7 @@ use crate::Span;
 use anyhow::{bail, Context};
 
 use crate::cli::common::report_problems;
+use crate::cli::common::BootstrapArgs;
 use crate::cli::progress::Bar;
 use crate::load::{read_predictions, AnnotationFormat};
 
@@ -44,12 +45,8 @@ pub struct Args {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
-    /// Bootstrap resamples for confidence intervals of the strict micro figures (0: none).
-    #[arg(long, default_value_t = crate::score::bootstrap::RESAMPLES)]
-    bootstrap: usize,
-    /// Seed of the bootstrap.
-    #[arg(long, default_value_t = crate::score::bootstrap::SEED)]
-    seed: u64,
+    #[command(flatten)]
+    bootstrap: BootstrapArgs,
     /// Digits after the decimal point in tables.
     #[arg(long, default_value_t = 4)]
     digits: usize,
@@ -165,7 +162,8 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         scored.push((score, slices));
     }
 
-    let reports: Vec<LayerReport> = scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap, args.seed)).collect();
+    let reports: Vec<LayerReport> =
+        scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap.resamples, args.bootstrap.seed)).collect();
     if args.json {
         let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
