@@ -9,6 +9,7 @@ use crate::extract::cache::PredictionCache;
 use crate::extract::runner::{run_extractor, ExtractorRun};
 use crate::extract::Extractor;
 use crate::fingerprint::Fnv64;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -108,28 +109,25 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads { jobs, message: e.to_string() })?;
     // A shard runs and scores its own articles and their gold; the report still names the
     // whole dataset, so that the merged report is the whole run's.
-    let (articles, gold): (Vec<Article>, Vec<Span>) = match options.shard {
-        None => (dataset.articles.clone(), dataset.gold.clone()),
-        Some(shard) => {
-            let articles: Vec<Article> = dataset.articles.iter().filter(|a| in_shard(&a.id, shard)).cloned().collect();
-            let gold = dataset.gold.iter().filter(|s| in_shard(&s.article_id, shard)).cloned().collect();
-            (articles, gold)
-        }
+    let (articles, gold): (Cow<'_, [Article]>, Cow<'_, [Span]>) = match options.shard {
+        None => (Cow::Borrowed(&dataset.articles), Cow::Borrowed(&dataset.gold)),
+        Some(shard) => (
+            dataset.articles.iter().filter(|a| in_shard(&a.id, shard)).cloned().collect(),
+            dataset.gold.iter().filter(|s| in_shard(&s.article_id, shard)).cloned().collect(),
+        ),
     };
     let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
     // With --normalize, scoring happens on the normalised texts: the gold is mapped now, each
     // extractor's spans after it ran; a span the normalisation erases or changes is reported.
-    let folded: Option<Vec<Normalized>> =
-        options.normalize.as_ref().map(|n| pool.install(|| articles.par_iter().map(|a| normalize_with(&a.text, &n.steps)).collect()));
-    let position: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let normalized: Option<NormalizedTexts<'_>> = options.normalize.as_ref().map(|n| pool.install(|| NormalizedTexts::new(&articles, n.steps)));
     let mut gold_lost = Vec::new();
-    let gold: Vec<Span> = match (&folded, &options.normalize) {
-        (Some(folded), Some(n)) => {
-            let (kept, lost) = map_spans(&gold, &articles, folded, &position, &n.steps);
+    let gold: Cow<'_, [Span]> = match &normalized {
+        Some(normalized) => {
+            let (kept, lost) = normalized.map(&gold);
             gold_lost = lost;
-            kept
+            Cow::Owned(kept)
         }
-        _ => gold,
+        None => gold,
     };
     let gold_layers: Vec<String> = {
         let mut layers: Vec<String> = dataset.gold.iter().map(|s| s.layer.clone()).collect();
@@ -159,14 +157,13 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     let mut outcomes = BTreeMap::new();
     for entry in entries {
         let mut run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &articles, &pool, options.cache, progress);
-        let scored: Vec<Span> = match (&folded, &options.normalize) {
-            (Some(folded), Some(n)) => {
-                let (kept, lost) = map_spans(&run.spans, &articles, folded, &position, &n.steps);
-                run.warnings.extend(lost.into_iter().map(|l| ArticleWarning { article_id: l.article_id, warning: format!("not scored: {}", l.warning) }));
-                kept
-            }
-            _ => run.spans.clone(),
-        };
+        let mut mapped = None;
+        if let Some(normalized) = &normalized {
+            let (kept, lost) = normalized.map(&run.spans);
+            run.warnings.extend(lost.into_iter().map(|l| ArticleWarning { article_id: l.article_id, warning: format!("not scored: {}", l.warning) }));
+            mapped = Some(kept);
+        }
+        let scored: &[Span] = mapped.as_deref().unwrap_or(&run.spans);
         let mut layers = BTreeMap::new();
         let mut layer_outcomes = BTreeMap::new();
         let mut unscored_layers = Vec::new();
@@ -175,7 +172,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
                 unscored_layers.push(layer.clone());
                 continue;
             }
-            let score = pool.install(|| score_layer(layer, &ids, &gold, &scored));
+            let score = pool.install(|| score_layer(layer, &ids, &gold, scored));
             let mut slices = BTreeMap::new();
             for column in options.slice_by {
                 let groups =
@@ -208,42 +205,58 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         predictions.insert(run.name, run.spans);
     }
     report.created = crate::report::now_rfc3339();
-    let normalized_articles = folded.map(|folded| articles.iter().zip(folded).map(|(a, f)| Article::new(a.id.clone(), f.text, a.metadata.clone())).collect());
+    let normalized_articles = normalized.map(NormalizedTexts::into_articles);
     Ok(Evaluation { report, predictions, outcomes, normalized_articles })
 }
 
-/// `spans` of `articles` (raw text) on the articles' texts normalised by `steps`, and the
-/// spans that could not be carried over, each with why.
-pub fn normalize_spans(spans: &[Span], articles: &[Article], steps: &Steps) -> (Vec<Span>, Vec<ArticleWarning>) {
-    let folded: Vec<Normalized> = articles.par_iter().map(|a| normalize_with(&a.text, steps)).collect();
-    let position: HashMap<&str, usize> = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-    map_spans(spans, articles, &folded, &position, steps)
+/// Articles' texts normalised by one set of steps, for carrying spans on the raw texts over to
+/// them.
+pub struct NormalizedTexts<'a> {
+    articles: &'a [Article],
+    folded: Vec<Normalized>,
+    position: HashMap<&'a str, usize>,
+    steps: Steps,
 }
 
-/// Spans of the raw `articles` on their normalised texts, and those that could not be carried
-/// over (their text vanishes or changes beyond the normalisation), in order.
-fn map_spans(spans: &[Span], articles: &[Article], folded: &[Normalized], position: &HashMap<&str, usize>, steps: &Steps) -> (Vec<Span>, Vec<ArticleWarning>) {
-    let mut kept = Vec::with_capacity(spans.len());
-    let mut lost = Vec::new();
-    for span in spans {
-        let Some(&i) = position.get(span.article_id.as_str()) else { continue };
-        match to_normalized(span, &articles[i], &folded[i], steps) {
-            Ok(mapped) => kept.push(mapped),
-            Err(loss) => lost.push(ArticleWarning {
-                article_id: span.article_id.clone(),
-                warning: format!(
-                    "{} span {}..{} `{}` {} under the normalisation ({})",
-                    span.label,
-                    span.start,
-                    span.end,
-                    crate::model::quote(&loss.raw),
-                    loss.reason,
-                    if loss.found.is_empty() { "nothing left".to_string() } else { format!("becomes `{}`", crate::model::quote(&loss.found)) }
-                ),
-            }),
-        }
+impl<'a> NormalizedTexts<'a> {
+    /// Normalises every article's text (on the current rayon pool).
+    pub fn new(articles: &'a [Article], steps: Steps) -> Self {
+        let folded = articles.par_iter().map(|a| normalize_with(&a.text, &steps)).collect();
+        let position = articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        NormalizedTexts { articles, folded, position, steps }
     }
-    (kept, lost)
+
+    /// `spans` on the normalised texts, and those that could not be carried over (their text
+    /// vanishes or changes beyond the normalisation), each with why, in order. Spans of articles
+    /// not among these are left out.
+    pub fn map(&self, spans: &[Span]) -> (Vec<Span>, Vec<ArticleWarning>) {
+        let mut kept = Vec::with_capacity(spans.len());
+        let mut lost = Vec::new();
+        for span in spans {
+            let Some(&i) = self.position.get(span.article_id.as_str()) else { continue };
+            match to_normalized(span, &self.articles[i], &self.folded[i], &self.steps) {
+                Ok(mapped) => kept.push(mapped),
+                Err(loss) => lost.push(ArticleWarning {
+                    article_id: span.article_id.clone(),
+                    warning: format!(
+                        "{} span {}..{} `{}` {} under the normalisation ({})",
+                        span.label,
+                        span.start,
+                        span.end,
+                        crate::model::quote(&loss.raw),
+                        loss.reason,
+                        if loss.found.is_empty() { "nothing left".to_string() } else { format!("becomes `{}`", crate::model::quote(&loss.found)) }
+                    ),
+                }),
+            }
+        }
+        (kept, lost)
+    }
+
+    /// The normalised articles, metadata kept.
+    pub fn into_articles(self) -> Vec<Article> {
+        self.articles.iter().zip(self.folded).map(|(a, f)| Article::new(a.id.clone(), f.text, a.metadata.clone())).collect()
+    }
 }
 
 /// Whether the article `id` belongs to `shard`: a stable hash of the id (64-bit FNV-1a), modulo

@@ -132,8 +132,9 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     // With --normalize, both sides move onto the normalised texts (what they lose is reported).
     let (gold, pred) = match (&args.normalize, &articles) {
         (Some(normalization), Some(set)) => {
-            let (gold, gold_lost) = crate::run::normalize_spans(&gold, &set.articles, &normalization.steps);
-            let (pred, pred_lost) = crate::run::normalize_spans(&pred, &set.articles, &normalization.steps);
+            let normalized = crate::run::NormalizedTexts::new(&set.articles, normalization.steps);
+            let (gold, gold_lost) = normalized.map(&gold);
+            let (pred, pred_lost) = normalized.map(&pred);
             for (side, lost) in [("gold", &gold_lost), ("predicted", &pred_lost)] {
                 for warning in lost.iter().take(10) {
                     eprintln!("warning: {side} span of `{}` not scored: {}", for_terminal(&warning.article_id), for_terminal(&warning.warning));
