@@ -9,8 +9,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::cell::Cell;
-
 use rayon::prelude::*;
 
 use crate::random::Rng;
@@ -116,55 +114,36 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
         .iter()
         .map(|c| Some([u32::try_from(c.correct).ok()?, u32::try_from(c.partial).ok()?, u32::try_from(c.possible()).ok()?, u32::try_from(c.actual()).ok()?]))
         .collect();
-    let figures = |range: std::ops::Range<usize>, rng: &mut Rng, draw: &Draw| -> Vec<Figures> {
-        range
-            .map(|_| {
-                let total = match &compact {
-                    Some(table) => {
-                        let mut sum = [0u64; 4];
-                        for _ in 0..n {
-                            let row = &table[draw.below(rng) as usize];
-                            for (s, &x) in sum.iter_mut().zip(row) {
-                                *s += u64::from(x);
-                            }
-                        }
-                        let [correct, partial, possible, actual] = sum;
-                        // Same correct, partial, possible and actual, so the same figures.
-                        Counts { correct, incorrect: 0, partial, missed: possible - correct - partial, spurious: actual - correct - partial }
+    // Resample `r` draws from its own stretch of one seeded stream, starting at draw r·2^40, so
+    // the resamples are independent of each other's draws and can be shared out over the cores
+    // in any way: the intervals never depend on the number of cores.
+    let resample = |r: usize| -> Figures {
+        let mut rng = Rng::after(seed, (r as u64) << STRETCH_BITS);
+        let total = match &compact {
+            Some(table) => {
+                let mut sum = [0u64; 4];
+                for _ in 0..n {
+                    let row = &table[below(&mut rng, n) as usize];
+                    for (s, &x) in sum.iter_mut().zip(row) {
+                        *s += u64::from(x);
                     }
-                    None => {
-                        let mut total = Counts::default();
-                        for _ in 0..n {
-                            total.add(&per_article[draw.below(rng) as usize]);
-                        }
-                        total
-                    }
-                };
-                let m = metrics(scheme, &total);
-                (m.precision, m.recall, m.f1)
-            })
-            .collect()
+                }
+                let [correct, partial, possible, actual] = sum;
+                // Same correct, partial, possible and actual, so the same figures.
+                Counts { correct, incorrect: 0, partial, missed: possible - correct - partial, spurious: actual - correct - partial }
+            }
+            None => {
+                let mut total = Counts::default();
+                for _ in 0..n {
+                    total.add(&per_article[below(&mut rng, n) as usize]);
+                }
+                total
+            }
+        };
+        let m = metrics(scheme, &total);
+        (m.precision, m.recall, m.f1)
     };
-    // Each resample is one stretch of `n` draws of a single seeded stream. The stretches are
-    // shared out over the cores, each worker starting its generator where its first stretch
-    // begins — which is exact as long as no draw before it was rejected (a chance of about
-    // n / 2^64 per draw). Should one be, the stream is replayed in order on one core, so the
-    // intervals never depend on the number of cores.
-    let workers = rayon::current_num_threads().clamp(1, resamples);
-    let per_worker = resamples.div_ceil(workers);
-    let parts: Vec<(Vec<Figures>, u64)> = (0..workers)
-        .into_par_iter()
-        .map(|w| {
-            let range = (w * per_worker).min(resamples)..((w + 1) * per_worker).min(resamples);
-            let mut rng = Rng::after(seed, range.start as u64 * n);
-            let draw = Draw::new(n);
-            let values = figures(range, &mut rng, &draw);
-            (values, draw.rejected.get())
-        })
-        .collect();
-    let replay = parts.iter().rev().skip(1).any(|(_, rejected)| *rejected > 0);
-    let values: Vec<Figures> =
-        if replay { figures(0..resamples, &mut Rng::new(seed), &Draw::new(n)) } else { parts.into_iter().flat_map(|(values, _)| values).collect() };
+    let values: Vec<Figures> = (0..resamples).into_par_iter().with_min_len(8).map(resample).collect();
     let mut precision: Vec<f64> = values.iter().map(|v| v.0).collect();
     let mut recall: Vec<f64> = values.iter().map(|v| v.1).collect();
     let mut f1: Vec<f64> = values.iter().map(|v| v.2).collect();
@@ -187,40 +166,22 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
 /// One resample's precision, recall and F1.
 type Figures = (f64, f64, f64);
 
-/// [`Rng::below`] for a fixed `n`, with the division replaced by a multiplication (Lemire's
-/// direct remainder, exact for every 64-bit value): the same numbers, several times faster,
-/// and a count of rejected draws.
-struct Draw {
-    n: u64,
-    zone: u64,
-    /// `ceil(2^128 / n)`, or 0 when `n` is 1.
-    inverse: u128,
-    rejected: Cell<u64>,
-}
+/// Each resample's stretch of the stream is 2^40 draws long: far more than any resample takes
+/// (`n` draws and the rare rejected one, for `n` below 2^39 articles).
+const STRETCH_BITS: u32 = 40;
 
-impl Draw {
-    fn new(n: u64) -> Self {
-        let inverse = if n > 1 { (u128::MAX / u128::from(n)).wrapping_add(1) } else { 0 };
-        Draw { n, zone: u64::MAX - u64::MAX % n, inverse, rejected: Cell::new(0) }
-    }
-
-    fn below(&self, rng: &mut Rng) -> u64 {
-        loop {
-            let x = rng.next_u64();
-            if x < self.zone {
-                return self.remainder(x);
-            }
-            self.rejected.set(self.rejected.get() + 1);
+/// A uniform integer in `0..n` (`n > 0`) by Lemire's multiply-and-shift: the top 64 bits of
+/// `x · n`, with the few `x` whose low bits fall below `2^64 mod n` drawn again, so there is no
+/// bias. One multiplication a draw, and a division only in the rare case (a chance of `n / 2^64`).
+fn below(rng: &mut Rng, n: u64) -> u64 {
+    let mut product = u128::from(rng.next_u64()) * u128::from(n);
+    if (product as u64) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (product as u64) < threshold {
+            product = u128::from(rng.next_u64()) * u128::from(n);
         }
     }
-
-    /// `x % n`: the top 64 bits of `(inverse * x mod 2^128) * n`.
-    fn remainder(&self, x: u64) -> u64 {
-        let low = self.inverse.wrapping_mul(u128::from(x));
-        let n = u128::from(self.n);
-        let carry = ((low & u128::from(u64::MAX)) * n) >> 64;
-        (((low >> 64) * n + carry) >> 64) as u64
-    }
+    (product >> 64) as u64
 }
 
 #[cfg(test)]
@@ -277,38 +238,35 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_remainder_is_the_remainder() {
-        let mut rng = Rng::new(3);
-        for n in [1u64, 2, 3, 7, 10, 37_000, 36_994, 1 << 20, (1 << 32) + 15, u64::MAX / 3, u64::MAX] {
-            let draw = Draw::new(n);
-            for x in [0, 1, n - 1, n, n.wrapping_add(1), u64::MAX, u64::MAX - 1].into_iter().chain((0..2000).map(|_| rng.next_u64())) {
-                assert_eq!(draw.remainder(x), x % n, "{x} % {n}");
-            }
-        }
-    }
-
-    #[test]
-    fn draws_equal_the_generator_s_own() {
-        for n in [1u64, 5, 36_994] {
-            let (mut a, mut b) = (Rng::new(11), Rng::new(11));
-            let draw = Draw::new(n);
+    fn draws_are_uniform_below_n() {
+        let mut rng = Rng::new(11);
+        for n in [1u64, 2, 3, 7, 36_994, (1 << 32) + 15, u64::MAX] {
             for _ in 0..1000 {
-                assert_eq!(draw.below(&mut a), b.below(n));
+                assert!(below(&mut rng, n) < n);
             }
         }
+        let mut seen = [0u32; 7];
+        for _ in 0..70_000 {
+            seen[below(&mut rng, 7) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&k| (9_500..10_500).contains(&k)), "{seen:?}");
+        // 2^64 − 1 = 3 · 5 · 17 · 257 · 641 · 65537 · 6700417: for n = 2^63 + 1 half of the
+        // products' low halves are rejected, and the draws still land below n.
+        let n = (1u64 << 63) + 1;
+        assert!((0..1000).all(|_| below(&mut rng, n) < n));
     }
 
     /// The intervals are the ones the plain sequential loop gives, whatever the cores.
     #[test]
     fn parallel_resampling_equals_the_sequential_loop() {
         let per_article: Vec<Counts> = (0..57).map(|k| Counts { correct: k % 5, incorrect: k % 2, partial: k % 3, missed: k % 3, spurious: k % 4 }).collect();
-        let mut rng = Rng::new(SEED);
         let n = per_article.len() as u64;
         let mut f1 = Vec::new();
-        for _ in 0..101 {
+        for r in 0..101u64 {
+            let mut rng = Rng::after(SEED, r << 40);
             let mut total = Counts::default();
             for _ in 0..n {
-                total.add(&per_article[rng.below(n) as usize]);
+                total.add(&per_article[below(&mut rng, n) as usize]);
             }
             f1.push(metrics(Scheme::Partial, &total).f1);
         }
