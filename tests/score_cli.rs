@@ -138,3 +138,50 @@ fn empty_gold_and_predictions_score_zero() {
     assert_eq!(out["overall"]["strict"]["possible"], 0);
     assert_eq!(out["overall"]["strict"]["f1"], 0.0);
 }
+
+/// Two clean span files take the fast path; the same spans split over two gold files take the
+/// general one: the JSON is byte for byte the same, with and without `--per-article`, and a
+/// file the fast path refuses (a duplicate span) still gets the general path's warning.
+#[test]
+fn the_fast_path_prints_what_the_general_path_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = ["PER", "LOC", "ORG", "شخص"];
+    let (mut gold, mut pred) = (String::new(), String::new());
+    for k in 0..400u32 {
+        let article = format!("doc-{:03}", (k * 7) % 61);
+        let (start, label) = (k * 13 % 500, labels[(k % 4) as usize]);
+        gold.push_str(&format!("{{\"article_id\": \"{article}\", \"start\": {start}, \"end\": {}, \"label\": \"{label}\"}}\n", start + 3 + k % 5));
+        let (shift, other) = (k % 3, labels[((k / 3) % 4) as usize]);
+        let layer = if k % 9 == 0 { ", \"layer\": \"quote\"" } else { "" };
+        pred.push_str(&format!(
+            "{{\"article_id\": \"{article}\", \"start\": {}, \"end\": {}, \"label\": \"{other}\"{layer}}}\n",
+            start + shift,
+            start + 4 + shift
+        ));
+    }
+    let lines: Vec<&str> = gold.lines().collect();
+    let (first, second) = lines.split_at(lines.len() / 2);
+    std::fs::write(dir.path().join("gold.jsonl"), &gold).unwrap();
+    std::fs::write(dir.path().join("a.jsonl"), first.join("\n") + "\n").unwrap();
+    std::fs::write(dir.path().join("b.jsonl"), second.join("\n") + "\n").unwrap();
+    std::fs::write(dir.path().join("pred.jsonl"), &pred).unwrap();
+    let run = |args: &[&str]| {
+        let output = mizan().current_dir(dir.path()).arg("score").args(args).args(["--json", "--bootstrap", "200"]).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        (output.stdout, String::from_utf8(output.stderr).unwrap())
+    };
+    for extra in [&[][..], &["--per-article"][..]] {
+        let fast = run(&[&["--gold", "gold.jsonl", "--pred", "pred.jsonl"][..], extra].concat());
+        let general = run(&[&["--gold", "a.jsonl", "--gold", "b.jsonl", "--pred", "pred.jsonl"][..], extra].concat());
+        assert_eq!(String::from_utf8_lossy(&fast.0), String::from_utf8_lossy(&general.0));
+        // Nothing to warn about: the files are clean, so the first run took the fast path.
+        assert_eq!(fast.1, "");
+        let json: Value = serde_json::from_slice(&fast.0).unwrap();
+        assert_eq!(json.get("per_article").is_some(), !extra.is_empty());
+        assert_eq!(json["articles"], 61);
+        assert!(json["layers"]["quote"]["predicted_spans"].as_u64().unwrap() > 0);
+    }
+    std::fs::write(dir.path().join("twice.jsonl"), format!("{gold}{}\n", lines[0])).unwrap();
+    let (_, stderr) = run(&["--gold", "twice.jsonl", "--pred", "pred.jsonl"]);
+    assert!(stderr.contains("twice.jsonl:401: warning: duplicate span"), "{stderr}");
+}

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::dataset::{load_articles, load_span_file, ArticleFormat, ArticleSet};
@@ -13,9 +13,11 @@ use crate::model::{for_terminal, lines_for_terminal, DEFAULT_LAYER};
 use crate::progress::{NoProgress, Progress};
 use crate::report::terminal::render_layer;
 use crate::report::LayerReport;
+use crate::score::compact::CleanSpans;
 use crate::score::evaluate::layers_of;
-use crate::score::evaluate::score_layer_counts;
+use crate::score::evaluate::{score_layer_counts, LayerScore};
 use crate::score::slices::slice_by;
+use crate::score::slices::Slice;
 use crate::Span;
 use anyhow::{bail, Context};
 
@@ -45,6 +47,10 @@ pub struct Args {
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
+    /// With --json, also every article's counts under `per_article` (what report.json keeps
+    /// for significance tests; large for large inputs).
+    #[arg(long, requires = "json")]
+    per_article: bool,
     #[command(flatten)]
     bootstrap: BootstrapArgs,
     /// Digits after the decimal point in tables.
@@ -62,6 +68,83 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
+    // Two clean span files and nothing else: the fast path (score::compact), which reads no
+    // `Span`; files it does not take are read the general way, with all its messages.
+    let simple = args.articles.is_none() && args.pred_format == AnnotationFormat::Spans && args.gold.len() == 1 && args.pred.len() == 1;
+    let bytes = if simple { read_both(&args.gold[0], &args.pred[0]) } else { None };
+    let clean = bytes.as_ref().and_then(|(gold, pred)| CleanSpans::read(gold, pred, DEFAULT_LAYER));
+    let scored: Vec<Scored> = match &clean {
+        Some(clean) => {
+            let present: Vec<String> = clean.layers().iter().map(|l| l.to_string()).collect();
+            let any = !present.is_empty();
+            choose_layers(present, args.layer.as_deref(), any)?.iter().map(|layer| (clean.score_layer(layer), BTreeMap::new())).collect()
+        }
+        None => match score_generally(&args, progress)? {
+            Ok(scored) => scored,
+            Err(code) => return Ok(code),
+        },
+    };
+    drop(clean);
+    drop(bytes);
+
+    let (resamples, seed) = (args.bootstrap.resamples, args.bootstrap.seed);
+    let reports: Vec<LayerReport> = scored
+        .iter()
+        .map(
+            |(score, slices)| {
+                if args.per_article {
+                    LayerReport::new(score, slices, resamples, seed)
+                } else {
+                    LayerReport::summary(score, slices, resamples, seed)
+                }
+            },
+        )
+        .collect();
+    if args.json {
+        let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        write_score_json(&mut stdout, &reports, primary)?;
+        stdout.flush()?;
+    } else {
+        for (k, report) in reports.iter().enumerate() {
+            if k > 0 {
+                println!();
+            }
+            print!("{}", lines_for_terminal(&render_layer(report, args.digits)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A layer's scores and its slices (column → value → slice).
+type Scored = (LayerScore, BTreeMap<String, BTreeMap<String, Slice>>);
+
+/// Both files whole, read side by side; `None` when either cannot be read (the general reader
+/// then says why).
+fn read_both(gold: &Path, pred: &Path) -> Option<(Vec<u8>, Vec<u8>)> {
+    let (gold, pred) = rayon::join(|| std::fs::read(gold), || std::fs::read(pred));
+    Some((gold.ok()?, pred.ok()?))
+}
+
+/// The layers to score among those `present`: all of them, or `only`; a layer of its own
+/// scoring zero when there are no spans at all.
+fn choose_layers(present: Vec<String>, only: Option<&str>, any_spans: bool) -> anyhow::Result<Vec<String>> {
+    let mut layers: Vec<String> = present.iter().filter(|l| only.is_none_or(|o| o == l.as_str())).cloned().collect();
+    if layers.is_empty() {
+        if let Some(layer) = only.filter(|_| any_spans) {
+            bail!("no span in layer `{layer}` in the gold or the predictions (layers present: {})", present.join(", "));
+        }
+        // Nothing to compare is a valid evaluation: every count is zero.
+        let layer = only.map_or_else(|| DEFAULT_LAYER.to_string(), str::to_string);
+        eprintln!("note: the gold and the predictions hold no spans; layer `{}` scores zero", for_terminal(&layer));
+        layers.push(layer);
+    }
+    Ok(layers)
+}
+
+/// Reads, checks and scores the files the general way: any format, articles, normalisation and
+/// slices. `Err(code)` when the input has errors (they are printed).
+fn score_generally(args: &Args, progress: &Bar) -> anyhow::Result<Result<Vec<Scored>, ExitCode>> {
     let mut diagnostics = Diagnostics::default();
     let articles: Option<ArticleSet> = match &args.articles {
         Some(path) => {
@@ -111,24 +194,14 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     diagnostics.extend(gold_problems);
     diagnostics.extend(pred_problems);
     if report_problems(&diagnostics) {
-        return Ok(ExitCode::from(1));
+        return Ok(Err(ExitCode::from(1)));
     }
 
     let ids: Vec<String> = match &articles {
         Some(set) => set.articles.iter().map(|a| a.id.clone()).collect(),
         None => gold.iter().chain(&pred).map(|s| s.article_id.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
     };
-    let mut layers = layers_of(&gold, &pred, args.layer.as_deref());
-    if layers.is_empty() {
-        if let Some(layer) = args.layer.as_ref().filter(|_| !gold.is_empty() || !pred.is_empty()) {
-            let present = layers_of(&gold, &pred, None).join(", ");
-            bail!("no span in layer `{layer}` in the gold or the predictions (layers present: {present})");
-        }
-        // Nothing to compare is a valid evaluation: every count is zero.
-        let layer = args.layer.clone().unwrap_or_else(|| DEFAULT_LAYER.to_string());
-        eprintln!("note: the gold and the predictions hold no spans; layer `{}` scores zero", for_terminal(&layer));
-        layers.push(layer);
-    }
+    let layers = choose_layers(layers_of(&gold, &pred, None), args.layer.as_deref(), !gold.is_empty() || !pred.is_empty())?;
     // With --normalize, both sides move onto the normalised texts (what they lose is reported).
     let (gold, pred) = match (&args.normalize, &articles) {
         (Some(normalization), Some(set)) => {
@@ -162,23 +235,7 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         scored.push((score, slices));
     }
-
-    let reports: Vec<LayerReport> =
-        scored.iter().map(|(score, slices)| LayerReport::new(score, slices, args.bootstrap.resamples, args.bootstrap.seed)).collect();
-    if args.json {
-        let primary = reports.iter().position(|r| r.layer == DEFAULT_LAYER).unwrap_or(0);
-        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        write_score_json(&mut stdout, &reports, primary)?;
-        stdout.flush()?;
-    } else {
-        for (k, report) in reports.iter().enumerate() {
-            if k > 0 {
-                println!();
-            }
-            print!("{}", lines_for_terminal(&render_layer(report, args.digits)));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Ok(scored))
 }
 
 /// `mizan score --json`: the primary layer's report, and every layer's under `layers`, as

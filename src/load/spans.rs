@@ -15,6 +15,8 @@ use serde_json::Value;
 
 mod fast;
 
+pub(crate) use fast::{parse_borrowed, BorrowedSpan};
+
 use crate::load::fields::{kind, optional_string, parse_object, required_offset, required_string};
 use crate::load::lines::read_records;
 use crate::load::{Diagnostics, LoadError};

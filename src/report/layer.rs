@@ -38,7 +38,9 @@ pub struct LayerReport {
     pub confusion: BTreeMap<String, BTreeMap<String, u64>>,
     /// Metadata column → value → scheme figures.
     pub slices: BTreeMap<String, BTreeMap<String, SliceReport>>,
-    /// Article id → scheme → counts (for significance tests between reports).
+    /// Article id → scheme → counts (for significance tests between reports); absent from
+    /// `mizan score --json` unless `--per-article`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_article: BTreeMap<String, BTreeMap<String, Counts>>,
     /// Bootstrap 95% intervals of the strict micro figures; absent with `--bootstrap 0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +102,8 @@ fn scheme_counts(figures: &BTreeMap<String, Metrics>) -> SchemeCounts {
 }
 
 impl LayerCounts {
-    fn of_score(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>) -> Self {
+    /// The counts of `score`; its per-article counts only when `per_article`.
+    fn of_score(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, per_article: bool) -> Self {
         LayerCounts {
             gold_spans: score.gold_spans,
             predicted_spans: score.predicted_spans,
@@ -116,7 +119,7 @@ impl LayerCounts {
                 .iter()
                 .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, slice)| (value.clone(), (slice.articles, slice.counts))).collect()))
                 .collect(),
-            per_article: score.per_article.iter().map(|a| (a.article_id.clone(), a.counts)).collect(),
+            per_article: if per_article { score.per_article.iter().map(|a| (a.article_id.clone(), a.counts)).collect() } else { BTreeMap::new() },
         }
     }
 
@@ -197,6 +200,15 @@ impl LayerCounts {
     }
 
     fn report(self, layer: &str, resamples: usize, seed: u64) -> LayerReport {
+        // Resampled in article-id order, so that the same counts give the same intervals however
+        // the articles were split into shards.
+        let strict: Vec<Counts> = self.per_article.values().map(|c| c[Scheme::Strict]).collect();
+        self.report_resampling(layer, &strict, resamples, seed)
+    }
+
+    /// The report, its interval resampled from `strict` (every article's strict counts, in
+    /// article-id order).
+    fn report_resampling(self, layer: &str, strict: &[Counts], resamples: usize, seed: u64) -> LayerReport {
         let mut overall = schemes(&self.overall);
         if let Some(counts) = &self.strict_attrs {
             overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, counts));
@@ -232,17 +244,14 @@ impl LayerCounts {
                 (column.clone(), groups)
             })
             .collect();
-        // Resampled in article-id order, so that the same counts give the same intervals however
-        // the articles were split into shards.
-        let strict: Vec<Counts> = self.per_article.values().map(|c| c[Scheme::Strict]).collect();
-        let confidence = bootstrap(&strict, Scheme::Strict, resamples, seed);
+        let confidence = bootstrap(strict, Scheme::Strict, resamples, seed);
         let per_article =
             self.per_article.iter().map(|(id, counts)| (id.clone(), Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect())).collect();
         LayerReport {
             layer: layer.to_string(),
             gold_spans: self.gold_spans,
             predicted_spans: self.predicted_spans,
-            articles: self.per_article.len() as u64,
+            articles: strict.len() as u64,
             overall,
             per_label,
             averages,
@@ -258,7 +267,15 @@ impl LayerCounts {
 impl LayerReport {
     /// The report of a layer's scores; `resamples` bootstrap resamples (0: no intervals).
     pub fn new(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, resamples: usize, seed: u64) -> LayerReport {
-        LayerCounts::of_score(score, slices).report(&score.layer, resamples, seed)
+        LayerCounts::of_score(score, slices, true).report(&score.layer, resamples, seed)
+    }
+
+    /// [`LayerReport::new`] without the per-article counts (`per_article` is empty, and left
+    /// out of the JSON), for `mizan score` unless it is asked for them: the same figures and
+    /// interval, without a copy of every article's id and counts.
+    pub fn summary(score: &LayerScore, slices: &BTreeMap<String, BTreeMap<String, Slice>>, resamples: usize, seed: u64) -> LayerReport {
+        let strict: Vec<Counts> = score.per_article.iter().map(|a| a.counts[Scheme::Strict]).collect();
+        LayerCounts::of_score(score, slices, false).report_resampling(&score.layer, &strict, resamples, seed)
     }
 
     /// The report of the union of disjoint sets of articles, from each set's report: the

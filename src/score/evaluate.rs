@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::model::Span;
-use crate::score::scheme::{score_article, Counts, Mention, Outcome, SchemeCounts};
+use crate::score::scheme::{score_article, ArticleScore, Counts, Mention, Outcome, SchemeCounts};
 
 /// Row and column name of the confusion table's missed and spurious cells.
 pub const MISSED: &str = "(missed)";
@@ -119,7 +119,25 @@ fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [S
         by_article.entry(&span.article_id).or_default().1.push(span);
     }
     let work: Vec<(&'a str, Vec<&'a Span>, Vec<&'a Span>)> = by_article.into_iter().map(|(id, (g, p))| (id, g, p)).collect();
+    // Sorted input makes every per-article result independent of file order.
+    let sorted = |spans: &[&Span]| {
+        let mut mentions: Vec<Mention> = spans.iter().map(|s| mention(s)).collect();
+        mentions.sort();
+        mentions
+    };
+    tally(layer, &work, |(id, g, p)| ArticleMentions { id, gold: sorted(g), pred: sorted(p) }, keep_outcomes)
+}
 
+/// One article's spans of a layer in the scorer's form, each side sorted.
+pub(crate) struct ArticleMentions<'a> {
+    pub id: &'a str,
+    pub gold: Vec<Mention>,
+    pub pred: Vec<Mention>,
+}
+
+/// Scores the articles of `work`, in its order (article id order), each turned into its sorted
+/// mentions by `mentions` only while its batch is scored, and adds up every count.
+pub(crate) fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
     let mut result = LayerScore {
         layer: layer.to_string(),
         gold_spans: 0,
@@ -132,33 +150,27 @@ fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [S
         strict_attrs: Counts::default(),
         outcomes: Vec::new(),
     };
-    // Keyed by labels borrowed from the input spans while counting; owned once per cell at the end.
-    let mut confusion: BTreeMap<(&'a str, &'a str), u64> = BTreeMap::new();
+    // Gold label → predicted label → pairs, looked up by borrowed labels: a string is owned
+    // once per cell, not once per pair.
+    let mut confusion: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for batch in work.chunks(BATCH) {
-        let scored: Vec<_> = batch
+        let scored: Vec<(ArticleMentions<'a>, ArticleScore)> = batch
             .par_iter()
-            .map(|(_, g, p)| {
-                // Sorted input makes every per-article result independent of file order; the
-                // spans are sorted with their mentions so that pair indices reach both.
-                let sorted = |spans: &[&'_ Span]| {
-                    let mut mentions: Vec<(Mention, usize)> = spans.iter().enumerate().map(|(i, s)| (mention(s), i)).collect();
-                    mentions.sort();
-                    mentions.into_iter().unzip::<Mention, usize, Vec<Mention>, Vec<usize>>()
-                };
-                let ((gm, gi), (pm, pi)) = (sorted(g), sorted(p));
-                let score = score_article(&gm, &pm);
-                (gm, gi, pm, pi, score)
+            .map(|item| {
+                let article = mentions(item);
+                let score = score_article(&article.gold, &article.pred);
+                (article, score)
             })
             .collect();
-        for ((id, gold_spans, pred_spans), (gold, gold_at, pred, pred_at, score)) in batch.iter().zip(scored) {
+        for (ArticleMentions { id, gold, pred }, score) in scored {
             result.gold_spans += gold.len() as u64;
             result.predicted_spans += pred.len() as u64;
             result.overall.add(&score.overall);
-            for (label, counts) in &score.per_label {
-                match result.per_label.get_mut(label) {
-                    Some(total) => total.add(counts),
+            for (label, counts) in score.per_label {
+                match result.per_label.get_mut(&label) {
+                    Some(total) => total.add(&counts),
                     None => {
-                        result.per_label.insert(label.clone(), *counts);
+                        result.per_label.insert(label, counts);
                     }
                 }
             }
@@ -166,9 +178,17 @@ fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [S
             for pair in &score.pairs {
                 let g = pair.gold.map(|i| &gold[i]);
                 let p = pair.pred.map(|i| &pred[i]);
-                let label = |spans: &[&'a Span], at: &[usize], i: usize| -> &'a str { spans[at[i]].label.as_str() };
-                let cell = (pair.gold.map_or(SPURIOUS, |i| label(gold_spans, &gold_at, i)), pair.pred.map_or(MISSED, |i| label(pred_spans, &pred_at, i)));
-                *confusion.entry(cell).or_default() += 1;
+                let (row, column) = (g.map_or(SPURIOUS, |m| m.label.as_str()), p.map_or(MISSED, |m| m.label.as_str()));
+                let cells = match confusion.get_mut(row) {
+                    Some(cells) => cells,
+                    None => confusion.entry(row.to_string()).or_default(),
+                };
+                match cells.get_mut(column) {
+                    Some(n) => *n += 1,
+                    None => {
+                        cells.insert(column.to_string(), 1);
+                    }
+                }
                 let mut attrs_match = None;
                 if let (Some(g), Some(p)) = (g, p) {
                     if !g.attrs.is_empty() {
@@ -196,7 +216,7 @@ fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [S
             result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });
         }
     }
-    result.confusion = confusion.into_iter().map(|((g, p), n)| ((g.to_string(), p.to_string()), n)).collect();
+    result.confusion = confusion.into_iter().flat_map(|(row, cells)| cells.into_iter().map(move |(column, n)| ((row.clone(), column), n))).collect();
     result
 }
 

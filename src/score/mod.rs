@@ -7,6 +7,7 @@
 
 mod assignment;
 pub mod bootstrap;
+pub mod compact;
 pub mod conlleval;
 pub mod evaluate;
 mod matching;

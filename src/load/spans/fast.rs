@@ -41,6 +41,45 @@ pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str
     }))
 }
 
+/// A clean span line's fields, borrowed from the line: what [`parse_borrowed`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BorrowedSpan<'a> {
+    pub article_id: &'a str,
+    /// `None` when the line names no layer (or `null`).
+    pub layer: Option<&'a str>,
+    pub start: usize,
+    pub end: usize,
+    pub label: &'a str,
+}
+
+/// The fields of a clean span line without attributes or escapes, borrowed from the line, for
+/// readers that keep no [`Span`] (a `text` field is read over, not kept); `None` for any other
+/// line, which [`parse`] and the general reader then handle.
+pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
+    let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
+    let mut fields = Fields::default();
+    scanner.object(|scanner, key| fields.read(scanner, key))?;
+    scanner.skip_space();
+    if scanner.at != scanner.bytes.len() || fields.attrs.flatten().is_some_and(|attrs| !attrs.is_empty()) {
+        return None;
+    }
+    fn borrowed(value: Cow<'_, str>) -> Option<&str> {
+        match value {
+            Cow::Borrowed(text) => Some(text),
+            Cow::Owned(_) => None,
+        }
+    }
+    let (article_id, label) = (borrowed(fields.article_id?)?, borrowed(fields.label?)?);
+    if article_id.is_empty() || label.is_empty() || label.trim() != label {
+        return None;
+    }
+    let layer = match fields.layer.flatten() {
+        Some(layer) => Some(borrowed(layer)?),
+        None => None,
+    };
+    Some(BorrowedSpan { article_id, layer, start: fields.start?, end: fields.end?, label })
+}
+
 /// The fields seen so far; `Some(None)` is a field given as `null`.
 #[derive(Default)]
 struct Fields<'a> {
