@@ -107,35 +107,36 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
             f1,
         });
     }
-    // The figures depend only on correct, partial, possible and actual: four small numbers an
-    // article, so the table the draws index stays in the processor's cache. (An article's
-    // counts beyond u32 are kept exactly, in the slow table.)
-    let compact: Option<Vec<[u32; 4]>> = per_article
-        .iter()
-        .map(|c| Some([u32::try_from(c.correct).ok()?, u32::try_from(c.partial).ok()?, u32::try_from(c.possible()).ok()?, u32::try_from(c.actual()).ok()?]))
-        .collect();
+    // The figures depend only on correct, partial, possible and actual: when no resample's
+    // sum can pass 2^32, they are packed two to a u64 (correct and partial, possible and
+    // actual), so a draw adds two words from a table that stays in the processor's cache.
+    let largest = per_article.iter().map(|c| c.correct.max(c.partial).max(c.possible()).max(c.actual())).max().unwrap_or(0);
+    let packed: Option<Vec<[u64; 2]>> = (n <= u64::from(u32::MAX) && largest.checked_mul(n).is_some_and(|most| most <= u64::from(u32::MAX)))
+        .then(|| per_article.iter().map(|c| [c.correct | c.partial << 32, c.possible() | c.actual() << 32]).collect());
     // Resample `r` draws from its own stretch of one seeded stream, starting at draw r·2^40, so
     // the resamples are independent of each other's draws and can be shared out over the cores
     // in any way: the intervals never depend on the number of cores.
     let resample = |r: usize| -> Figures {
-        let mut rng = Rng::after(seed, (r as u64) << STRETCH_BITS);
-        let total = match &compact {
+        let stretch = || Rng::after(seed, (r as u64) << STRETCH_BITS);
+        let total = match &packed {
             Some(table) => {
-                let mut sum = [0u64; 4];
-                for _ in 0..n {
-                    let row = &table[below(&mut rng, n) as usize];
-                    for (s, &x) in sum.iter_mut().zip(row) {
-                        *s += u64::from(x);
-                    }
-                }
-                let [correct, partial, possible, actual] = sum;
+                let [found, sizes] = packed_sums(table, stretch()).unwrap_or_else(|| {
+                    let mut draws = Draws::new(stretch(), n);
+                    (0..n).fold([0, 0], |[found, sizes], _| {
+                        let [a, b] = table[draws.next() as usize];
+                        [found + a, sizes + b]
+                    })
+                });
+                let low = |word: u64| word & u64::from(u32::MAX);
+                let (correct, partial, possible, actual) = (low(found), found >> 32, low(sizes), sizes >> 32);
                 // Same correct, partial, possible and actual, so the same figures.
                 Counts { correct, incorrect: 0, partial, missed: possible - correct - partial, spurious: actual - correct - partial }
             }
             None => {
+                let mut draws = Draws::new(stretch(), n);
                 let mut total = Counts::default();
                 for _ in 0..n {
-                    total.add(&per_article[below(&mut rng, n) as usize]);
+                    total.add(&per_article[draws.next() as usize]);
                 }
                 total
             }
@@ -170,10 +171,83 @@ type Figures = (f64, f64, f64);
 /// (`n` draws and the rare rejected one, for `n` below 2^39 articles).
 const STRETCH_BITS: u32 = 40;
 
-/// A uniform integer in `0..n` (`n > 0`) by Lemire's multiply-and-shift: the top 64 bits of
-/// `x · n`, with the few `x` whose low bits fall below `2^64 mod n` drawn again, so there is no
-/// bias. One multiplication a draw, and a division only in the rare case (a chance of `n / 2^64`).
-fn below(rng: &mut Rng, n: u64) -> u64 {
+/// The sums of `table`'s rows over one resample — what [`Draws`] draws from `rng` — by the
+/// inner loop of the bootstrap: two draws from each 64-bit output, and no branch for the rare
+/// value [`below_u32`] would reject; `None` when one was drawn (a chance of under 2^-16 a draw
+/// for up to a few million articles), and the caller draws the resample again one by one.
+fn packed_sums(table: &[[u64; 2]], mut rng: Rng) -> Option<[u64; 2]> {
+    let n = table.len() as u32;
+    let threshold = u64::from(n.wrapping_neg() % n);
+    let (mut found, mut sizes, mut rejected) = (0u64, 0u64, false);
+    let mut add = |half: u64| {
+        let product = half * u64::from(n);
+        rejected |= (product & u64::from(u32::MAX)) < threshold;
+        let [a, b] = table[(product >> 32) as usize];
+        found += a;
+        sizes += b;
+    };
+    for _ in 0..n / 2 {
+        let x = rng.next_u64();
+        add(x & u64::from(u32::MAX));
+        add(x >> 32);
+    }
+    if n % 2 == 1 {
+        add(rng.next_u64() & u64::from(u32::MAX));
+    }
+    (!rejected).then_some([found, sizes])
+}
+
+/// Uniform article indexes in `0..n` from one stretch of the stream. Below 2^32 articles each
+/// draw takes 32 bits (the low half of a 64-bit output, then its high half); beyond, 64.
+struct Draws {
+    rng: Rng,
+    n: u64,
+    spare: Option<u32>,
+}
+
+impl Draws {
+    fn new(rng: Rng, n: u64) -> Self {
+        Draws { rng, n, spare: None }
+    }
+
+    #[inline]
+    fn next(&mut self) -> u64 {
+        match u32::try_from(self.n) {
+            Ok(n) => u64::from(below_u32(|| self.half(), n)),
+            Err(_) => below_u64(&mut self.rng, self.n),
+        }
+    }
+
+    #[inline]
+    fn half(&mut self) -> u32 {
+        match self.spare.take() {
+            Some(high) => high,
+            None => {
+                let x = self.rng.next_u64();
+                self.spare = Some((x >> 32) as u32);
+                x as u32
+            }
+        }
+    }
+}
+
+/// A uniform integer in `0..n` (`n > 0`) by Lemire's multiply-and-shift: the top 32 bits of
+/// `x · n` for a 32-bit `x`, with the few `x` whose low bits fall below `2^32 mod n` drawn
+/// again, so there is no bias. One multiplication a draw; a division only in the rare case.
+#[inline]
+fn below_u32(mut next: impl FnMut() -> u32, n: u32) -> u32 {
+    let mut product = u64::from(next()) * u64::from(n);
+    if (product as u32) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (product as u32) < threshold {
+            product = u64::from(next()) * u64::from(n);
+        }
+    }
+    (product >> 32) as u32
+}
+
+/// [`below_u32`] in 64 bits, for 2^32 articles or more.
+fn below_u64(rng: &mut Rng, n: u64) -> u64 {
     let mut product = u128::from(rng.next_u64()) * u128::from(n);
     if (product as u64) < n {
         let threshold = n.wrapping_neg() % n;
@@ -240,20 +314,49 @@ mod tests {
     #[test]
     fn draws_are_uniform_below_n() {
         let mut rng = Rng::new(11);
-        for n in [1u64, 2, 3, 7, 36_994, (1 << 32) + 15, u64::MAX] {
+        for n in [1u64, 2, 3, 7, 36_994, u64::from(u32::MAX), (1 << 32) + 15, u64::MAX] {
+            let mut draws = Draws::new(Rng::new(n), n);
             for _ in 0..1000 {
-                assert!(below(&mut rng, n) < n);
+                assert!(draws.next() < n && below_u64(&mut rng, n) < n);
             }
         }
         let mut seen = [0u32; 7];
+        let mut draws = Draws::new(Rng::new(5), 7);
         for _ in 0..70_000 {
-            seen[below(&mut rng, 7) as usize] += 1;
+            seen[draws.next() as usize] += 1;
         }
         assert!(seen.iter().all(|&k| (9_500..10_500).contains(&k)), "{seen:?}");
-        // 2^64 − 1 = 3 · 5 · 17 · 257 · 641 · 65537 · 6700417: for n = 2^63 + 1 half of the
-        // products' low halves are rejected, and the draws still land below n.
+        // For n = 2^31 + 1 nearly half of the products' low halves are rejected (2^32 mod n =
+        // 2^31 − 1), and every draw still lands below n; the same in 64 bits.
+        let n = (1u32 << 31) + 1;
+        let mut halves = (0..).map(|k: u32| k.wrapping_mul(0x9e37_79b9));
+        assert!((0..1000).all(|_| below_u32(|| halves.next().unwrap_or(0), n) < n));
         let n = (1u64 << 63) + 1;
-        assert!((0..1000).all(|_| below(&mut rng, n) < n));
+        assert!((0..1000).all(|_| below_u64(&mut rng, n) < n));
+    }
+
+    /// The packed table and the plain sums give the same intervals.
+    #[test]
+    fn large_counts_give_the_intervals_of_the_same_draws() {
+        let small: Vec<Counts> = (0..40).map(|k| Counts { correct: k % 5, incorrect: 1, partial: k % 2, missed: k % 3, spurious: k % 4 }).collect();
+        // Scaling every count by 2^27 takes the sums past 32 bits (the plain table); precision
+        // and recall are ratios, so the figures stay those of the small counts.
+        let scale = 1 << 27;
+        let large: Vec<Counts> = small
+            .iter()
+            .map(|c| Counts {
+                correct: c.correct * scale,
+                incorrect: c.incorrect * scale,
+                partial: c.partial * scale,
+                missed: c.missed * scale,
+                spurious: c.spurious * scale,
+            })
+            .collect();
+        let (a, b) = (bootstrap(&small, Scheme::Strict, 200, 9).unwrap(), bootstrap(&large, Scheme::Strict, 200, 9).unwrap());
+        for (x, y) in [(a.precision, b.precision), (a.recall, b.recall), (a.f1, b.f1)] {
+            let ([x0, x1], [y0, y1]) = (x.unwrap(), y.unwrap());
+            assert!((x0 - y0).abs() < 1e-12 && (x1 - y1).abs() < 1e-12, "{x:?} {y:?}");
+        }
     }
 
     /// The intervals are the ones the plain sequential loop gives, whatever the cores.
@@ -263,10 +366,10 @@ mod tests {
         let n = per_article.len() as u64;
         let mut f1 = Vec::new();
         for r in 0..101u64 {
-            let mut rng = Rng::after(SEED, r << 40);
+            let mut draws = Draws::new(Rng::after(SEED, r << 40), n);
             let mut total = Counts::default();
             for _ in 0..n {
-                total.add(&per_article[below(&mut rng, n) as usize]);
+                total.add(&per_article[draws.next() as usize]);
             }
             f1.push(metrics(Scheme::Partial, &total).f1);
         }

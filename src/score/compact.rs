@@ -159,7 +159,7 @@ impl<'a> FileSpans<'a> {
                 return None;
             }
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.trim().is_empty() {
+            if !line.starts_with('{') && line.trim().is_empty() {
                 continue;
             }
             let BorrowedSpan { article_id, layer, start, end, label } = parse_borrowed(line)?;

@@ -21,7 +21,7 @@ pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str
     }
     let Fields { article_id, layer, start, end, label, text, attrs, .. } = fields;
     let (article_id, start, end, label) = (article_id?, start?, end?, label?);
-    if article_id.is_empty() || label.is_empty() || label.trim() != label {
+    if article_id.is_empty() || label.is_empty() || label.starts_with(char::is_whitespace) || label.ends_with(char::is_whitespace) {
         return None;
     }
     let layer = layer.flatten().map_or_else(|| default_layer.to_string(), Cow::into_owned);
@@ -70,7 +70,7 @@ pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
         }
     }
     let (article_id, label) = (borrowed(fields.article_id?)?, borrowed(fields.label?)?);
-    if article_id.is_empty() || label.is_empty() || label.trim() != label {
+    if article_id.is_empty() || label.is_empty() || label.starts_with(char::is_whitespace) || label.ends_with(char::is_whitespace) {
         return None;
     }
     let layer = match fields.layer.flatten() {
@@ -102,14 +102,15 @@ impl<'a> Fields<'a> {
             *slot = Some(value);
             Some(())
         }
-        match key {
-            "article_id" => once(&mut self.article_id, scanner.string()?),
-            "label" => once(&mut self.label, scanner.string()?),
-            "start" => once(&mut self.start, scanner.offset()?),
-            "end" => once(&mut self.end, scanner.offset()?),
-            "layer" => once(&mut self.layer, scanner.nullable(Scanner::string)?),
-            "text" => once(&mut self.text, scanner.nullable(Scanner::string)?),
-            "attrs" => {
+        // The length tells the keys apart before any comparison of their text.
+        match (key.len(), key) {
+            (10, "article_id") => once(&mut self.article_id, scanner.string()?),
+            (5, "label") => once(&mut self.label, scanner.string()?),
+            (5, "start") => once(&mut self.start, scanner.offset()?),
+            (3, "end") => once(&mut self.end, scanner.offset()?),
+            (5, "layer") => once(&mut self.layer, scanner.nullable(Scanner::string)?),
+            (4, "text") => once(&mut self.text, scanner.nullable(Scanner::string)?),
+            (5, "attrs") => {
                 let attrs = scanner.nullable(|scanner| {
                     let mut attrs = BTreeMap::new();
                     scanner.object(|scanner, key| {
