@@ -55,13 +55,13 @@ impl<'a> CleanSpans<'a> {
             all.dedup();
             all
         };
-        let articles = union(&gold.articles, &pred.articles);
+        let (articles, gold_at, pred_at) = merge_ids(&gold.articles, &pred.articles);
         let (layers, labels) = (union(&gold.layers, &pred.layers), union(&gold.labels, &pred.labels));
         if articles.len() > u32::MAX as usize || layers.len() > usize::from(u16::MAX) || labels.len() > usize::from(u16::MAX) {
             return None;
         }
-        let names = Names { articles: &articles, layers: &layers, labels: &labels };
-        let (gold, pred) = rayon::join(|| names.sorted(gold), || names.sorted(pred));
+        let names = Names { layers: &layers, labels: &labels };
+        let (gold, pred) = rayon::join(|| names.sorted(gold, &gold_at), || names.sorted(pred, &pred_at));
         Some(CleanSpans { gold: gold?, pred: pred?, articles, layers, labels })
     }
 
@@ -112,19 +112,54 @@ impl<'a> CleanSpans<'a> {
     }
 }
 
-/// The sorted names of both files.
+/// The sorted union of two files' article ids (each in order of first appearance), and where
+/// each file's ids went in it: each side is sorted (in one pass when the file is already in id
+/// order, as it usually is), then the two are merged.
+fn merge_ids<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u32>) {
+    let sorted = |ids: &[&'a str]| {
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+        order.sort_unstable_by_key(|&k| ids[k as usize]);
+        order
+    };
+    let (order_a, order_b) = rayon::join(|| sorted(a), || sorted(b));
+    let (mut at_a, mut at_b) = (vec![0u32; a.len()], vec![0u32; b.len()]);
+    let mut union = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < order_a.len() || j < order_b.len() {
+        let next_a = order_a.get(i).map(|&k| a[k as usize]);
+        let next_b = order_b.get(j).map(|&k| b[k as usize]);
+        let id = match (next_a, next_b) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) => x,
+            (None, Some(y)) => y,
+            (None, None) => break,
+        };
+        let position = union.len() as u32;
+        if next_a == Some(id) {
+            at_a[order_a[i] as usize] = position;
+            i += 1;
+        }
+        if next_b == Some(id) {
+            at_b[order_b[j] as usize] = position;
+            j += 1;
+        }
+        union.push(id);
+    }
+    (union, at_a, at_b)
+}
+
+/// The sorted names of both files' layers and labels.
 struct Names<'n, 'a> {
-    articles: &'n [&'a str],
     layers: &'n [&'a str],
     labels: &'n [&'a str],
 }
 
 impl Names<'_, '_> {
-    /// A file's records renumbered by the shared names and sorted; `None` when the file holds
-    /// a span twice (which the general path warns about).
-    fn sorted(&self, file: FileSpans<'_>) -> Option<Vec<Record>> {
+    /// A file's records renumbered by the shared names (`articles`: where each of its article
+    /// ids is in the union) and sorted; `None` when the file holds a span twice (which the
+    /// general path warns about).
+    fn sorted(&self, file: FileSpans<'_>, articles: &[u32]) -> Option<Vec<Record>> {
         let position = |names: &[&str], name: &str| names.binary_search(&name).ok();
-        let articles: Vec<u32> = file.articles.iter().map(|id| position(self.articles, id).map(|k| k as u32)).collect::<Option<_>>()?;
         let layers: Vec<u16> = file.layers.iter().map(|name| position(self.layers, name).map(|k| k as u16)).collect::<Option<_>>()?;
         let labels: Vec<u16> = file.labels.iter().map(|name| position(self.labels, name).map(|k| k as u16)).collect::<Option<_>>()?;
         let mut records = file.records;

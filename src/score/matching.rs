@@ -100,27 +100,8 @@ pub(crate) fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<
             tangled.push(edge);
         }
     }
-    let mut parent: Vec<usize> = (0..ng + np).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for &(gi, pi, _) in &tangled {
-        let (a, b) = (root(&mut parent, gi), root(&mut parent, ng + pi));
-        parent[a.max(b)] = a.min(b);
-    }
-    let mut groups: BTreeMap<usize, Vec<(usize, usize, Weight)>> = BTreeMap::new();
-    for &edge in &tangled {
-        groups.entry(root(&mut parent, edge.0)).or_default().push(edge);
-    }
-    for group in groups.values() {
-        for (gi, pi) in best_pairing(group) {
-            partner_of_gold[gi] = Some(pi);
-            pred_taken[pi] = true;
-        }
+    if !tangled.is_empty() {
+        pair_tangled(&tangled, ng + np, &mut partner_of_gold, &mut pred_taken);
     }
 
     let mut pairs = Vec::with_capacity(ng + np);
@@ -147,6 +128,34 @@ pub(crate) fn match_spans(gold: &[Mention], pred: &[Mention], mut gold_ids: Vec<
         (anchor.start, anchor.end, pair.gold.is_none(), pair.gold, pair.pred)
     });
     pairs
+}
+
+/// Pairs the spans of linked groups (connected by `tangled` edges) by solving each group alone;
+/// gold span `gi` is node `gi`, prediction `pi` node `ng + pi` of `nodes`.
+fn pair_tangled(tangled: &[(usize, usize, Weight)], nodes: usize, partner_of_gold: &mut [Option<usize>], pred_taken: &mut [bool]) {
+    let ng = partner_of_gold.len();
+    let mut parent: Vec<usize> = (0..nodes).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for &(gi, pi, _) in tangled {
+        let (a, b) = (root(&mut parent, gi), root(&mut parent, ng + pi));
+        parent[a.max(b)] = a.min(b);
+    }
+    let mut groups: BTreeMap<usize, Vec<(usize, usize, Weight)>> = BTreeMap::new();
+    for &edge in tangled {
+        groups.entry(root(&mut parent, edge.0)).or_default().push(edge);
+    }
+    for group in groups.values() {
+        for (gi, pi) in best_pairing(group) {
+            partner_of_gold[gi] = Some(pi);
+            pred_taken[pi] = true;
+        }
+    }
 }
 
 /// Every (gold position, prediction position, weight) that may be paired, by one sweep over

@@ -247,6 +247,9 @@ pub struct ArticleScore {
 
 /// Matches one article's predictions against its gold spans and counts every scheme.
 pub fn score_article(gold: &[Mention], pred: &[Mention]) -> ArticleScore {
+    if gold.is_empty() && pred.is_empty() {
+        return ArticleScore::default();
+    }
     let pairs = match_spans(gold, pred, (0..gold.len()).collect(), (0..pred.len()).collect());
     let mut overall = SchemeCounts::default();
     for pair in &pairs {
