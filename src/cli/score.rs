@@ -72,20 +72,19 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     // `Span`; files it does not take are read the general way, with all its messages.
     let simple = args.articles.is_none() && args.pred_format == AnnotationFormat::Spans && args.gold.len() == 1 && args.pred.len() == 1;
     let bytes = if simple { read_both(&args.gold[0], &args.pred[0]) } else { None };
-    let clean = bytes.as_ref().and_then(|(gold, pred)| CleanSpans::read(gold, pred, DEFAULT_LAYER));
-    let scored: Vec<Scored> = match &clean {
-        Some(clean) => {
-            let present: Vec<String> = clean.layers().iter().map(|l| l.to_string()).collect();
-            let any = !present.is_empty();
-            choose_layers(present, args.layer.as_deref(), any)?.iter().map(|layer| (clean.score_layer(layer), BTreeMap::new())).collect()
-        }
+    let fast = match &bytes {
+        Some((gold, pred)) => CleanSpans::read(gold, pred, DEFAULT_LAYER).map(|clean| score_clean(&clean, args.layer.as_deref())).transpose()?,
+        None => None,
+    };
+    // Not held while the general path reads the files again.
+    drop(bytes);
+    let scored = match fast {
+        Some(scored) => scored,
         None => match score_generally(&args, progress)? {
             Ok(scored) => scored,
             Err(code) => return Ok(code),
         },
     };
-    drop(clean);
-    drop(bytes);
 
     let (resamples, seed) = (args.bootstrap.resamples, args.bootstrap.seed);
     let reports: Vec<LayerReport> = scored
@@ -124,6 +123,13 @@ type Scored = (LayerScore, BTreeMap<String, BTreeMap<String, Slice>>);
 fn read_both(gold: &Path, pred: &Path) -> Option<(Vec<u8>, Vec<u8>)> {
     let (gold, pred) = rayon::join(|| std::fs::read(gold), || std::fs::read(pred));
     Some((gold.ok()?, pred.ok()?))
+}
+
+/// Scores every layer of two clean files, or `only`.
+fn score_clean(clean: &CleanSpans<'_>, only: Option<&str>) -> anyhow::Result<Vec<Scored>> {
+    let present: Vec<String> = clean.layers().iter().map(|l| l.to_string()).collect();
+    let any = !present.is_empty();
+    Ok(choose_layers(present, only, any)?.iter().map(|layer| (clean.score_layer(layer), BTreeMap::new())).collect())
 }
 
 /// The layers to score among those `present`: all of them, or `only`; a layer of its own

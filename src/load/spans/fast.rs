@@ -21,7 +21,7 @@ pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str
     }
     let Fields { article_id, layer, start, end, label, text, attrs, .. } = fields;
     let (article_id, start, end, label) = (article_id?, start?, end?, label?);
-    if article_id.is_empty() || label.is_empty() || label.starts_with(char::is_whitespace) || label.ends_with(char::is_whitespace) {
+    if !plain(&article_id, &label) {
         return None;
     }
     let layer = layer.flatten().map_or_else(|| default_layer.to_string(), Cow::into_owned);
@@ -39,6 +39,12 @@ pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str
         text: text.flatten().map(Cow::into_owned),
         attrs: attrs.flatten().unwrap_or_default(),
     }))
+}
+
+/// Whether an id and a label are taken as they stand: neither empty, the label without
+/// surrounding whitespace (the general reader has a message for each of those).
+fn plain(article_id: &str, label: &str) -> bool {
+    !article_id.is_empty() && !label.is_empty() && !label.starts_with(char::is_whitespace) && !label.ends_with(char::is_whitespace)
 }
 
 /// A clean span line's fields, borrowed from the line: what [`parse_borrowed`] gives.
@@ -70,7 +76,7 @@ pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
         }
     }
     let (article_id, label) = (borrowed(fields.article_id?)?, borrowed(fields.label?)?);
-    if article_id.is_empty() || label.is_empty() || label.starts_with(char::is_whitespace) || label.ends_with(char::is_whitespace) {
+    if !plain(article_id, label) {
         return None;
     }
     let layer = match fields.layer.flatten() {
