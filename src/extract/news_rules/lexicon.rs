@@ -125,7 +125,10 @@ pub(crate) const TITLES: &[&str] = &[
     "استاذة", "فنان", "فنانة", "طالب", "طالبة", "طبيب", "طبيبة", "مواطن", "مواطنة", "باحث", "باحثة",
     "كاتب", "كاتبة", "محامي", "محامية", "مدرب", "لاعب", "لاعبة", "منسق", "منسقة", "مشرف", "مشرفة",
     "نقيب", "مطران", "وكيل", "ناشط", "ناشطة", "مخرج", "مخرجة", "مقرر", "مقررة", "حاكم", "قاضي", "مزارع",
-    "صاحب", "صاحبة", "احد", "احدي", "عامل", "عاملة", "اعلامي", "اعلامية", "عمال",
+    "صاحب", "صاحبة", "احد", "احدي", "عامل", "عاملة", "اعلامي", "اعلامية", "عمال", "فلاح", "فلاحة",
+    "موظف", "موظفة", "سائق", "تاجر", "حرفي", "ممرض", "ممرضة", "صيدلي", "صيدلانية", "والد",
+    "والدة", "شاعر", "شاعرة", "روائي", "روائية", "ناقد", "ناقدة", "مؤرخ", "نحات", "موسيقي", "مطرب",
+    "مطربة", "رياضي", "بطل", "بطلة", "حارس", "مهاجم", "مختص", "مختصة", "اختصاصي", "اختصاصية",
 ];
 
 /// Titles of address that a single name carrying the article may follow (`الرئيس الأسد`).
@@ -137,7 +140,15 @@ pub(crate) const TITLE_LINKS: &[&str] = &["باسم", "لدي", "شؤون"];
 
 /// Prepositions a title phrase may run on after (`مدير الثقافة في حمص الدكتورة ريم الحسن`,
 /// `عضو مجلس الشعب عن محافظة القنيطرة خالد السعدي`) — only up to a name of two words.
-pub(crate) const TITLE_PREPOSITIONS: &[&str] = &["في", "عن", "لدي", "ب"];
+pub(crate) const TITLE_PREPOSITIONS: &[&str] = &["في", "عن", "الي", "لدي"];
+
+/// Titles that stand right before a name, inside a longer title phrase (`مدير فرع المؤسسة في
+/// الحسكة المهندس عبد الحميد الأحمد`).
+#[rustfmt::skip]
+pub(crate) const HONORIFICS: &[&str] = &[
+    "دكتور", "دكتورة", "مهندس", "مهندسة", "سفير", "سفيرة", "لواء", "عميد", "عقيد", "كابتن", "سيد",
+    "سيدة", "شيخ", "استاذ", "استاذة", "محامي", "محامية", "جنرال",
+];
 
 /// Particles, prepositions, pronouns and adverbs: never part of a name. Compared after
 /// `و`/`ف` only, never after the article (`العلي` is a name, `على` is not).
@@ -206,7 +217,14 @@ const GIVEN_NAMES: &[(&str, Gender)] = &[
     ("لينا", Gender::Feminine), ("ديما", Gender::Feminine), ("سوسن", Gender::Feminine), ("زينب", Gender::Feminine),
     ("مريم", Gender::Feminine), ("سمر", Gender::Feminine), ("عبير", Gender::Feminine), ("رزان", Gender::Feminine),
     ("ريما", Gender::Feminine), ("سناء", Gender::Feminine), ("وفاء", Gender::Feminine), ("ماريا", Gender::Feminine),
-    ("يلينا", Gender::Feminine), ("كارين", Gender::Feminine),
+    ("يلينا", Gender::Feminine), ("كارين", Gender::Feminine), ("زهير", Gender::Masculine), ("يحيي", Gender::Masculine),
+    ("ايمن", Gender::Masculine), ("يزن", Gender::Masculine), ("عامر", Gender::Masculine), ("رامز", Gender::Masculine),
+    ("علاء", Gender::Masculine), ("عصام", Gender::Masculine), ("نضال", Gender::Masculine), ("اياد", Gender::Masculine),
+    ("معن", Gender::Masculine), ("قاسم", Gender::Masculine), ("جهاد", Gender::Masculine), ("فايز", Gender::Masculine),
+    ("صبحي", Gender::Masculine), ("سهيل", Gender::Masculine), ("غياث", Gender::Masculine), ("توفيق", Gender::Masculine),
+    ("رهف", Gender::Feminine), ("وداد", Gender::Feminine), ("نجاح", Gender::Feminine), ("نجوي", Gender::Feminine),
+    ("لبني", Gender::Feminine), ("هيفاء", Gender::Feminine), ("ميساء", Gender::Feminine), ("رغد", Gender::Feminine),
+    ("نور", Gender::Feminine), ("امل", Gender::Feminine), ("سحر", Gender::Feminine), ("منال", Gender::Feminine),
 ];
 
 /// The gender of a given name, when `norm` is one.

@@ -18,8 +18,8 @@
 use std::ops::Range;
 
 use super::lexicon::{
-    given_name, is_institution, not_a_name, participle, speech_verb, Gender, ADDRESS_TITLES, ATTRIBUTIONS, COMPLEMENTS, OPENERS, SAYING_NOUNS, TIME_WORDS,
-    TITLES, TITLE_LINKS, TITLE_PREPOSITIONS,
+    given_name, is_institution, not_a_name, participle, speech_verb, Gender, ADDRESS_TITLES, ATTRIBUTIONS, COMPLEMENTS, HONORIFICS, OPENERS, SAYING_NOUNS,
+    TIME_WORDS, TITLES, TITLE_LINKS, TITLE_PREPOSITIONS,
 };
 use super::words::{has_article, in_list, normalize, readings, without_conjunction, Kind, Token};
 
@@ -102,18 +102,21 @@ fn is_name_word(token: &Token, first: bool, after_given: bool, known: &[String])
 }
 
 /// The run of name words starting at `tokens[i]` (at most four), as a token range; it ends
-/// after a family name already seen (`أكد لافروف ضرورة`) or one with the article.
+/// after a family name already seen (`أكد لافروف ضرورة`) or one with the article. Right after
+/// an honorific, as after a given name, the second word may end in `ة` (`الدكتور زهير حمادة`).
 fn read_name(tokens: &[Token], i: usize, known: &[String]) -> Range<usize> {
+    let after_honorific = i > 0 && tokens[i - 1].is_word() && in_list(&tokens[i - 1].norm, HONORIFICS);
     let mut end = i;
     while let Some(token) = tokens.get(end) {
-        let after_given = end == i + 1 && given_name(&tokens[i].norm).is_some();
+        let after_given = end == i + 1 && (after_honorific || given_name(&tokens[i].norm).is_some());
         if end - i == 4 || !is_name_word(token, end == i, after_given, known) {
             break;
         }
         end += 1;
         // A family name with the article ends the name (`مازن الحموي التأكيد`), unless it is
-        // the second part of a compound (`عبد الله الأحمد`).
-        let family = end - 1 > i && token.norm.starts_with("ال") && !SECOND_PARTS.contains(&token.norm.as_str());
+        // the second part of a compound (`عبد الله الأحمد`, `عبد الحميد الأحمد`).
+        let compound = SECOND_PARTS.contains(&token.norm.as_str()) || tokens[end - 2].norm == "عبد";
+        let family = end - 1 > i && token.norm.starts_with("ال") && !compound;
         if family || known.contains(&token.norm) {
             break;
         }
@@ -121,10 +124,10 @@ fn read_name(tokens: &[Token], i: usize, known: &[String]) -> Range<usize> {
     i..end
 }
 
-/// Parts that a family name takes with it: the word before a theophoric second part
-/// (`نصر الله`, `نور الدين`) and a kinship or naming word before the name (`أبو مازن`,
+/// Parts that a family name takes with it: the word before a theophoric second part or an
+/// old honorific (`نصر الله`, `نور الدين`, `خير بك`) and a kinship or naming word before the name (`أبو مازن`,
 /// `عبد الله`, `بن علي`).
-const SECOND_PARTS: [&str; 3] = ["الله", "الدين", "الرحمن"];
+const SECOND_PARTS: [&str; 5] = ["الله", "الدين", "الرحمن", "بك", "باشا"];
 const NAME_HEADS: [&str; 6] = ["عبد", "ابو", "ابن", "بن", "ال", "ام"];
 
 /// The family name at the end of a name: its last word, with the words a compound name
@@ -186,9 +189,10 @@ const LONGEST_TITLE: usize = 14;
 /// name comes last in the title phrase (`وزير الخارجية الروسي سيرغي لافروف`,
 /// `رئيس تحرير جريدة الوفاق مصيب نعيمي`): the phrase is read up to a particle, time word or
 /// punctuation, and ends early after a name of two words or more; the name is that one, else
-/// a one-word name that closes the phrase. The phrase may run on after `في`, `عن`, `لدى`
-/// (`مديرة الثقافة في حمص الدكتورة ريم الحسن`), but only to a name of two words; without one it
-/// ends at the preposition. A phrase with no name names no speaker (`قال وزير الخارجية إن`),
+/// a one-word name that closes the phrase. The phrase may run on after `في`, `عن`, `إلى`,
+/// `لدى` (`مديرة الثقافة في حمص الدكتورة ريم الحسن`), but only to a name of two words and
+/// through no title but an honorific (`الدكتور`, `السفير`); without one it ends at the
+/// preposition. A phrase with no name names no speaker (`قال وزير الخارجية إن`),
 /// except after a title of address, where one word with the article may be the name
 /// (`الرئيس الأسد`).
 pub(crate) fn read_subject(tokens: &[Token], mut i: usize, known: &[String]) -> Reading {
@@ -231,7 +235,10 @@ pub(crate) fn read_subject(tokens: &[Token], mut i: usize, known: &[String]) -> 
             k += 1;
             continue;
         }
-        let ends = (not_a_name(norm) && !in_list(norm, TITLE_LINKS) && !is_institution(norm)) || is_addressee(norm);
+        // After a preposition a title other than an honorific is another person's:
+        // `أشار الوزير إلى ضرورة … الرئيس بشار الأسد`.
+        let other = before_preposition.is_some() && is_title(norm) && !in_list(norm, HONORIFICS);
+        let ends = (not_a_name(norm) && !in_list(norm, TITLE_LINKS) && !is_institution(norm)) || is_addressee(norm) || other;
         if ends || speech_verb(norm).is_some() || is_participle(norm) {
             break;
         }
@@ -477,6 +484,12 @@ mod tests {
             ("ونقلت الوكالة عن اللواء أوليغ سيدوروف قوله", &[("قوله", named("سيدوروف"))]),
             ("وكانت المنسقة المقيمة كارين لوند قد قالت", &[("قالت", named("لوند"))]),
             ("وفي لقاء مع الوزير سامر الخطيب أكد أن", &[("أكد", Subject::Implicit)]),
+            ("وأكد وزير الصحة الدكتور زهير حمادة أن", &[("وأكد", named("حمادة"))]),
+            ("وأوضح مدير الفرع المهندس عبد الحميد الأحمد أن", &[("وأوضح", named("الأحمد"))]),
+            ("قالت رئيسة التمريض في المشفى وداد خير بك إن", &[("قالت", named("خير بك"))]),
+            ("أكد رئيس وفد الجمهورية إلى اجتماعات اللجنة الدكتور يحيى العمر أن", &[("أكد", named("العمر"))]),
+            ("وأشار الوزير إلى ضرورة دعم الرئيس بشار الأسد", &[("وأشار", Subject::Unnamed)]),
+            ("وكان المبعوث الخاص إلى سورية هانز بيترسون قال إن", &[("قال", named("بيترسون"))]),
         ];
         for &(text, want) in cases {
             let want: Vec<(String, Subject)> = want.iter().map(|(v, s)| (v.to_string(), s.clone())).collect();
