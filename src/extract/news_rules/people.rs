@@ -196,6 +196,7 @@ mod tests {
                 &[s("قال", Some("الحموي")), s("بالقول", Some("الحموي"))],
             ),
             ("a participle after an unnamed speaker", "قال أحد سكان الحي لمراسل سانا، مضيفا أن", &[s("قال", None), s("مضيفا", None)]),
+            ("a known family name opening the text", "الخطيب أكد أن. والتقى الوزير سامر الخطيب وفدا", &[s("أكد", Some("الخطيب"))]),
             ("a plural verb is a group", "وقال لافروف إن. وقالوا إن. وأضاف أن", &[s("وقال", Some("لافروف")), s("وقالوا", None), s("وأضاف", Some("لافروف"))]),
         ];
         for (why, text, want) in cases {

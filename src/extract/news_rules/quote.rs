@@ -314,4 +314,61 @@ mod tests {
             assert_eq!(quotes(text), [], "{why}");
         }
     }
+
+    /// Words that exercise every rule: titles, honorifics, verbs, participles, attributions,
+    /// particles, names with and without the article, openers, marks and line breaks.
+    const WORDS: [&str; 40] = [
+        "وقال",
+        "وأضافت",
+        "قالت",
+        "يقول",
+        "مشيرا",
+        "مؤكدة",
+        "بالقول",
+        "بحسب",
+        "نقلا",
+        "عن",
+        "على",
+        "لسان",
+        "قوله",
+        "وزير",
+        "الوزير",
+        "الدكتورة",
+        "المهندس",
+        "نظيره",
+        "في",
+        "إلى",
+        "لدى",
+        "أم",
+        "عبد",
+        "الله",
+        "محمد",
+        "أحمد",
+        "شحادة",
+        "الخطيب",
+        "لافروف",
+        "وكانت",
+        "قد",
+        "من",
+        "جهته",
+        "أن",
+        "“",
+        "”",
+        "«",
+        "»",
+        ":",
+        "\n",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn any_sequence_of_news_words_gives_spans_that_fit(picks in proptest::collection::vec(0..WORDS.len(), 0..60)) {
+            let text = picks.iter().map(|&k| WORDS[k]).collect::<Vec<_>>().join(" ");
+            let article = Article::new("a", &text, BTreeMap::new());
+            for span in find_quotes(&article) {
+                proptest::prop_assert!(span.start < span.end);
+                proptest::prop_assert_eq!(span.text.as_deref(), article.slice(span.start, span.end));
+            }
+        }
+    }
 }

@@ -88,6 +88,10 @@ fn is_name_word(token: &Token, first: bool, after_given: bool, known: &[String])
     if known.iter().any(|name| name == norm) || (!first && SECOND_PARTS.contains(&norm)) {
         return true;
     }
+    // A kunya before a given name: `أم محمد`, `أبو أحمد` (`أم` is also "or").
+    if first && matches!(norm, "ام" | "ابو") && after_given {
+        return true;
+    }
     let article_ok = !has_article(norm) || (!first && norm.starts_with("ال"));
     token.is_word()
         && norm.chars().count() >= 2
@@ -108,15 +112,17 @@ fn read_name(tokens: &[Token], i: usize, known: &[String]) -> Range<usize> {
     let after_honorific = i > 0 && tokens[i - 1].is_word() && in_list(&tokens[i - 1].norm, HONORIFICS);
     let mut end = i;
     while let Some(token) = tokens.get(end) {
-        let after_given = end == i + 1 && (after_honorific || given_name(&tokens[i].norm).is_some());
+        // For the first word, whether a given name follows it (a kunya, `أم محمد`).
+        let kunya = end == i && tokens.get(i + 1).is_some_and(|t| given_name(&t.norm).is_some());
+        let after_given = kunya || (end == i + 1 && (after_honorific || given_name(&tokens[i].norm).is_some()));
         if end - i == 4 || !is_name_word(token, end == i, after_given, known) {
             break;
         }
         end += 1;
         // A family name with the article ends the name (`مازن الحموي التأكيد`), unless it is
         // the second part of a compound (`عبد الله الأحمد`, `عبد الحميد الأحمد`).
-        let compound = SECOND_PARTS.contains(&token.norm.as_str()) || tokens[end - 2].norm == "عبد";
-        let family = end - 1 > i && token.norm.starts_with("ال") && !compound;
+        let compound = || SECOND_PARTS.contains(&token.norm.as_str()) || tokens[end - 2].norm == "عبد";
+        let family = end - 1 > i && token.norm.starts_with("ال") && !compound();
         if family || known.contains(&token.norm) {
             break;
         }
@@ -238,7 +244,8 @@ pub(crate) fn read_subject(tokens: &[Token], mut i: usize, known: &[String]) -> 
         // After a preposition a title other than an honorific is another person's:
         // `أشار الوزير إلى ضرورة … الرئيس بشار الأسد`.
         let other = before_preposition.is_some() && is_title(norm) && !in_list(norm, HONORIFICS);
-        let ends = (not_a_name(norm) && !in_list(norm, TITLE_LINKS) && !is_institution(norm)) || is_addressee(norm) || other;
+        let kunya = matches!(norm, "ام" | "ابو") && tokens.get(k + 1).is_some_and(|t| given_name(&t.norm).is_some());
+        let ends = (not_a_name(norm) && !in_list(norm, TITLE_LINKS) && !is_institution(norm) && !kunya) || is_addressee(norm) || other;
         if ends || speech_verb(norm).is_some() || is_participle(norm) {
             break;
         }
@@ -490,6 +497,7 @@ mod tests {
             ("أكد رئيس وفد الجمهورية إلى اجتماعات اللجنة الدكتور يحيى العمر أن", &[("أكد", named("العمر"))]),
             ("وأشار الوزير إلى ضرورة دعم الرئيس بشار الأسد", &[("وأشار", Subject::Unnamed)]),
             ("وكان المبعوث الخاص إلى سورية هانز بيترسون قال إن", &[("قال", named("بيترسون"))]),
+            ("وقالت المزارعة أم محمد التي تملك حقلا", &[("وقالت", named("أم محمد"))]),
         ];
         for &(text, want) in cases {
             let want: Vec<(String, Subject)> = want.iter().map(|(v, s)| (v.to_string(), s.clone())).collect();
