@@ -46,8 +46,18 @@ const AMBIGUOUS: &[&str] = &["بين", "عبر", "ذكر", "راي", "تابع",
 /// Verbs whose present also reads as another verb (`يتابع الوضع` "follows the situation").
 const PRESENT_AMBIGUOUS: &[&str] = &["تابع", "توقع", "رحب"];
 
-/// The form of a speech verb, when `norm` is one (with `و`/`ف` before it).
+/// The form of a speech verb, when `norm` is one (with `و`/`ف` before it, and with an object
+/// pronoun after it: `بحسب ما قاله الوزير`, `وفقا لما أكدته الوزيرة`).
 pub(crate) fn speech_verb(norm: &str) -> Option<VerbForm> {
+    bare_speech_verb(norm).or_else(|| {
+        let stem = norm.strip_suffix("ها").or_else(|| norm.strip_suffix('ه'))?;
+        // Only the past: the present with a pronoun is "considers him" (`يعتبره`), not saying.
+        let present = without_conjunction(stem).starts_with(['ي', 'ت']);
+        bare_speech_verb(stem).filter(|form| !form.plural && !present)
+    })
+}
+
+fn bare_speech_verb(norm: &str) -> Option<VerbForm> {
     let word = without_conjunction(norm);
     let form = |past: &str, gender, plural| VerbForm { ambiguous: AMBIGUOUS.contains(&past), gender, plural };
     for &(past, present) in VERBS {
@@ -285,6 +295,10 @@ mod tests {
             ("ختم", m(true)),
             ("اختتم", m(false)),
             ("يذكر", None),
+            ("قاله", m(false)),
+            ("اكدته", f),
+            ("نوه", m(false)),
+            ("يعتبره", None),
             ("مؤتمر", None),
             ("كلمة", None),
             ("وزير", None),

@@ -334,7 +334,9 @@ fn subject_before(narration: &[Token], verb: usize, known: &[String]) -> Option<
 /// الوزير`; or `قوله`/`قولها` after `عن X` in its sentence (`نقلت الوكالة عن الوزير قوله`).
 /// An unnamed subject counts only with a title (`بحسب المتحدث`, not `بحسب الخطة`).
 fn attribution(narration: &[Token], i: usize, known: &[String]) -> Option<Expression> {
-    let word = without_conjunction(&narration[i].norm);
+    let norm = narration[i].norm.as_str();
+    // `وفقا` begins with the letter that is also the conjunction.
+    let word = if ATTRIBUTIONS.contains(&norm) { norm } else { without_conjunction(norm) };
     let expression = |reading: Reading, gender| Expression {
         verb: i,
         end: reading.end,
@@ -367,8 +369,27 @@ fn attribution(narration: &[Token], i: usize, known: &[String]) -> Option<Expres
         "وفقا" | "طبقا" if next(k).as_deref() == Some("ل") => k += 1,
         _ => {}
     }
-    let reading = read_subject(narration, k, known);
-    let titled = !reading.title.is_empty() && narration.get(reading.title.start).is_some_and(|t| is_title(&t.norm));
+    // `بحسب ما قاله الوزير`, `وفقا لما صرح به الوزير`: the subject of the verb after `ما`.
+    if matches!(next(k).as_deref(), Some("ما" | "لما")) && narration.get(k + 1).is_some_and(|t| speech_verb(&t.norm).is_some()) {
+        k += 2;
+        if next(k).as_deref().is_some_and(|w| matches!(w, "به" | "بها")) {
+            k += 1;
+        }
+    }
+    // `وفقا لسيدوروف`: the name carries the preposition.
+    let detached;
+    let (tokens, k) = match narration.get(k) {
+        Some(t) if matches!(word, "وفقا" | "طبقا") && t.norm.starts_with('ل') && t.norm.chars().count() > 3 && !has_article(&t.norm) => {
+            let cut = super::words::offset_after_letters(&t.surface, 1);
+            let surface: String = t.surface.chars().skip(cut).collect();
+            let stripped = Token { start: t.start + cut, norm: normalize(&surface), surface, ..t.clone() };
+            detached = [&narration[..k], &[stripped], &narration[k + 1..]].concat();
+            (detached.as_slice(), k)
+        }
+        _ => (narration, k),
+    };
+    let reading = read_subject(tokens, k, known);
+    let titled = !reading.title.is_empty() && tokens.get(reading.title.start).is_some_and(|t| is_title(&t.norm));
     match reading.subject {
         Subject::Named(_) => Some(expression(reading, None)),
         Subject::Unnamed if titled => Some(expression(reading, None)),
@@ -387,9 +408,11 @@ pub(crate) fn find_expressions(narration: &[Token]) -> Vec<Expression> {
             known.push(person.norm.clone());
         }
     }
-    let mut found = Vec::new();
+    let mut found: Vec<Expression> = Vec::new();
+    // Words an attribution has read as its own (`بحسب ما قاله الوزير`).
+    let mut taken = 0;
     for (i, token) in narration.iter().enumerate() {
-        if !token.is_word() {
+        if !token.is_word() || i < taken {
             continue;
         }
         if let Some(gender) = participle(&token.norm) {
@@ -397,6 +420,7 @@ pub(crate) fn find_expressions(narration: &[Token]) -> Vec<Expression> {
             continue;
         }
         if let Some(expression) = attribution(narration, i, &known) {
+            taken = expression.end;
             found.push(expression);
             continue;
         }
@@ -488,6 +512,9 @@ mod tests {
             ("وذلك نقلا عن مصدر في الوزارة", &[("نقلا", Subject::Unnamed)]),
             ("وبحسب الخطة فإن", &[]),
             ("على لسان الوزير سامر الخطيب", &[("لسان", named("الخطيب"))]),
+            ("وفقاً لسيدوروف", &[("وفقاً", named("سيدوروف"))]),
+            ("بحسب ما قاله المتحدث باسم الوزارة أحمد الصالح", &[("بحسب", named("الصالح"))]),
+            ("وفقا لما صرح به السفير مازن الحموي", &[("وفقا", named("الحموي"))]),
             ("ونقلت الوكالة عن اللواء أوليغ سيدوروف قوله", &[("قوله", named("سيدوروف"))]),
             ("وكانت المنسقة المقيمة كارين لوند قد قالت", &[("قالت", named("لوند"))]),
             ("وفي لقاء مع الوزير سامر الخطيب أكد أن", &[("أكد", Subject::Implicit)]),
