@@ -81,9 +81,13 @@ fn agrees(a: Option<Gender>, b: Option<Gender>) -> bool {
     a.is_none() || b.is_none() || a == b
 }
 
+/// Roles that stand for a person of any title when written alone with an adjective.
+const GENERIC_ROLES: &[&str] = &["دبلوماسي", "دبلوماسية", "مسؤول", "مسؤولة"];
+
 /// The person a definite title without a name stands for (`الوزير العماني` after `نظيره
 /// العماني حمد بن سالم الكندي`): the last one introduced before `before` whose title holds
-/// every word of it — a counterpart (`نظيره`) holds any title of rank.
+/// every word of it — a counterpart (`نظيره`) holds any title of rank, and a generic role
+/// (`الدبلوماسي الروسي`) needs only its adjectives in the title.
 fn antecedent(narration: &[Token], title: &Range<usize>, gender: Option<Gender>, before: usize, people: &[Person]) -> Option<String> {
     let words = title_words(narration, title.clone());
     let definite = narration[title.clone()].iter().take(2).any(|t| has_article(&t.norm));
@@ -91,8 +95,11 @@ fn antecedent(narration: &[Token], title: &Range<usize>, gender: Option<Gender>,
         return None;
     }
     people.iter().rev().filter(|p| p.at < before && agrees(p.gender, gender)).find_map(|person| {
+        // A counterpart holds any title of rank, and a generic role (`الدبلوماسي الروسي`,
+        // `المسؤول السوري`) stands for any title.
         let counterpart = person.title.iter().any(|w| w.starts_with("نظير"));
-        let holds = words.iter().enumerate().all(|(k, w)| person.title.contains(w) || (k == 0 && counterpart));
+        let generic = words.len() > 1 && GENERIC_ROLES.contains(&words[0].as_str());
+        let holds = words.iter().enumerate().all(|(k, w)| person.title.contains(w) || (k == 0 && (counterpart || generic)));
         holds.then(|| person.name.clone())
     })
 }
@@ -181,6 +188,11 @@ mod tests {
                 "a definite title points back to the person it was given to",
                 "بحث الخطيب مع نظيره العماني حمد بن سالم الكندي التعاون. ولفت الوزير العماني إلى أن",
                 &[s("ولفت", Some("الكندي"))],
+            ),
+            (
+                "a generic role with an adjective points back to a titled person",
+                "أكد نائب وزير الخارجية الروسي ميخائيل بوغدانوف أن. وأوضح الدبلوماسي الروسي أن",
+                &[s("أكد", Some("بوغدانوف")), s("وأوضح", Some("بوغدانوف"))],
             ),
             ("an indefinite title names no one", "التقى الوزير سامر الخطيب وفدا. وقال مسؤول في الوزارة إن", &[s("وقال", None)]),
             (
