@@ -14,6 +14,7 @@ mod marks;
 mod people;
 mod quote;
 mod speaker;
+mod subject;
 mod words;
 
 pub use date::find_dates;

@@ -21,7 +21,8 @@
 use std::ops::Range;
 
 use super::lexicon::Gender;
-use super::speaker::{is_opener, is_title, read_subject, sentence_start, Expression, Subject};
+use super::speaker::{is_opener, sentence_start, Expression};
+use super::subject::{is_title, read_subject, Subject};
 use super::words::{has_article, normalize, without_conjunction, Token};
 
 /// A person introduced with a title and a name.
