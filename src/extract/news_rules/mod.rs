@@ -9,9 +9,12 @@
 mod calendar;
 mod date;
 mod dateline;
+mod lexicon;
 mod marks;
+mod people;
 mod quote;
 mod speaker;
+mod subject;
 mod words;
 
 pub use date::find_dates;
@@ -43,7 +46,7 @@ impl Extractor for NewsRules {
     }
 
     fn version(&self) -> &str {
-        "1"
+        "2"
     }
 
     fn layers(&self) -> Vec<String> {
@@ -72,7 +75,7 @@ mod tests {
         let text = "دمشق-سانا\nقال لافروف اليوم “نحن مستعدون للحوار مع لندن” عام 2018.";
         let article = Article::new("a1", text, BTreeMap::new());
         let extractor = NewsRules::new("news-rules");
-        assert_eq!((extractor.name(), extractor.version()), ("news-rules", "1"));
+        assert_eq!((extractor.name(), extractor.version()), ("news-rules", "2"));
         let spans = extractor.extract(&article).expect("rules do not fail");
         let got: Vec<(&str, &str, &str)> = spans.iter().map(|s| (s.layer.as_str(), s.text.as_deref().unwrap_or(""), s.article_id.as_str())).collect();
         assert_eq!(got, [("date", "اليوم", "a1"), ("date", "عام 2018", "a1"), ("dateline", "دمشق-سانا", "a1"), ("quote", "نحن مستعدون للحوار مع لندن", "a1"),]);

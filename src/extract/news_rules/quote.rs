@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use super::marks::{pair_marks, Pair};
-use super::speaker::{find_expressions, says_more, Expression, Subject};
+use super::speaker::{find_expressions, says_more, Expression};
 use super::words::{in_list, tokenize, Kind, Token};
 use crate::model::{is_bidi_mark, Article, Span};
 
@@ -79,20 +79,9 @@ enum Frame {
     Embedded,
 }
 
-/// The last person named as a speaker before narration index `before`.
-fn last_named(expressions: &[Expression], before: usize) -> Option<String> {
-    expressions.iter().rev().filter(|e| e.verb < before).find_map(|e| match &e.subject {
-        Subject::Named(name) => Some(name.clone()),
-        _ => None,
-    })
-}
-
-fn speaker_of(expressions: &[Expression], expression: &Expression) -> Option<String> {
-    match &expression.subject {
-        Subject::Named(name) => Some(name.clone()),
-        Subject::Unnamed => None,
-        Subject::Implicit => last_named(expressions, expression.verb),
-    }
+/// The speaker of the last expression before narration index `before`.
+fn last_speaker(expressions: &[Expression], before: usize) -> Option<String> {
+    expressions.iter().rev().find(|e| e.verb < before && !e.plural).and_then(|e| e.speaker.clone())
 }
 
 /// How the quotation at narration index `q` is framed, and who says it.
@@ -101,21 +90,21 @@ fn frame(narration: &[Token], expressions: &[Expression], q: usize) -> (Frame, O
     if let Some(before) = expressions.iter().rev().find(|e| e.verb < q && e.verb >= sentence_start) {
         let own_words = narration[before.end.min(q)..q].iter().filter(|t| !matches!(t.kind, Kind::Punct(_)) && !LINKS.contains(&t.norm.as_str())).count();
         let frame = if own_words <= 2 { Frame::Introduced } else { Frame::InSentence };
-        return (frame, speaker_of(expressions, before));
+        return (frame, before.speaker.clone());
     }
     let after = narration[q + 1..].iter().position(|t| !matches!(t.kind, Kind::Punct(',' | '،' | ':' | '-' | '–'))).map(|k| q + 1 + k);
     // A verb after the quotation reports it only when it says nothing of its own:
     // in `“…” قال عباس إن “…”` the verb belongs to what follows.
     let follower = after.and_then(|k| expressions.iter().find(|e| e.verb == k));
     if let Some(expression) = follower.filter(|e| !e.participle && !says_more(narration, e.end)) {
-        return (Frame::Followed, speaker_of(expressions, expression));
+        return (Frame::Followed, expression.speaker.clone());
     }
     if q > 0 && narration[q - 1].kind == Kind::Punct(':') {
         return (Frame::Colon, None);
     }
     if narration[sentence_start..q].iter().all(|t| matches!(t.kind, Kind::Punct(_))) {
         // A paragraph of quotation with no verb goes on with the last speaker's words.
-        return (Frame::Alone, last_named(expressions, q));
+        return (Frame::Alone, last_speaker(expressions, q));
     }
     (Frame::Embedded, None)
 }
@@ -252,6 +241,56 @@ mod tests {
                 &[("العرب جميعا حريصون على التفاصيل", Some("عباس"))],
             ),
             (
+                "a colon right after a verb without subject",
+                "وأوضح المهندس فراس العلي أن العمل مستمر. وقال: “أنجزنا حتى الآن إصلاح اثني عشر خطاً”.",
+                &[("أنجزنا حتى الآن إصلاح اثني عشر خطاً", Some("العلي"))],
+            ),
+            (
+                "an attribution after the quotation",
+                "“لم تسفر الهجمات عن خسائر بشرية”، بحسب سيدوروف، الذي أشار إلى أن الأضرار مادية.",
+                &[("لم تسفر الهجمات عن خسائر بشرية", Some("سيدوروف"))],
+            ),
+            (
+                "an attribution through ما and a verb with a pronoun",
+                "“الحل يبدأ برفع الإجراءات القسرية”، وفقاً لما صرح به السفير مازن الحموي.",
+                &[("الحل يبدأ برفع الإجراءات القسرية", Some("الحموي"))],
+            ),
+            (
+                "the one quoted after عن, not the agency that quotes",
+                "ونقلت وكالة نوفوستي عن اللواء أوليغ سيدوروف قوله “إن الدفاعات الجوية أسقطت خمسة صواريخ”.",
+                &[("إن الدفاعات الجوية أسقطت خمسة صواريخ", Some("سيدوروف"))],
+            ),
+            (
+                "بالقول goes with the subject of its sentence's verb",
+                "قالت كارين لوند “الاحتياجات كبيرة هذا العام”. ورد السفير مازن الحموي على ذلك بالقول “نحن نرحب بكل جهد صادق”.",
+                &[("الاحتياجات كبيرة هذا العام", Some("لوند")), ("نحن نرحب بكل جهد صادق", Some("الحموي"))],
+            ),
+            (
+                "a name and an occasion between the verb and the quotation",
+                "وقال الرئيس السوري بشار الأسد في كلمة ألقاها خلال استقباله وفداً من رجال الأعمال إن “الاستثمار في سورية أولوية وطنية”.",
+                &[("الاستثمار في سورية أولوية وطنية", Some("الأسد"))],
+            ),
+            (
+                "another person interposed after the subject",
+                "وصل وزير الخارجية سامر الخطيب إلى بغداد. وقال الخطيب خلال لقائه نظيره العراقي فؤاد حسين “نحن نقف مع العراق في حربه على الإرهاب”.",
+                &[("نحن نقف مع العراق في حربه على الإرهاب", Some("الخطيب"))],
+            ),
+            (
+                "a feminine verb without subject goes back to the last feminine speaker",
+                "وقالت المتحدثة باسم الخارجية يلينا فاسيليفا “ندين هذا الاعتداء بشدة”. وقال سيدوروف “أسقطنا معظم الصواريخ”. وأكدت أن “مثل هذه الأعمال لا تخدم الاستقرار”.",
+                &[("ندين هذا الاعتداء بشدة", Some("فاسيليفا")), ("أسقطنا معظم الصواريخ", Some("سيدوروف")), ("مثل هذه الأعمال لا تخدم الاستقرار", Some("فاسيليفا"))],
+            ),
+            (
+                "a definite title points back to the person it was given to",
+                "بحث الخطيب مع نظيره العماني حمد بن سالم الكندي العلاقات. ولفت الوزير العماني إلى أن بلاده “لم تقطع علاقاتها مع دمشق”.",
+                &[("لم تقطع علاقاتها مع دمشق", Some("الكندي"))],
+            ),
+            (
+                "an unnamed speaker and the participle after it",
+                "قال أحد سكان الحي لمراسل سانا “المياه هي الحياة”، مضيفاً أن “وصول المياه سيخفف الأعباء”.",
+                &[("المياه هي الحياة", None), ("وصول المياه سيخفف الأعباء", None)],
+            ),
+            (
                 "nested marks give the outer quotation",
                 "قال لافروف «إن عبارة “معارضة معتدلة” لا معنى لها».",
                 &[("إن عبارة “معارضة معتدلة” لا معنى لها", Some("لافروف"))],
@@ -278,6 +317,63 @@ mod tests {
         ];
         for &(why, text) in cases {
             assert_eq!(quotes(text), [], "{why}");
+        }
+    }
+
+    /// Words that exercise every rule: titles, honorifics, verbs, participles, attributions,
+    /// particles, names with and without the article, openers, marks and line breaks.
+    const WORDS: [&str; 40] = [
+        "وقال",
+        "وأضافت",
+        "قالت",
+        "يقول",
+        "مشيرا",
+        "مؤكدة",
+        "بالقول",
+        "بحسب",
+        "نقلا",
+        "عن",
+        "على",
+        "لسان",
+        "قوله",
+        "وزير",
+        "الوزير",
+        "الدكتورة",
+        "المهندس",
+        "نظيره",
+        "في",
+        "إلى",
+        "لدى",
+        "أم",
+        "عبد",
+        "الله",
+        "محمد",
+        "أحمد",
+        "شحادة",
+        "الخطيب",
+        "لافروف",
+        "وكانت",
+        "قد",
+        "من",
+        "جهته",
+        "أن",
+        "“",
+        "”",
+        "«",
+        "»",
+        ":",
+        "\n",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn any_sequence_of_news_words_gives_spans_that_fit(picks in proptest::collection::vec(0..WORDS.len(), 0..60)) {
+            let text = picks.iter().map(|&k| WORDS[k]).collect::<Vec<_>>().join(" ");
+            let article = Article::new("a", &text, BTreeMap::new());
+            for span in find_quotes(&article) {
+                proptest::prop_assert!(span.start < span.end);
+                proptest::prop_assert_eq!(span.text.as_deref(), article.slice(span.start, span.end));
+            }
         }
     }
 }
