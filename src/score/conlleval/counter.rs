@@ -9,7 +9,8 @@ use memchr::{memchr_iter, memrchr};
 
 use super::counts::TypeCounts;
 use super::delimiter::Delimiter;
-use super::tags::{end_of_chunk, start_of_chunk, Tag, Tags, OUTSIDE, OUTSIDE_TAG};
+use super::scan::{self, Layout};
+use super::tags::{chunk_bounds, Tag, Tags, OUTSIDE, OUTSIDE_TAG};
 
 /// The first field of a sentence-boundary line.
 const BOUNDARY: &[u8] = b"-X-";
@@ -98,12 +99,47 @@ impl<'a> Counter<'a> {
     /// Counts every line of `block` that ends with a newline; returns the bytes they took, so
     /// the caller can carry an unfinished last line over to the next block.
     pub(super) fn lines(&mut self, block: &[u8]) -> Result<usize, Stop> {
-        let mut start = 0;
-        for newline in memchr_iter(b'\n', block) {
-            self.line(&block[start..newline])?;
-            start = newline + 1;
+        match self.delimiter.single_byte() {
+            Some(byte) => scan::lines(block, byte, |layout| self.laid_out(block, layout, byte)),
+            None => {
+                let mut start = 0;
+                for newline in memchr_iter(b'\n', block) {
+                    self.line(&block[start..newline])?;
+                    start = newline + 1;
+                }
+                Ok(start)
+            }
         }
-        Ok(start)
+    }
+
+    /// The common line, whose delimiters [`scan::lines`] found: at least two fields, no
+    /// trailing delimiter. Any other shape goes through [`line`](Self::line).
+    #[inline(always)]
+    fn laid_out(&mut self, block: &[u8], layout: Layout, byte: u8) -> Result<(), Stop> {
+        let Layout { start, end, delimiters, last, second } = layout;
+        if delimiters == 0 || block[end - 1] == byte || end - start > self.limit {
+            return self.line(&block[start..end]);
+        }
+        self.lines += 1;
+        let count = delimiters + 1;
+        match self.first {
+            None => self.first = Some((self.lines, count)),
+            Some((_, expected)) if count != expected => return Err(self.stop(Fault::FieldCount { found: count, expected })),
+            _ => {}
+        }
+        let line = &block[start..end];
+        if line.starts_with(BOUNDARY) && (line.len() == BOUNDARY.len() || line[BOUNDARY.len()] == byte) {
+            self.step(true, OUTSIDE_TAG, OUTSIDE_TAG);
+            return Ok(());
+        }
+        let gold_start = if delimiters >= 2 { second + 1 } else { start };
+        let gold = self.tags.get_in(block, gold_start, last);
+        let guess = self.tags.get_in(block, last + 1, end);
+        if self.per_type.len() < self.tags.types.len() {
+            self.per_type.resize(self.tags.types.len(), TypeCounts::default());
+        }
+        self.step(false, gold, guess);
+        Ok(())
     }
 
     /// The error for an unfinished line that already holds more bytes than the limit.
@@ -136,8 +172,8 @@ impl<'a> Counter<'a> {
             // Sentence breaks count as outside a chunk, in both columns.
             self.step(true, OUTSIDE_TAG, OUTSIDE_TAG);
         } else if count >= 2 {
-            let gold = self.tags.get(gold);
-            let guess = self.tags.get(guess);
+            let gold = self.tags.get_in(gold, 0, gold.len());
+            let guess = self.tags.get_in(guess, 0, guess.len());
             if self.per_type.len() < self.tags.types.len() {
                 self.per_type.resize(self.tags.types.len(), TypeCounts::default());
             }
@@ -165,12 +201,10 @@ impl<'a> Counter<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, boundary: bool, gold: Tag, guess: Tag) {
-        let gold_end = end_of_chunk(self.last_gold, gold);
-        let guess_end = end_of_chunk(self.last_guess, guess);
-        let gold_start = start_of_chunk(self.last_gold, gold);
-        let guess_start = start_of_chunk(self.last_guess, guess);
+        let (gold_end, gold_start) = chunk_bounds(self.last_gold, gold);
+        let (guess_end, guess_start) = chunk_bounds(self.last_guess, guess);
 
         if self.in_correct {
             if gold_end && guess_end && self.last_guess.kind == self.last_gold.kind {

@@ -7,7 +7,7 @@
 //!
 //! The pieces, one file each: [`counts`] holds what the script counts and the percentages it
 //! derives; [`tags`] interns tags and holds the chunk rules; [`counter`] is the script's line
-//! loop over whole lines; [`evaluate`] reads a stream in blocks and adds up the counts of an
+//! loop over whole lines, [`scan`] finds lines and delimiters 64 bytes at a time; [`evaluate`] reads a stream in blocks and adds up the counts of an
 //! input's parts; [`parallel`] cuts a file into parts counted on several cores; [`render`]
 //! prints the report (and its JSON form); [`delimiter`] is the small byte-regex engine behind
 //! `-d`.
@@ -18,6 +18,7 @@ mod delimiter;
 mod evaluate;
 mod parallel;
 mod render;
+mod scan;
 mod tags;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,7 @@ pub(super) const OUTSIDE: &[u8] = b"O";
 
 /// The prefixes conlleval.pl's rules name; every other prefix behaves alike (`Other`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(super) enum Class {
     B,
     I,
@@ -39,62 +40,117 @@ pub(super) const OUTSIDE_TAG: Tag = Tag { class: Class::O, prefix: 0, kind: 0 };
 pub(super) struct Tags {
     raw: bool,
     outside_tag: Vec<u8>,
-    /// Open addressing over `entries`: 0 is an empty slot, otherwise an index plus one.
-    slots: Vec<u32>,
-    entries: Vec<(Box<[u8]>, Tag)>,
+    /// Open addressing on tags of up to 16 bytes, keyed by their bytes as two words.
+    slots: Vec<Slot>,
+    used: usize,
+    /// Longer tags.
+    long: HashMap<Vec<u8>, Tag>,
     prefixes: HashMap<Vec<u8>, u32>,
     type_ids: HashMap<Vec<u8>, u32>,
     /// Type names by id.
     pub types: Vec<Vec<u8>>,
 }
 
+/// A short tag's key (its bytes, zero-padded, and its length) and what it interns to.
+#[derive(Clone, Copy)]
+struct Slot {
+    words: [u64; 2],
+    /// `u32::MAX` for an empty slot.
+    len: u32,
+    tag: Tag,
+}
+
+const EMPTY: Slot = Slot { words: [0; 2], len: u32::MAX, tag: OUTSIDE_TAG };
+
 impl Tags {
     pub(super) fn new(raw: bool, outside_tag: &[u8]) -> Self {
         Tags {
             raw,
             outside_tag: outside_tag.to_vec(),
-            slots: vec![0; 64],
-            entries: Vec::new(),
+            slots: vec![EMPTY; 64],
+            used: 0,
+            long: HashMap::new(),
             prefixes: HashMap::from([(OUTSIDE.to_vec(), 0)]),
             type_ids: HashMap::from([(Vec::new(), 0)]),
             types: vec![Vec::new()],
         }
     }
 
-    /// The interned form of `tag` as it appears in the input.
-    #[inline]
-    pub(super) fn get(&mut self, tag: &[u8]) -> Tag {
+    /// The interned form of the tag `block[start..end]`. Reading the key's two words straight
+    /// from the block (masked to the tag's length) is what makes a lookup cost a few
+    /// instructions.
+    #[inline(always)]
+    pub(super) fn get_in(&mut self, block: &[u8], start: usize, end: usize) -> Tag {
+        let len = end - start;
+        // Most tokens are outside an entity, and `O` is the outside tag in every mode.
+        if len == 1 && block[start] == b'O' {
+            return OUTSIDE_TAG;
+        }
+        self.lookup(block, start, end)
+    }
+
+    #[inline(never)]
+    fn lookup(&mut self, block: &[u8], start: usize, end: usize) -> Tag {
+        let len = end - start;
+        if len > 16 {
+            return self.get_long(&block[start..end]);
+        }
+        let mut words = match block.get(start..start + 16) {
+            Some(bytes) => [word(&bytes[..8]), word(&bytes[8..])],
+            None => {
+                let mut padded = [0u8; 16];
+                padded[..len].copy_from_slice(&block[start..end]);
+                [word(&padded[..8]), word(&padded[8..])]
+            }
+        };
+        words[0] &= low_bytes(len);
+        words[1] &= low_bytes(len.saturating_sub(8));
         let mask = self.slots.len() - 1;
-        let mut slot = hash(tag) as usize & mask;
+        let mut slot = hash(words, len) as usize & mask;
         loop {
-            match self.slots[slot] {
-                0 => return self.insert(tag, slot),
-                index => {
-                    let (bytes, found) = &self.entries[index as usize - 1];
-                    if **bytes == *tag {
-                        return *found;
-                    }
-                }
+            let found = &self.slots[slot];
+            if found.len == len as u32 && found.words == words {
+                return found.tag;
+            }
+            if found.len == u32::MAX {
+                return self.insert(words, &block[start..end], slot);
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    /// The interned form of `tag`.
+    #[cfg(test)]
+    pub(super) fn get(&mut self, tag: &[u8]) -> Tag {
+        self.get_in(tag, 0, tag.len())
+    }
+
     #[cold]
-    fn insert(&mut self, tag: &[u8], slot: usize) -> Tag {
+    fn get_long(&mut self, tag: &[u8]) -> Tag {
+        if let Some(&found) = self.long.get(tag) {
+            return found;
+        }
         let interned = self.classify(tag);
-        self.entries.push((tag.into(), interned));
-        self.slots[slot] = self.entries.len() as u32;
+        self.long.insert(tag.to_vec(), interned);
+        interned
+    }
+
+    #[cold]
+    fn insert(&mut self, words: [u64; 2], tag: &[u8], slot: usize) -> Tag {
+        let interned = self.classify(tag);
+        self.slots[slot] = Slot { words, len: tag.len() as u32, tag: interned };
+        self.used += 1;
         // Keep the table at most half full so probes stay short.
-        if self.entries.len() * 2 > self.slots.len() {
+        if self.used * 2 > self.slots.len() {
             let size = self.slots.len() * 2;
-            self.slots = vec![0; size];
-            for (index, (bytes, _)) in self.entries.iter().enumerate() {
-                let mut slot = hash(bytes) as usize & (size - 1);
-                while self.slots[slot] != 0 {
-                    slot = (slot + 1) & (size - 1);
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+            let mask = self.slots.len() - 1;
+            for entry in old.into_iter().filter(|entry| entry.len != u32::MAX) {
+                let mut slot = hash(entry.words, entry.len as usize) as usize & mask;
+                while self.slots[slot].len != u32::MAX {
+                    slot = (slot + 1) & mask;
                 }
-                self.slots[slot] = index as u32 + 1;
+                self.slots[slot] = entry;
             }
         }
         interned
@@ -138,18 +194,25 @@ impl Tags {
     }
 }
 
-/// A multiplicative hash over eight-byte words: tags are a few bytes long.
-#[inline]
-fn hash(bytes: &[u8]) -> u64 {
-    let mut hash = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word.try_into().unwrap_or_default())).wrapping_mul(0x517c_c1b7_2722_0a95);
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or_default())
+}
+
+/// A mask of the low `n` bytes of a word (all of them from 8 on).
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    if n >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
     }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    hash = (hash.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    hash ^ (hash >> 29)
+}
+
+/// A multiplicative hash of a short tag's key.
+#[inline(always)]
+fn hash(words: [u64; 2], len: usize) -> u64 {
+    let mixed = (words[0] ^ words[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    mixed ^ (mixed >> 32)
 }
 
 /// Splits a tag at its first hyphen into chunk prefix and type; without a hyphen the whole
@@ -164,23 +227,60 @@ pub(super) fn split_tag(tag: &[u8]) -> (&[u8], &[u8]) {
     (prefix, if kind == b"0" { b"" } else { kind })
 }
 
-/// Whether a chunk ended between the previous and the current token (conlleval.pl's
-/// `endOfChunk`).
-#[inline]
-pub(super) fn end_of_chunk(prev: Tag, now: Tag) -> bool {
+/// Every class, in declaration order (the index of each is its discriminant).
+const CLASSES: [Class; 7] = [Class::B, Class::I, Class::E, Class::O, Class::Dot, Class::Bracket, Class::Other];
+
+/// conlleval.pl's `endOfChunk` for two prefixes: bit 0 when a chunk ends whatever the types,
+/// bit 1 when it ends if the types differ.
+const fn end_rule(prev: Class, now: Class) -> u8 {
     use Class::*;
-    matches!((prev.class, now.class), (B, B) | (B, O) | (I, B) | (I, O) | (E, E) | (E, I) | (E, O))
-        || (!matches!(prev.class, O | Dot) && prev.kind != now.kind)
+    let always = matches!((prev, now), (B, B) | (B, O) | (I, B) | (I, O) | (E, E) | (E, I) | (E, O))
         // Bracketed chunks are taken to be one token long.
-        || prev.class == Bracket
+        || matches!(prev, Bracket);
+    always as u8 | (!matches!(prev, O | Dot) as u8) << 1
 }
 
-/// Whether a chunk started between the previous and the current token (conlleval.pl's
-/// `startOfChunk`).
-#[inline]
-pub(super) fn start_of_chunk(prev: Tag, now: Tag) -> bool {
+/// conlleval.pl's `startOfChunk` for two prefixes, with the same two bits.
+const fn start_rule(prev: Class, now: Class) -> u8 {
     use Class::*;
-    matches!((prev.class, now.class), (B, B) | (I, B) | (O, B) | (O, I) | (E, E) | (E, I) | (O, E))
-        || (!matches!(now.class, O | Dot) && prev.kind != now.kind)
-        || now.class == Bracket
+    let always = matches!((prev, now), (B, B) | (I, B) | (O, B) | (O, I) | (E, E) | (E, I) | (O, E)) || matches!(now, Bracket);
+    always as u8 | (!matches!(now, O | Dot) as u8) << 1
+}
+
+/// Both rules for every pair of classes, indexed `[prev][now]`: end in the low two bits, start
+/// in the next two.
+const RULES: [[u8; 7]; 7] = {
+    let mut table = [[0; 7]; 7];
+    let mut prev = 0;
+    while prev < 7 {
+        let mut now = 0;
+        while now < 7 {
+            table[prev][now] = end_rule(CLASSES[prev], CLASSES[now]) | start_rule(CLASSES[prev], CLASSES[now]) << 2;
+            now += 1;
+        }
+        prev += 1;
+    }
+    table
+};
+
+/// Whether a chunk ended and whether one started between the previous and the current token
+/// (conlleval.pl's `endOfChunk` and `startOfChunk`).
+#[inline(always)]
+pub(super) fn chunk_bounds(prev: Tag, now: Tag) -> (bool, bool) {
+    let rules = RULES[prev.class as usize][now.class as usize];
+    let differ = if prev.kind != now.kind { 0b1010 } else { 0 };
+    let hit = rules & (0b0101 | differ);
+    (hit & 0b11 != 0, hit & 0b1100 != 0)
+}
+
+/// Whether a chunk ended between the previous and the current token.
+#[cfg(test)]
+pub(super) fn end_of_chunk(prev: Tag, now: Tag) -> bool {
+    chunk_bounds(prev, now).0
+}
+
+/// Whether a chunk started between the previous and the current token.
+#[cfg(test)]
+pub(super) fn start_of_chunk(prev: Tag, now: Tag) -> bool {
+    chunk_bounds(prev, now).1
 }
