@@ -6,11 +6,11 @@
 //! and type names are only decoded (lossily) where text is required, such as JSON.
 //!
 //! The pieces, one file each: [`counts`] holds what the script counts and the percentages it
-//! derives; [`tags`] interns tags and holds the chunk rules; [`counter`] is the script's line
-//! loop over whole lines, [`scan`] finds lines and delimiters 64 bytes at a time; [`evaluate`] reads a stream in blocks and adds up the counts of an
-//! input's parts; [`parallel`] cuts a file into parts counted on several cores; [`render`]
-//! prints the report (and its JSON form); [`delimiter`] is the small byte-regex engine behind
-//! `-d`.
+//! derives; [`tags`] interns tags and holds the chunk rules; [`scan`] finds lines and
+//! delimiters 64 bytes at a time; [`counter`] is the script's line loop over whole lines;
+//! [`evaluate`] reads a stream in blocks and adds up the counts of an input's parts;
+//! [`parallel`] cuts a file into parts counted on several cores; [`render`] prints the report
+//! (and its JSON form); [`delimiter`] is the small byte-regex engine behind `-d`.
 
 mod counter;
 mod counts;
