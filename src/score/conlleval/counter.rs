@@ -1,7 +1,8 @@
 //! conlleval.pl's line loop over a run of whole lines: the field-count checks, the boundary
 //! test, and the chunk state machine that turns tags into counts. A [`Counter`] sees bytes
-//! only (no line is decoded), finds the gold and guessed tags with a backwards search for the
-//! delimiter, and interns tags so that the rules compare small integers. It can start in the
+//! only (no line is decoded), takes the gold and guessed tags from the delimiter positions
+//! [`scan`] found (lines of unusual shape, and `-d` patterns, go through Perl's split), and
+//! interns tags so that the rules compare small integers. It can start in the
 //! middle of a file, right after a blank line, so that parts of one file can be counted on
 //! their own and added up ([`Partial`]).
 
@@ -283,4 +284,37 @@ fn split_at_byte(line: &[u8], byte: u8) -> (usize, bool, &[u8], &[u8]) {
     };
     let count = 3 + before.iter().filter(|&&b| b == byte).count();
     (count, boundary, gold, guess)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts `block` with the 64-byte scan, or line by line through Perl's split.
+    fn count(block: &[u8], scanned: bool) -> String {
+        let delimiter = Delimiter::compile(" ").expect("a space is a valid delimiter");
+        let mut counter = Counter::new(&delimiter, false, b"O", 40, false);
+        let outcome = if scanned {
+            counter.lines(block).map(|used| assert_eq!(used, block.len()))
+        } else {
+            block.split(|&b| b == b'\n').take(block.iter().filter(|&&b| b == b'\n').count()).try_for_each(|line| counter.line(line))
+        };
+        format!("{outcome:?} {:?}", counter.finish())
+    }
+
+    #[test]
+    fn the_scanned_loop_counts_every_line_shape_as_the_split_does() {
+        // Leading, doubled and trailing spaces, one-field and two-field lines, -X- lines,
+        // lines past the limit (40 bytes), carriage returns.
+        let pieces: &[&[u8]] = &[b" ", b" ", b"  ", b"w", b"-X-", b"O", b"B-PER", b"I-PER", b"I-LOC", b"\r", b"x".repeat(30).leak(), b"\n", b"\n"];
+        let mut rng = crate::random::Rng::new(3);
+        for case in 0..3000 {
+            let mut block = Vec::new();
+            for _ in 0..rng.below(40) {
+                block.extend_from_slice(pieces[rng.below(pieces.len() as u64) as usize]);
+            }
+            block.push(b'\n');
+            assert_eq!(count(&block, true), count(&block, false), "case {case}: {:?}", String::from_utf8_lossy(&block));
+        }
+    }
 }
