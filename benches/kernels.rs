@@ -4,14 +4,15 @@
 //! (The whole commands against their peers are scripts/bench-peers.sh's job.)
 //!
 //! The kernels: reading a span JSONL line (the fast scanner), matching one article's spans,
-//! conlleval's line loop, and the gazetteer's automaton over Arabic text.
+//! conlleval's line loop (one thread, and the input cut in two parts counted on two), and the
+//! gazetteer's automaton over Arabic text.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use mizan::extract::gazetteer::GazetteerExtractor;
 use mizan::load::parse_span;
-use mizan::score::conlleval::{evaluate, ConllevalOptions};
+use mizan::score::conlleval::{evaluate, evaluate_bytes, ConllevalOptions};
 use mizan::score::scheme::{score_article, Mention};
 
 /// Runs `f` in batches for about a second; prints the median batch time per unit of work.
@@ -60,6 +61,9 @@ fn main() {
     let options = ConllevalOptions::default();
     bench("conlleval line loop", conll.len() as u64, "bytes", || {
         black_box(evaluate(black_box(conll.as_bytes()), &options).ok());
+    });
+    bench("conlleval line loop, 2 threads", conll.len() as u64, "bytes", || {
+        black_box(evaluate_bytes(black_box(conll.as_bytes()), 2, &options).ok());
     });
 
     let extractor = GazetteerExtractor::new("gazetteer", None).expect("the shipped lists load");

@@ -1,14 +1,15 @@
 //! `mizan conlleval [-d DELIM] [-r] [-o OTAG] [FILE]`: a drop-in replacement for conlleval.pl
 //! (2004-01-26). Same input, same options, byte-identical output and the same error messages and
-//! exit statuses; `--json` gives the same numbers as data.
+//! exit statuses; `--json` gives the same numbers as data. A file is counted on several cores,
+//! standard input is streamed.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::load::{max_line_bytes, LineLimit, LineTooLong};
-use crate::score::conlleval::{evaluate, render_bytes, to_json, ConllevalError, ConllevalOptions};
+use crate::load::{max_line_bytes, LineTooLong};
+use crate::score::conlleval::{evaluate_file, evaluate_reader, render_bytes, to_json, ConllevalError, ConllevalOptions};
 use anyhow::{bail, Context};
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +29,9 @@ pub struct Args {
     /// Print the counts and figures as JSON instead.
     #[arg(long)]
     json: bool,
+    /// Threads that count parts of FILE (default: one per core); standard input is read by one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
     /// A token file: one `token … gold guess` line per token, blank lines or `-X-` between
     /// sentences (default: standard input).
     file: Option<PathBuf>,
@@ -38,16 +42,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("-l (LaTeX table output) is not supported; use the plain output or --json");
     }
     let options = ConllevalOptions { delimiter: args.delimiter, raw: args.raw, outside_tag: args.outside };
-    let input: Box<dyn BufRead> = match &args.file {
-        // Large reads, a fixed buffer: memory stays flat however long the input.
-        Some(path) => Box::new(LineLimit::new(
-            BufReader::with_capacity(1 << 18, File::open(path).with_context(|| format!("cannot read {}", path.display()))?),
-            path,
-            max_line_bytes(),
-        )),
-        None => Box::new(LineLimit::new(BufReader::with_capacity(1 << 18, std::io::stdin().lock()), "<stdin>", max_line_bytes())),
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+    // Fixed-size blocks: memory stays flat however long the input.
+    let counted = match &args.file {
+        Some(path) => {
+            let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+            evaluate_file(&file, path, max_line_bytes(), jobs, &options)
+        }
+        None => evaluate_reader(std::io::stdin().lock(), Path::new("<stdin>"), max_line_bytes(), &options),
     };
-    let result = match evaluate(input, &options) {
+    let result = match counted {
         Ok(result) => result,
         Err(error @ ConllevalError::FieldCount { .. }) => {
             eprintln!("{error}");

@@ -95,6 +95,11 @@ impl Delimiter {
         Ok(Delimiter { pieces, single_byte })
     }
 
+    /// The byte, when the pattern is one literal byte matched once (the fast path).
+    pub(super) fn single_byte(&self) -> Option<u8> {
+        self.single_byte
+    }
+
     /// Perl's `split(/pattern/, $line)`: leading empty fields are kept, trailing empty fields
     /// are dropped, and an empty line yields no field at all.
     #[cfg(test)]
