@@ -14,6 +14,10 @@
 //! Deterministic: words are visited in order of decreasing frequency (ties by key), start in
 //! class `rank mod classes`, and a word moves only when another class is strictly better. Words
 //! seen fewer than [`MIN_COUNT`] times share one pseudo-word while counting and get no class.
+//! The objective uses `f64::ln`, the platform's own: the classes are the same on every run,
+//! build profile and thread count of one platform; a C library whose `ln` rounds differently
+//! could break a near tie elsewhere (the default families do not include the classes, so the
+//! shipped model does not depend on it).
 
 use super::model::KeyMap;
 
