@@ -53,6 +53,27 @@ pub struct Args {
     /// perceptron-ner: train only on the articles of this split.
     #[arg(long)]
     split: Option<String>,
+    /// perceptron-ner: the feature families, as a list (`words,affixes,context`) or as
+    /// changes to the defaults (`-gazetteer,+classes`); docs/extractors/perceptron-ner.md.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    features: Option<String>,
+    /// perceptron-ner: how many distributional word classes the `classes` family learns.
+    #[arg(long, value_name = "N")]
+    classes: Option<usize>,
+    /// perceptron-ner: how much tagging lowers the score of `O`, as a fraction of the mean
+    /// `O` margin on training tokens (0 turns it off).
+    #[arg(long, value_name = "FRACTION")]
+    recall_bias: Option<f32>,
+    /// perceptron-ner: cost-augmented training, what decoding adds to every wrong tag while
+    /// learning (0: the plain perceptron).
+    #[arg(long, value_name = "COST")]
+    margin: Option<f32>,
+    /// perceptron-ner: contiguous blocks of the jackknifed lexicon (at least 2).
+    #[arg(long, value_name = "N")]
+    folds: Option<usize>,
+    /// perceptron-ner: leave out weight rows whose largest magnitude is below this.
+    #[arg(long, value_name = "WEIGHT")]
+    prune: Option<f32>,
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
@@ -73,13 +94,22 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         }
         Kind::PerceptronNer => {
             let defaults = TrainOptions::default();
+            let features = match &args.features {
+                Some(list) => perceptron::Families::parse(list, &defaults.features).map_err(|e| anyhow::anyhow!("--features: {e}"))?,
+                None => defaults.features.clone(),
+            };
             let options = TrainOptions {
+                features,
+                classes: args.classes.unwrap_or(defaults.classes),
+                recall_bias: args.recall_bias.unwrap_or(defaults.recall_bias),
+                margin: args.margin.unwrap_or(defaults.margin),
+                folds: args.folds.unwrap_or(defaults.folds),
+                prune: args.prune.unwrap_or(defaults.prune),
                 epochs: args.epochs.unwrap_or(defaults.epochs),
                 runs: args.runs.unwrap_or(defaults.runs),
                 seed: args.seed.unwrap_or(defaults.seed),
                 layer: args.layer.clone(),
                 split: args.split.clone(),
-                ..defaults
             };
             let started = std::time::Instant::now();
             let model = perceptron::train(&dataset, &options, progress)?;

@@ -9,50 +9,17 @@
 //! [`FEATURE_SET`] names this list; a model records the one it was trained with and refuses to
 //! load under another, since its weights would be attached to the wrong observations.
 
+use super::classes::WordClasses;
+use super::families::{Families, Family};
 use super::normalize::{normalize_word, other_stems, split_proclitics};
+use super::shape::{length_class, marks, prefix, shape, suffix, trigrams};
 use super::tokenize::Token;
 use crate::extract::gazetteer::Match;
 use crate::fingerprint::Fnv64;
 use crate::random::mix64;
 
 /// The version of the feature templates; bump it on any change below.
-pub(crate) const FEATURE_SET: u32 = 1;
-
-/// What a token looks like, as a coarse class.
-fn shape(word: &str) -> &'static str {
-    let (mut arabic, mut upper, mut lower, mut digit, mut other) = (0, 0, 0, 0, 0);
-    for c in word.chars() {
-        match c {
-            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' if !c.is_numeric() => arabic += 1,
-            _ if c.is_numeric() => digit += 1,
-            _ if c.is_uppercase() => upper += 1,
-            _ if c.is_alphabetic() => lower += 1,
-            _ => other += 1,
-        }
-    }
-    let latin = upper + lower;
-    match (arabic > 0, latin > 0, digit > 0, other > 0) {
-        (true, false, false, false) => "arabic",
-        (false, true, false, false) if upper == 0 => "lower",
-        (false, true, false, false) if lower == 0 => "upper",
-        (false, true, false, false) => "capitalised",
-        (false, false, true, false) => "digits",
-        (false, false, false, _) => "punct",
-        (true, false, true, false) => "arabic-digits",
-        _ => "mixed",
-    }
-}
-
-fn length_class(word: &str) -> &'static str {
-    match word.chars().count() {
-        0..=1 => "1",
-        2 => "2",
-        3 => "3",
-        4 => "4",
-        5..=6 => "5-6",
-        _ => "7+",
-    }
-}
+pub(crate) const FEATURE_SET: u32 = 2;
 
 /// One token as the templates see it.
 struct Word<'a> {
@@ -68,6 +35,9 @@ struct Word<'a> {
     gazetteer: Option<(&'static str, &'a str)>,
     /// Lexicon counts of the stem, when proclitics were taken off.
     stem_lexicon: Option<Vec<u32>>,
+    /// Distributional classes of the word and of its stem (when proclitics were taken off).
+    class: Option<u16>,
+    stem_class: Option<u16>,
 }
 
 impl Word<'_> {
@@ -99,19 +69,6 @@ fn key_with_tag(template: u8, tag: Option<usize>, parts: &[&str]) -> u64 {
     mix64(hash.finish())
 }
 
-/// The first or last `n` characters of `s` (all of it when shorter).
-fn prefix(s: &str, n: usize) -> &str {
-    s.char_indices().nth(n).map_or(s, |(b, _)| &s[..b])
-}
-
-fn suffix(s: &str, n: usize) -> &str {
-    let count = s.chars().count();
-    if count <= n {
-        return s;
-    }
-    s.char_indices().nth(count - n).map_or(s, |(b, _)| &s[b..])
-}
-
 // Template ids. Never reuse a number for a different template without bumping FEATURE_SET.
 const BIAS: u8 = 0;
 const RAW: u8 = 1;
@@ -140,12 +97,27 @@ const GAZETTEER_BEFORE: u8 = 30;
 const GAZETTEER_AFTER: u8 = 31;
 const STEM_LEXICON_SEEN: u8 = 32;
 const STEM_LEXICON_TAG: u8 = 33;
+const STEM_PREFIX_4: u8 = 34;
+const SUFFIX_4: u8 = 35;
+const WORD_PREFIX: u8 = 36; // 36, 37, 38
+const STEM_TRIGRAM: u8 = 39;
+const MARK: u8 = 40;
+const STEM_AT_2: u8 = 41;
+const PAIR_BEFORE: u8 = 42;
+const PAIR_AFTER: u8 = 43;
+const PAIR_AROUND: u8 = 44;
+const CLASS: u8 = 45;
+const STEM_CLASS: u8 = 46;
+const CLASS_BEFORE: u8 = 47;
+const CLASS_AFTER: u8 = 48;
+const CLASS_AROUND: u8 = 49;
+const NEIGHBOUR_AFFIX: u8 = 50;
 
 const START: &str = "<s>";
 const END: &str = "</s>";
 
-/// How many of a token's features, at the front of its list, name the word itself.
-pub(crate) const IDENTITY: usize = 5;
+/// How many features name the word itself when [`Family::Words`] is on.
+const IDENTITY: usize = 5;
 
 /// The key a word has in the lexicon: that of its normalised-form feature.
 pub(crate) fn word_key(text: &str) -> u64 {
@@ -178,11 +150,15 @@ fn usual_tags(counts: &[u32]) -> impl Iterator<Item = usize> + '_ {
 
 /// What the features know beyond the sentence itself.
 pub(crate) struct Context<'a> {
+    /// The families of templates to compute.
+    pub(crate) families: &'a Families,
     /// The counts of a word key (see [`word_key`]) in the training lexicon, or `None`.
     pub(crate) lexicon: &'a dyn Fn(u64) -> Option<Vec<u32>>,
     /// Gazetteer matches in the text the tokens come from, sorted and non-overlapping; empty
     /// when the model does not use a gazetteer.
     pub(crate) gazetteer: &'a [Match],
+    /// The distributional class of a word key, when the model has classes.
+    pub(crate) classes: &'a WordClasses,
 }
 
 /// The gazetteer match a token is part of, as (position, label).
@@ -197,17 +173,42 @@ fn gazetteer_position<'a>(matches: &'a [Match], token: &Token<'_>) -> Option<(&'
     Some((position, found.label.as_str()))
 }
 
+/// How many of a token's features, at the front of its list, name the word itself: training
+/// leaves them out for words the other jackknife blocks never saw.
+pub(crate) fn identity_len(families: &Families) -> usize {
+    if families.contains(Family::Words) {
+        IDENTITY
+    } else {
+        0
+    }
+}
+
+/// A class as a feature part; `-` for a word without one.
+fn class_name(class: Option<u16>) -> String {
+    class.map_or_else(|| "-".to_string(), |c| c.to_string())
+}
+
+/// The class of a stem: that of the stem as a word, or else of the stem with the article
+/// (`بالقاهره` → `قاهره` → `القاهره`).
+fn stem_class(classes: &WordClasses, stem: &str) -> Option<u16> {
+    classes.get(key(NORM, &[stem])).or_else(|| classes.get(key(NORM, &[&format!("ال{stem}")])))
+}
+
 /// The feature keys of every token of a sentence.
 pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>) -> Vec<Vec<u64>> {
+    let families = context.families;
+    let on = |family| families.contains(family);
     let words: Vec<Word<'_>> = tokens
         .iter()
         .map(|token| {
             let norm = normalize_word(token.text);
             let stem_at = norm.len() - split_proclitics(&norm).1.len();
-            let lexicon = (context.lexicon)(key(NORM, &[&norm]));
+            let lexicon = on(Family::Lexicon).then(|| (context.lexicon)(key(NORM, &[&norm]))).flatten();
             let gazetteer = gazetteer_position(context.gazetteer, token);
-            let stem_lexicon = (stem_at > 0).then(|| (context.lexicon)(key(NORM, &[&norm[stem_at..]]))).flatten();
-            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon, stem_lexicon, gazetteer }
+            let stem_lexicon = (on(Family::Lexicon) && stem_at > 0).then(|| (context.lexicon)(key(NORM, &[&norm[stem_at..]]))).flatten();
+            let class = on(Family::Classes).then(|| context.classes.get(key(NORM, &[&norm]))).flatten();
+            let stem_class = (on(Family::Classes) && stem_at > 0).then(|| stem_class(context.classes, &norm[stem_at..])).flatten();
+            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon, stem_lexicon, gazetteer, class, stem_class }
         })
         .collect();
     let at = |i: usize, offset: isize| -> Option<&Word<'_>> {
@@ -215,64 +216,122 @@ pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>)
         (j >= 0).then(|| words.get(j as usize)).flatten()
     };
     let norm_at = |i: usize, offset: isize| at(i, offset).map_or(if offset < 0 { START } else { END }, |w| &w.norm);
+    let stem_of = |i: usize, offset: isize| at(i, offset).map_or(if offset < 0 { START } else { END }, Word::stem);
     (0..words.len())
         .map(|i| {
             let word = &words[i];
             let stem = word.stem();
-            let mut keys = Vec::with_capacity(32);
-            // The word's identity first: training may hide these (see `IDENTITY`).
-            keys.push(key(RAW, &[word.raw]));
-            keys.push(key(NORM, &[&word.norm]));
-            keys.push(key(STEM, &[stem]));
-            keys.push(key(BIGRAM_BEFORE, &[norm_at(i, -1), &word.norm]));
-            keys.push(key(BIGRAM_AFTER, &[&word.norm, norm_at(i, 1)]));
+            let mut keys = Vec::with_capacity(48);
+            // The word's identity first: training may hide these (see `identity_len`).
+            if on(Family::Words) {
+                keys.push(key(RAW, &[word.raw]));
+                keys.push(key(NORM, &[&word.norm]));
+                keys.push(key(STEM, &[stem]));
+                keys.push(key(BIGRAM_BEFORE, &[norm_at(i, -1), &word.norm]));
+                keys.push(key(BIGRAM_AFTER, &[&word.norm, norm_at(i, 1)]));
+            }
             keys.push(key(BIAS, &[]));
-            keys.push(key(PROCLITICS, &[word.proclitics()]));
-            for n in 1..=3u8 {
-                keys.push(key(STEM_PREFIX + n - 1, &[prefix(stem, n as usize)]));
-                keys.push(key(SUFFIX + n - 1, &[suffix(&word.norm, n as usize)]));
+            if on(Family::Affixes) {
+                keys.push(key(PROCLITICS, &[word.proclitics()]));
+                for n in 1..=3u8 {
+                    keys.push(key(STEM_PREFIX + n - 1, &[prefix(stem, n as usize)]));
+                    keys.push(key(SUFFIX + n - 1, &[suffix(&word.norm, n as usize)]));
+                }
             }
-            keys.push(key(SHAPE, &[word.shape]));
-            keys.push(key(SHAPE_LENGTH, &[word.shape, length_class(stem)]));
-            for (k, offset) in [-2isize, -1, 1, 2].into_iter().enumerate() {
-                keys.push(key(NORM_AT + k as u8, &[norm_at(i, offset)]));
+            if on(Family::Ngrams) {
+                keys.push(key(STEM_PREFIX_4, &[prefix(stem, 4)]));
+                keys.push(key(SUFFIX_4, &[suffix(&word.norm, 4)]));
+                if word.stem_at > 0 {
+                    for n in 1..=3 {
+                        keys.push(key(WORD_PREFIX + n as u8 - 1, &[prefix(&word.norm, n)]));
+                    }
+                }
+                for trigram in trigrams(stem) {
+                    keys.push(key(STEM_TRIGRAM, &[&trigram]));
+                }
             }
-            keys.push(key(STEM_BEFORE, &[at(i, -1).map_or(START, Word::stem)]));
-            keys.push(key(STEM_AFTER, &[at(i, 1).map_or(END, Word::stem)]));
-            let shape_at = |offset| at(i, offset).map_or("none", |w: &Word<'_>| w.shape);
-            keys.push(key(SHAPES_AROUND, &[shape_at(-1), word.shape, shape_at(1)]));
-            keys.push(key(SUFFIX_BEFORE, &[at(i, -1).map_or(START, |w| suffix(&w.norm, 2))]));
-            keys.push(key(SUFFIX_AFTER, &[at(i, 1).map_or(END, |w| suffix(&w.norm, 2))]));
-            match &word.lexicon {
-                None => keys.push(key(LEXICON_SEEN, &[seen_class(0)])),
-                Some(counts) => {
-                    keys.push(key(LEXICON_SEEN, &[seen_class(counts[0])]));
-                    for (tag, &count) in counts[1..].iter().enumerate().filter(|(_, &c)| c > 0) {
-                        keys.push(key_with_tag(LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
+            if on(Family::Shape) {
+                keys.push(key(SHAPE, &[word.shape]));
+                keys.push(key(SHAPE_LENGTH, &[word.shape, length_class(stem)]));
+                let shape_at = |offset| at(i, offset).map_or("none", |w: &Word<'_>| w.shape);
+                keys.push(key(SHAPES_AROUND, &[shape_at(-1), word.shape, shape_at(1)]));
+            }
+            if on(Family::Marks) {
+                keys.extend(marks(word.raw).map(|mark| key(MARK, &[mark])));
+            }
+            if on(Family::Context) {
+                for (k, offset) in [-2isize, -1, 1, 2].into_iter().enumerate() {
+                    keys.push(key(NORM_AT + k as u8, &[norm_at(i, offset)]));
+                }
+                keys.push(key(STEM_BEFORE, &[stem_of(i, -1)]));
+                keys.push(key(STEM_AFTER, &[stem_of(i, 1)]));
+                keys.push(key(SUFFIX_BEFORE, &[at(i, -1).map_or(START, |w| suffix(&w.norm, 2))]));
+                keys.push(key(SUFFIX_AFTER, &[at(i, 1).map_or(END, |w| suffix(&w.norm, 2))]));
+            }
+            if on(Family::WideContext) {
+                keys.push(key(STEM_AT_2, &[stem_of(i, -2), "-2"]));
+                keys.push(key(STEM_AT_2, &[stem_of(i, 2), "+2"]));
+                keys.push(key(PAIR_BEFORE, &[norm_at(i, -2), norm_at(i, -1)]));
+                keys.push(key(PAIR_AFTER, &[norm_at(i, 1), norm_at(i, 2)]));
+                keys.push(key(PAIR_AROUND, &[norm_at(i, -1), norm_at(i, 1)]));
+            }
+            if on(Family::NeighbourAffixes) {
+                for (side, offset) in [("-1", -1isize), ("+1", 1)] {
+                    let Some(next) = at(i, offset) else { continue };
+                    keys.push(key(NEIGHBOUR_AFFIX, &[side, "p", next.proclitics()]));
+                    for (n, length) in ["1", "2", "3"].into_iter().enumerate() {
+                        keys.push(key(NEIGHBOUR_AFFIX, &[side, "<", length, prefix(next.stem(), n + 1)]));
+                        keys.push(key(NEIGHBOUR_AFFIX, &[side, ">", length, suffix(&next.norm, n + 1)]));
                     }
                 }
             }
-            for stem in other_stems(&word.norm) {
-                keys.push(key(OTHER_STEM, &[stem]));
-            }
-            if let Some((position, label)) = word.gazetteer {
-                keys.push(key(GAZETTEER, &[position, label]));
-            }
-            for (offset, template) in [(-1, GAZETTEER_BEFORE), (1, GAZETTEER_AFTER)] {
-                if let Some((position, label)) = at(i, offset).and_then(|w| w.gazetteer) {
-                    keys.push(key(template, &[position, label]));
-                }
-            }
-            for (offset, template) in [(-1, LEXICON_TAG_BEFORE), (1, LEXICON_TAG_AFTER)] {
-                if let Some(counts) = at(i, offset).and_then(|w| w.lexicon.as_deref()) {
-                    keys.extend(usual_tags(counts).map(|tag| key_with_tag(template, Some(tag), &[])));
-                }
-            }
-            if let Some(counts) = &word.stem_lexicon {
-                keys.push(key(STEM_LEXICON_SEEN, &[seen_class(counts[0])]));
+            if let (true, Some(counts)) = (on(Family::Lexicon), &word.lexicon) {
+                keys.push(key(LEXICON_SEEN, &[seen_class(counts[0])]));
                 for (tag, &count) in counts[1..].iter().enumerate().filter(|(_, &c)| c > 0) {
-                    keys.push(key_with_tag(STEM_LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
+                    keys.push(key_with_tag(LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
                 }
+            } else if on(Family::Lexicon) {
+                keys.push(key(LEXICON_SEEN, &[seen_class(0)]));
+            }
+            if on(Family::Stems) {
+                for stem in other_stems(&word.norm) {
+                    keys.push(key(OTHER_STEM, &[stem]));
+                }
+            }
+            if on(Family::Gazetteer) {
+                if let Some((position, label)) = word.gazetteer {
+                    keys.push(key(GAZETTEER, &[position, label]));
+                }
+                for (offset, template) in [(-1, GAZETTEER_BEFORE), (1, GAZETTEER_AFTER)] {
+                    if let Some((position, label)) = at(i, offset).and_then(|w| w.gazetteer) {
+                        keys.push(key(template, &[position, label]));
+                    }
+                }
+            }
+            if on(Family::Lexicon) {
+                for (offset, template) in [(-1, LEXICON_TAG_BEFORE), (1, LEXICON_TAG_AFTER)] {
+                    if let Some(counts) = at(i, offset).and_then(|w| w.lexicon.as_deref()) {
+                        keys.extend(usual_tags(counts).map(|tag| key_with_tag(template, Some(tag), &[])));
+                    }
+                }
+                if let Some(counts) = &word.stem_lexicon {
+                    keys.push(key(STEM_LEXICON_SEEN, &[seen_class(counts[0])]));
+                    for (tag, &count) in counts[1..].iter().enumerate().filter(|(_, &c)| c > 0) {
+                        keys.push(key_with_tag(STEM_LEXICON_TAG, Some(tag), &[share_class(count, counts[0])]));
+                    }
+                }
+            }
+            if on(Family::Classes) {
+                let class_at = |offset| at(i, offset).map_or_else(|| "<>".to_string(), |w: &Word<'_>| class_name(w.class.or(w.stem_class)));
+                let own = class_name(word.class);
+                keys.push(key(CLASS, &[&own]));
+                if word.stem_class.is_some() {
+                    keys.push(key(STEM_CLASS, &[&class_name(word.stem_class)]));
+                }
+                let (before, after) = (class_at(-1), class_at(1));
+                keys.push(key(CLASS_BEFORE, &[&before]));
+                keys.push(key(CLASS_AFTER, &[&after]));
+                keys.push(key(CLASS_AROUND, &[&before, &class_name(word.class.or(word.stem_class)), &after]));
             }
             keys
         })
@@ -284,38 +343,21 @@ mod tests {
     use super::*;
     use crate::extract::perceptron::tokenize::tokenize;
 
-    const NONE: Context<'static> = Context { lexicon: &|_| None, gazetteer: &[] };
-
-    #[test]
-    fn shapes() {
-        for (word, expected) in [
-            ("القاهرة", "arabic"),
-            ("NATO", "upper"),
-            ("Reuters", "capitalised"),
-            ("news", "lower"),
-            ("2024", "digits"),
-            ("٢٠٢٤", "digits"),
-            ("«", "punct"),
-            ("و2024", "arabic-digits"),
-            ("ABCقال", "mixed"),
-        ] {
-            assert_eq!(shape(word), expected, "{word}");
-        }
+    fn context<'a>(lexicon: &'a dyn Fn(u64) -> Option<Vec<u32>>, gazetteer: &'a [Match]) -> Context<'a> {
+        let families: &'static Families = Box::leak(Box::new(Families::all()));
+        let classes: &'static WordClasses = Box::leak(Box::default());
+        Context { families, lexicon, gazetteer, classes }
     }
 
-    #[test]
-    fn prefixes_and_suffixes_count_characters() {
-        assert_eq!(prefix("قاهره", 2), "قا");
-        assert_eq!(suffix("قاهره", 2), "ره");
-        assert_eq!(suffix("في", 3), "في");
-        assert_eq!(prefix("", 1), "");
+    fn none() -> Context<'static> {
+        context(&|_| None, &[])
     }
 
     #[test]
     fn spelling_variants_share_their_normalised_features() {
         let a = tokenize("وصل إلى القاهرة");
         let b = tokenize("وصل الى القاهره");
-        let (fa, fb) = (sentence_features(&a[0], &NONE), sentence_features(&b[0], &NONE));
+        let (fa, fb) = (sentence_features(&a[0], &none()), sentence_features(&b[0], &none()));
         assert_eq!(fa.len(), 3);
         // Only the raw-word feature of the variant tokens differs.
         for i in [1, 2] {
@@ -328,7 +370,7 @@ mod tests {
     #[test]
     fn the_stem_is_shared_across_proclitics() {
         let sentence = tokenize("دمشق وبدمشق ودمشق");
-        let features = sentence_features(&sentence[0], &NONE);
+        let features = sentence_features(&sentence[0], &none());
         let stem = key(STEM, &["دمشق"]);
         assert!(features[0].contains(&stem));
         assert!(!features[1].contains(&stem));
@@ -341,7 +383,7 @@ mod tests {
         let sami = word_key("سامي");
         // Seen 4 times: 3 as tag 1, once as tag 0.
         let lexicon = |word: u64| (word == sami).then(|| vec![4, 1, 3, 0]);
-        let features = sentence_features(&sentence[0], &Context { lexicon: &lexicon, gazetteer: &[] });
+        let features = sentence_features(&sentence[0], &context(&lexicon, &[]));
         assert!(features[1].contains(&key(LEXICON_SEEN, &["4-9"])));
         assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(1), &["most"])));
         assert!(features[1].contains(&key_with_tag(LEXICON_TAG, Some(0), &["some"])));
@@ -357,12 +399,39 @@ mod tests {
         let sentence = tokenize(text);
         let found = |start, end, label: &str| Match { start, end, label: label.into() };
         let matches = [found(5, 13, "LOC"), found(15, 31, "LOC")];
-        let features = sentence_features(&sentence[0], &Context { lexicon: &|_| None, gazetteer: &matches });
+        let features = sentence_features(&sentence[0], &context(&|_| None, &matches));
         assert!(features[1].contains(&key(GAZETTEER, &["B+", "LOC"])));
         assert!(features[2].contains(&key(GAZETTEER, &["B+", "LOC"])));
         assert!(features[3].contains(&key(GAZETTEER, &["I", "LOC"])));
         assert!(features[0].contains(&key(GAZETTEER_AFTER, &["B+", "LOC"])));
         assert!(!features[0].iter().any(|&k| k == key(GAZETTEER, &["B", "LOC"])));
+    }
+
+    #[test]
+    fn families_switch_their_templates() {
+        let sentence = tokenize("وصل الرئيس الى القاهرة");
+        let base = none();
+        let all = sentence_features(&sentence[0], &base);
+        let families = Families::all().without(Family::Ngrams).without(Family::Words);
+        let fewer = sentence_features(&sentence[0], &Context { families: &families, ..base });
+        assert!(fewer[3].len() < all[3].len());
+        assert!(!fewer[3].contains(&key(NORM, &["القاهره"])) && all[3].contains(&key(NORM, &["القاهره"])));
+        assert!(all[3].contains(&key(STEM_TRIGRAM, &["^قا"])) && !fewer[3].contains(&key(STEM_TRIGRAM, &["^قا"])));
+        assert!(fewer[3].iter().all(|k| all[3].contains(k)));
+        assert_eq!((identity_len(&families), identity_len(&Families::all())), (0, IDENTITY));
+    }
+
+    #[test]
+    fn word_classes_of_the_word_and_its_neighbours() {
+        let classes = WordClasses::from_parts(vec![word_key("القاهرة"), word_key("وصل")], vec![7, 3]);
+        let families = Families::all();
+        let sentence = tokenize("وصل الى بالقاهرة");
+        let context = Context { families: &families, lexicon: &|_| None, gazetteer: &[], classes: &classes };
+        let features = sentence_features(&sentence[0], &context);
+        assert!(features[0].contains(&key(CLASS, &["3"])));
+        assert!(features[1].contains(&key(CLASS_AROUND, &["3", "-", "7"])));
+        assert!(features[2].contains(&key(CLASS, &["-"])));
+        assert!(features[2].contains(&key(STEM_CLASS, &["7"])), "`قاهره` is unknown, `القاهره` is class 7");
     }
 
     #[test]

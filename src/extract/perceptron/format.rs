@@ -4,11 +4,13 @@
 //! magic        8 bytes   "MIZANPNR"
 //! version      u32 LE    FORMAT_VERSION
 //! header_len   u32 LE
-//! header       JSON      {"feature_set", "labels", "tags", "rows", "summary"}
+//! header       JSON      {"feature_set", "labels", "tags", "rows", "lexicon_words",
+//!                         "class_words", "summary"}
 //! rows         rows × (u64 LE feature key, tags × f32 LE weight), keys strictly increasing
 //! transitions  (tags + 1) × tags f32 LE; the last row scores the start of a sentence
 //! lexicon      lexicon_words × (u64 LE word key, u32 LE occurrences, tags × u32 LE
 //!              occurrences per tag), keys strictly increasing
+//! classes      class_words × (u64 LE word key, u16 LE class), keys strictly increasing
 //! hash         u64 LE    FNV-1a 64 of every byte before it
 //! ```
 //!
@@ -21,6 +23,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::classes::WordClasses;
 use super::features::FEATURE_SET;
 use super::lexicon::Lexicon;
 use super::model::PerceptronModel;
@@ -29,7 +32,7 @@ use super::train::TrainSummary;
 use super::PerceptronError;
 
 const MAGIC: &[u8; 8] = b"MIZANPNR";
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -39,6 +42,7 @@ struct Header {
     tags: Vec<String>,
     rows: usize,
     lexicon_words: usize,
+    class_words: usize,
     summary: TrainSummary,
 }
 
@@ -59,6 +63,7 @@ pub(crate) fn to_bytes(model: &PerceptronModel) -> Vec<u8> {
         tags: tag_names(&model.tag_set),
         rows: model.keys.len(),
         lexicon_words: model.lexicon.words.len(),
+        class_words: model.classes.words.len(),
         summary: model.summary.clone(),
     };
     let header = serde_json::to_vec(&header).unwrap_or_default();
@@ -76,6 +81,10 @@ pub(crate) fn to_bytes(model: &PerceptronModel) -> Vec<u8> {
     for (word, counts) in model.lexicon.words.iter().zip(model.lexicon.counts.chunks_exact(tags + 1)) {
         out.extend_from_slice(&word.to_le_bytes());
         counts.iter().for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
+    }
+    for (word, class) in model.classes.words.iter().zip(&model.classes.classes) {
+        out.extend_from_slice(&word.to_le_bytes());
+        out.extend_from_slice(&class.to_le_bytes());
     }
     out
 }
@@ -173,10 +182,21 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<PerceptronModel, Perce
         }
     }
     let lexicon = Lexicon::from_parts(tags, words, counts);
+    let mut class_words = Vec::with_capacity(header.class_words.min(bytes.len() / 10));
+    let mut classes = Vec::with_capacity(class_words.capacity());
+    for _ in 0..header.class_words {
+        let word = u64::from_le_bytes(reader.array().map_err(corrupt)?);
+        if class_words.last().is_some_and(|&last| last >= word) {
+            return Err(corrupt("word classes are out of order".into()));
+        }
+        class_words.push(word);
+        classes.push(u16::from_le_bytes(reader.array().map_err(corrupt)?));
+    }
+    let classes = WordClasses::from_parts(class_words, classes);
     if reader.at != reader.bytes.len() {
         return Err(corrupt(format!("{} unexpected bytes after the weights", reader.bytes.len() - reader.at)));
     }
-    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, lexicon, header.summary, hash))
+    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, lexicon, classes, header.summary, hash))
 }
 
 #[cfg(test)]
@@ -233,10 +253,10 @@ mod tests {
         assert!(load_error(truncated).contains("content hash"));
 
         let mut newer = bytes[..bytes.len() - 8].to_vec();
-        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        newer[8..12].copy_from_slice(&3u32.to_le_bytes());
         newer.extend_from_slice(&content_hash(&newer).to_le_bytes());
         let error = load_error(&newer);
-        assert!(error.contains("model format version 2, but this mizan reads model format version 1"), "{error}");
+        assert!(error.contains("model format version 3, but this mizan reads model format version 2"), "{error}");
 
         // A consistent hash over a short body: the reader runs out of bytes.
         let mut short = bytes[..bytes.len() - 8 - 4].to_vec();

@@ -35,10 +35,12 @@ pub(crate) struct Learner {
     transition_sums: Vec<i64>,
     /// Sentences seen, plus one.
     clock: i64,
+    /// What decoding during training adds to every wrong tag's score (see [`Learner::learn`]).
+    margin: f32,
 }
 
 impl Learner {
-    pub(crate) fn new(tags: usize, rows: usize) -> Self {
+    pub(crate) fn new(tags: usize, rows: usize, margin: f32) -> Self {
         Learner {
             tags,
             weights: vec![0; rows * tags],
@@ -46,10 +48,15 @@ impl Learner {
             transitions: vec![0; (tags + 1) * tags],
             transition_sums: vec![0; (tags + 1) * tags],
             clock: 1,
+            margin,
         }
     }
 
     /// Decodes one sentence, updates on its mistakes, and returns the tokens it got right.
+    ///
+    /// With a margin, decoding adds it to the score of every tag but the gold one (cost-augmented
+    /// decoding): a sentence counts as learnt only when the gold path wins by that much, which
+    /// keeps updating on tokens the weights get right by luck and generalises better.
     pub(crate) fn learn(&mut self, tag_set: &TagSet, instance: &Instance) -> usize {
         let tags = self.tags;
         let n = instance.gold.len();
@@ -61,6 +68,11 @@ impl Learner {
                 for (o, &w) in out.iter_mut().zip(&self.weights[row..row + tags]) {
                     *o += w as f32;
                 }
+            }
+        }
+        if self.margin != 0.0 {
+            for (i, &gold) in instance.gold.iter().enumerate() {
+                emissions[i * tags..(i + 1) * tags].iter_mut().enumerate().filter(|&(t, _)| t != gold).for_each(|(_, e)| *e += self.margin);
             }
         }
         let transitions: Vec<f32> = self.transitions.iter().map(|&w| w as f32).collect();
@@ -117,7 +129,7 @@ mod tests {
         // One token, one feature (row 0): the gold is B-PER.
         let tag_set = TagSet::new(["PER".to_string()]);
         let instance = Instance { features: vec![0], bounds: vec![0, 1], gold: vec![1] };
-        let mut learner = Learner::new(3, 1);
+        let mut learner = Learner::new(3, 1, 0.0);
         assert_eq!(learner.learn(&tag_set, &instance), 0); // all zero: O wins the tie
         assert_eq!(learner.learn(&tag_set, &instance), 1);
         let (mut weights, mut transitions) = (vec![0.0; 3], vec![0.0; 12]);

@@ -8,21 +8,25 @@
 //! averaged perceptron), `model` and `format` (the trained weights and their file), and
 //! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
 
+mod classes;
 mod decode;
 mod error;
 mod extractor;
+mod families;
 mod features;
 mod format;
 mod learner;
 mod lexicon;
 mod model;
 mod normalize;
+mod shape;
 mod tags;
 mod tokenize;
 mod train;
 
 pub use error::PerceptronError;
 pub use extractor::PerceptronNer;
+pub use families::{Families, Family};
 pub use model::{Entity, PerceptronModel};
 pub use tokenize::{tokenize, Token};
-pub use train::{train, train_articles, TrainOptions, TrainSummary, UnalignedSpan};
+pub use train::{default_families, train, train_articles, TrainOptions, TrainSummary, UnalignedSpan};

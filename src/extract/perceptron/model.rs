@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
+use super::classes::WordClasses;
 use super::decode::viterbi;
+use super::families::Family;
 use super::features::{sentence_features, Context};
 use super::format;
 use super::lexicon::Lexicon;
@@ -57,6 +59,8 @@ pub struct PerceptronModel {
     pub(crate) transitions: Vec<f32>,
     /// Word counts from the training data, for the lexicon features.
     pub(crate) lexicon: Lexicon,
+    /// Distributional word classes, for the class features (empty without them).
+    pub(crate) classes: WordClasses,
     pub(crate) summary: TrainSummary,
     rows: KeyMap<u32>,
     /// FNV-1a 64 of the model's file form.
@@ -65,24 +69,35 @@ pub struct PerceptronModel {
 
 impl PerceptronModel {
     /// Assembles a freshly trained model; `keys` must be strictly increasing.
-    pub(crate) fn new(tag_set: TagSet, keys: Vec<u64>, weights: Vec<f32>, transitions: Vec<f32>, lexicon: Lexicon, summary: TrainSummary) -> Self {
-        let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, summary, 0);
+    pub(crate) fn new(
+        tag_set: TagSet,
+        keys: Vec<u64>,
+        weights: Vec<f32>,
+        transitions: Vec<f32>,
+        lexicon: Lexicon,
+        classes: WordClasses,
+        summary: TrainSummary,
+    ) -> Self {
+        let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, classes, summary, 0);
         model.hash = format::content_hash(&format::to_bytes(&model));
         model
     }
 
-    /// Assembles a model read from a file whose content hash is `hash`.
+    /// Assembles a model read from a file whose content hash is `hash`: the file's sections,
+    /// one argument each.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         tag_set: TagSet,
         keys: Vec<u64>,
         weights: Vec<f32>,
         transitions: Vec<f32>,
         lexicon: Lexicon,
+        classes: WordClasses,
         summary: TrainSummary,
         hash: u64,
     ) -> Self {
         let rows = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
-        PerceptronModel { tag_set, keys, weights, transitions, lexicon, summary, rows, hash }
+        PerceptronModel { tag_set, keys, weights, transitions, lexicon, classes, summary, rows, hash }
     }
 
     /// The entity labels the model tags, sorted.
@@ -144,8 +159,9 @@ impl PerceptronModel {
     pub fn tag(&self, text: &str) -> Vec<Entity> {
         let mut entities = Vec::new();
         let lexicon = |word: u64| self.lexicon.get(word).map(<[u32]>::to_vec);
-        let matches = if self.summary.gazetteer.is_some() { Gazetteer::builtin().find(text) } else { Vec::new() };
-        let context = Context { lexicon: &lexicon, gazetteer: &matches };
+        let families = &self.summary.families;
+        let matches = if families.contains(Family::Gazetteer) { Gazetteer::builtin().find(text) } else { Vec::new() };
+        let context = Context { families, lexicon: &lexicon, gazetteer: &matches, classes: &self.classes };
         for tokens in tokenize(text) {
             let tags = self.tag_features(&sentence_features(&tokens, &context));
             for (first, last, label) in chunks(&self.tag_set, &tags) {
