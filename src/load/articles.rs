@@ -91,13 +91,25 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
 /// metadata.
 pub fn load_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<LoadedArticles, LoadError> {
     let mut loaded = LoadedArticles::default();
-    read_records(path, diagnostics, progress, parse_article, |article, line| {
+    read_articles_jsonl(path, diagnostics, progress, |article, line| {
         loaded.push(article, Origin { path: path.to_path_buf(), line: Some(line) });
     })?;
-    if loaded.articles.is_empty() && diagnostics.error_count() == 0 {
+    Ok(loaded)
+}
+
+/// Reads articles JSONL one article at a time, handing each to `each` with its line, so that a
+/// caller that does not keep them reads in bounded memory. A file without articles (and without
+/// errors that would explain it) is an error.
+pub fn read_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress, mut each: impl FnMut(Article, usize)) -> Result<(), LoadError> {
+    let mut any = false;
+    read_records(path, diagnostics, progress, parse_article, |article, line| {
+        any = true;
+        each(article, line);
+    })?;
+    if !any && diagnostics.error_count() == 0 {
         diagnostics.error(path, None, "no articles in this file");
     }
-    Ok(loaded)
+    Ok(())
 }
 
 fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {

@@ -186,29 +186,60 @@ pub fn read_records<T>(
     parse: impl Fn(&str) -> Result<(T, Vec<String>), String>,
     mut keep: impl FnMut(T, usize),
 ) -> Result<(), LoadError> {
-    let mut lines = Lines::open(path)?;
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    while let Some(line) = lines.next_line().map_err(io)? {
-        progress.position(line.bytes_read);
-        let number = Some(line.number);
-        let Some(text) = line.text else {
-            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match parse(&text) {
-            Ok((value, warnings)) => {
-                for warning in warnings {
-                    diagnostics.warning(path, number, warning);
-                }
-                keep(value, line.number);
-            }
-            Err(message) => diagnostics.error(path, number, message),
-        }
+    let mut records = Records::open(path)?;
+    while let Some((value, line)) = records.next(diagnostics, progress, &parse)? {
+        keep(value, line);
     }
     Ok(())
+}
+
+/// The records of a JSON Lines file pulled one at a time, as [`read_records`] reads them: for a
+/// reader that takes a few records from one file, then from another (`validate` reading the
+/// articles and their spans side by side).
+pub struct Records<R> {
+    path: PathBuf,
+    lines: Lines<R>,
+}
+
+impl Records<BufReader<File>> {
+    pub fn open(path: &Path) -> Result<Self, LoadError> {
+        Ok(Records { path: path.to_path_buf(), lines: Lines::open(path)? })
+    }
+}
+
+impl<R: BufRead> Records<R> {
+    /// The next record that parses, with its line number; problems on the lines before it go
+    /// into `diagnostics`. `Ok(None)` at the end of the file.
+    pub fn next<T>(
+        &mut self,
+        diagnostics: &mut Diagnostics,
+        progress: &dyn Progress,
+        parse: impl Fn(&str) -> Result<(T, Vec<String>), String>,
+    ) -> Result<Option<(T, usize)>, LoadError> {
+        let path = self.path.as_path();
+        let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+        while let Some(line) = self.lines.next_line().map_err(io)? {
+            progress.position(line.bytes_read);
+            let number = Some(line.number);
+            let Some(text) = line.text else {
+                diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
+                continue;
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            match parse(&text) {
+                Ok((value, warnings)) => {
+                    for warning in warnings {
+                        diagnostics.warning(path, number, warning);
+                    }
+                    return Ok(Some((value, line.number)));
+                }
+                Err(message) => diagnostics.error(path, number, message),
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// Reads a small text file whole (a manifest, a registry), bounded like a line: a file larger
