@@ -303,7 +303,7 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
     impl Cursor<'_> {
         fn peek(&mut self) -> Option<&crate::model::Span> {
             while self.next.is_none() && !self.broken {
-                let line = match self.lines.next_line() {
+                let line = match self.lines.next_borrowed() {
                     Ok(Some(line)) => line,
                     Ok(None) => return None,
                     Err(_) => {
@@ -313,7 +313,7 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
                 };
                 if self.valid.get(line.number / 64).is_some_and(|word| word & (1 << (line.number % 64)) != 0) {
                     let (default, required) = (self.layer.unwrap_or(DEFAULT_LAYER), self.layer);
-                    match line.text.as_deref().map(|text| parse_span(text, default, required)) {
+                    match line.text.map(|text| parse_span(text, default, required)) {
                         Some(Ok((span, _))) => self.next = Some(span),
                         _ => self.broken = true,
                     }
@@ -326,20 +326,78 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
     for ((path, layer), valid) in gold.iter().zip(valid) {
         cursors.push(Cursor { lines: Lines::open(path).ok()?, layer: layer.as_deref(), valid, next: None, broken: false });
     }
-    let mut lines: Vec<String> = Vec::new();
+    // The group's JSON lines, one after the other in `json`, sorted by their byte ranges.
+    let (mut json, mut lines) = (Vec::new(), Vec::new());
     loop {
         let Some(id) = cursors.iter_mut().filter_map(|c| c.peek().map(|s| s.article_id.clone())).min() else {
             return cursors.iter().all(|c| !c.broken).then_some(hash);
         };
+        json.clear();
         lines.clear();
         for cursor in &mut cursors {
             while cursor.peek().is_some_and(|span| span.article_id == id) {
-                lines.extend(cursor.next.take().map(|span| span.to_json().to_string()));
+                if let Some(span) = cursor.next.take() {
+                    let start = json.len();
+                    write_span_json(&span, &mut json);
+                    lines.push(start..json.len());
+                }
             }
         }
-        lines.sort();
+        lines.sort_by(|a, b| json[a.clone()].cmp(&json[b.clone()]));
         for line in &lines {
-            hash.add_str(line);
+            hash.add(&json[line.clone()]);
+        }
+    }
+}
+
+/// `span.to_json().to_string()` without the JSON tree: the fields in that order, strings
+/// escaped by serde_json.
+fn write_span_json(span: &crate::model::Span, out: &mut Vec<u8>) {
+    let string = |out: &mut Vec<u8>, value: &str| {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    };
+    out.extend_from_slice(b"{\"article_id\":");
+    string(out, &span.article_id);
+    out.extend_from_slice(b",\"layer\":");
+    string(out, &span.layer);
+    out.extend_from_slice(format!(",\"start\":{},\"end\":{},\"label\":", span.start, span.end).as_bytes());
+    string(out, &span.label);
+    if let Some(text) = &span.text {
+        out.extend_from_slice(b",\"text\":");
+        string(out, text);
+    }
+    if !span.attrs.is_empty() {
+        out.extend_from_slice(b",\"attrs\":{");
+        for (k, (key, value)) in span.attrs.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            string(out, key);
+            out.push(b':');
+            string(out, value);
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    #[test]
+    fn span_json_is_the_json_tree_s() {
+        let spans = [
+            Span::new("a", 0, 5, "PER"),
+            Span::new("a\"b\\c\u{1}", 3, 90, "LOC").with_text("لافروف\n😀\u{200F}").with_layer("quote"),
+            Span::new("x", 1, 2, "QUOTE").with_attr("speaker", "لافروف").with_attr("role", "\t"),
+        ];
+        for span in spans {
+            let mut out = Vec::new();
+            write_span_json(&span, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), span.to_json().to_string());
         }
     }
 }

@@ -19,6 +19,13 @@ pub struct Line {
     pub bytes_read: u64,
 }
 
+/// A [`Line`] that borrows its text from the reader.
+pub struct BorrowedLine<'a> {
+    pub number: usize,
+    pub text: Option<&'a str>,
+    pub bytes_read: u64,
+}
+
 /// The longest line any reader accepts unless `MIZAN_MAX_LINE_BYTES` says otherwise: 64 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
 
@@ -138,6 +145,11 @@ impl<R: BufRead> Lines<R> {
 
     /// The next line, `Ok(None)` at the end of input.
     pub fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        Ok(self.next_borrowed()?.map(|line| Line { number: line.number, text: line.text.map(str::to_owned), bytes_read: line.bytes_read }))
+    }
+
+    /// The next line borrowed from the reader's buffer, for readers that parse it in place.
+    pub fn next_borrowed(&mut self) -> std::io::Result<Option<BorrowedLine<'_>>> {
         self.buffer.clear();
         let read = self.reader.read_until(b'\n', &mut self.buffer)?;
         if read == 0 {
@@ -151,8 +163,8 @@ impl<R: BufRead> Lines<R> {
         }
         bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).ok().map(str::to_owned);
-        Ok(Some(Line { number: self.number, text, bytes_read: self.bytes_read }))
+        let text = std::str::from_utf8(bytes).ok();
+        Ok(Some(BorrowedLine { number: self.number, text, bytes_read: self.bytes_read }))
     }
 }
 
@@ -218,7 +230,7 @@ impl<R: BufRead> Records<R> {
     ) -> Result<Option<(T, usize)>, LoadError> {
         let path = self.path.as_path();
         let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-        while let Some(line) = self.lines.next_line().map_err(io)? {
+        while let Some(line) = self.lines.next_borrowed().map_err(io)? {
             progress.position(line.bytes_read);
             let number = Some(line.number);
             let Some(text) = line.text else {
@@ -228,7 +240,7 @@ impl<R: BufRead> Records<R> {
             if text.trim().is_empty() {
                 continue;
             }
-            match parse(&text) {
+            match parse(text) {
                 Ok((value, warnings)) => {
                     for warning in warnings {
                         diagnostics.warning(path, number, warning);

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod fast;
+pub(super) mod fast;
 
 use crate::load::fields::{kind, optional_string, parse_object, required_offset, required_string};
 use crate::load::lines::read_records;

@@ -41,6 +41,20 @@ pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str
     }))
 }
 
+/// A flat JSON object whose values are all strings or `null`, read by the same scanner (the
+/// article reader's fast path): `each` gets every key with its value (`None` for `null`) and may
+/// refuse it (`None`). `None` for anything else — another kind of value, malformed JSON, text
+/// after the object — so that the general reader decides.
+pub(crate) fn string_object<'a>(line: &'a str, mut each: impl FnMut(&str, Option<Cow<'a, str>>) -> Option<()>) -> Option<()> {
+    let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
+    scanner.object(|scanner, key| {
+        let value = scanner.nullable(Scanner::string)?;
+        each(key, value)
+    })?;
+    scanner.skip_space();
+    (scanner.at == scanner.bytes.len()).then_some(())
+}
+
 /// The fields seen so far; `Some(None)` is a field given as `null`.
 #[derive(Default)]
 struct Fields<'a> {
