@@ -326,28 +326,43 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
     for ((path, layer), valid) in gold.iter().zip(valid) {
         cursors.push(Cursor { lines: Lines::open(path).ok()?, layer: layer.as_deref(), valid, next: None, broken: false });
     }
-    // The group's JSON lines, one after the other in `json`, sorted by their byte ranges.
-    let (mut json, mut lines) = (Vec::new(), Vec::new());
-    loop {
-        let Some(id) = cursors.iter_mut().filter_map(|c| c.peek().map(|s| s.article_id.clone())).min() else {
-            return cursors.iter().all(|c| !c.broken).then_some(hash);
-        };
-        json.clear();
-        lines.clear();
-        for cursor in &mut cursors {
-            while cursor.peek().is_some_and(|span| span.article_id == id) {
-                if let Some(span) = cursor.next.take() {
-                    let start = json.len();
-                    write_span_json(&span, &mut json);
-                    lines.push(start..json.len());
+    // One thread reads and writes the JSON lines, a batch at a time (each article's sorted), and
+    // this one hashes them: the hash cannot start before the articles' part is done, so it is
+    // the part of `stats` that runs alone.
+    type Batch = (Vec<u8>, Vec<std::ops::Range<usize>>);
+    const BATCH_BYTES: usize = 1 << 16;
+    let (sender, receiver) = sync_channel::<Batch>(4);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let (mut json, mut lines) = (Vec::new(), Vec::new());
+            loop {
+                let Some(id) = cursors.iter_mut().filter_map(|c| c.peek().map(|s| s.article_id.clone())).min() else {
+                    let _ = sender.send((json, lines));
+                    return cursors.iter().all(|c| !c.broken);
+                };
+                let first = lines.len();
+                for cursor in &mut cursors {
+                    while cursor.peek().is_some_and(|span| span.article_id == id) {
+                        if let Some(span) = cursor.next.take() {
+                            let start = json.len();
+                            write_span_json(&span, &mut json);
+                            lines.push(start..json.len());
+                        }
+                    }
+                }
+                lines[first..].sort_by(|a, b| json[a.clone()].cmp(&json[b.clone()]));
+                if json.len() >= BATCH_BYTES && sender.send((std::mem::take(&mut json), std::mem::take(&mut lines))).is_err() {
+                    return false;
                 }
             }
+        });
+        for (json, lines) in receiver {
+            for line in lines {
+                hash.add(&json[line]);
+            }
         }
-        lines.sort_by(|a, b| json[a.clone()].cmp(&json[b.clone()]));
-        for line in &lines {
-            hash.add(&json[line.clone()]);
-        }
-    }
+        producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).then_some(hash)
+    })
 }
 
 /// `span.to_json().to_string()` without the JSON tree: the fields in that order, strings

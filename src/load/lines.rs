@@ -93,7 +93,7 @@ impl<R: BufRead> BufRead for LineLimit<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         let (current, limit) = (self.current, self.limit);
         let buffer = self.inner.fill_buf()?;
-        let (end, ends_line) = match buffer.iter().position(|&b| b == b'\n') {
+        let (end, ends_line) = match memchr::memchr(b'\n', buffer) {
             Some(at) => (at + 1, true),
             None => (buffer.len(), false),
         };
