@@ -21,8 +21,11 @@ use crate::load::{parse_span, read_articles_jsonl, Diagnostics, Lines, LoadError
 use crate::model::{Article, DEFAULT_LAYER};
 use crate::progress::{NoProgress, Progress};
 
-/// Articles in flight between the two threads: the memory the side-by-side reading holds.
-const IN_FLIGHT: usize = 64;
+/// Articles go from one thread to the other in batches (a hand-over per article costs more than
+/// reading it); at most `IN_FLIGHT` batches are in flight: the memory the side-by-side reading
+/// holds.
+const BATCH: usize = 16;
+const IN_FLIGHT: usize = 4;
 
 /// Reads and checks the dataset in bounded memory; `Ok(None)` when it cannot be done that way.
 /// `Err` only for what stops the whole-dataset path before it reads any data (no such dataset,
@@ -104,7 +107,7 @@ fn read_articles(
     manifest: Option<&Manifest>,
     fingerprint: bool,
     progress: &dyn Progress,
-    sender: SyncSender<Article>,
+    sender: SyncSender<Vec<Article>>,
 ) -> Result<Option<ArticleSide>, LoadError> {
     let mut first_listing: HashMap<&str, &str> = HashMap::new();
     for (split, ids) in manifest.iter().flat_map(|m| &m.splits) {
@@ -123,6 +126,7 @@ fn read_articles(
     let mut seen: HashSet<u64> = HashSet::new();
     let mut previous: Option<(String, String)> = None;
     let mut usable = true;
+    let mut batch = Vec::with_capacity(BATCH);
     let mut diagnostics = Diagnostics::default();
     progress.start("articles", std::fs::metadata(path).ok().map(|m| m.len()));
     let read = read_articles_jsonl(path, &mut diagnostics, progress, |mut article, _| {
@@ -158,8 +162,14 @@ fn read_articles(
             entry.0 += 1;
             entry.1 += characters;
         }
-        usable = sender.send(article).is_ok();
+        batch.push(article);
+        if batch.len() == BATCH {
+            usable = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_ok();
+        }
     });
+    if usable && !batch.is_empty() {
+        usable = sender.send(batch).is_ok();
+    }
     progress.finish();
     read?;
     side.diagnostics = diagnostics;
@@ -234,14 +244,14 @@ impl SpanFile<'_> {
 fn check_in_step(
     gold: &[(std::path::PathBuf, Option<String>)],
     manifest: Option<&Manifest>,
-    articles: Receiver<Article>,
+    articles: Receiver<Vec<Article>>,
 ) -> Result<Option<SpanSide>, LoadError> {
     let mut files = Vec::with_capacity(gold.len());
     for (path, layer) in gold {
         files.push(SpanFile { path, layer: layer.as_deref(), records: Records::open(path)?, next: None, done: false, valid: Vec::new() });
     }
     let mut side = SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), valid: Vec::new() };
-    for article in articles {
+    for article in articles.into_iter().flatten() {
         let lookup = |id: &str| (id == article.id).then_some(&article);
         let split = article.metadata.get("split");
         for file in &mut files {
