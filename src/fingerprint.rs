@@ -25,17 +25,20 @@ impl Fingerprint {
 
     /// Adds bytes, then a separator so that `("ab", "c")` and `("a", "bc")` differ.
     pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
-        for lane in 0..2 {
-            let mut h = self.lanes[lane];
-            for &b in bytes.iter().chain(&(bytes.len() as u64).to_le_bytes()) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(PRIME);
-                if lane == 1 {
-                    h = h.rotate_left(29);
-                }
-            }
-            self.lanes[lane] = h;
+        // Both lanes in one loop: each byte's two multiplications do not wait for each other,
+        // which halves the time of a dataset's fingerprint (the text of every article).
+        let [mut first, mut second] = self.lanes;
+        let mut step = |byte: u8| {
+            first = (first ^ u64::from(byte)).wrapping_mul(PRIME);
+            second = (second ^ u64::from(byte)).wrapping_mul(PRIME).rotate_left(29);
+        };
+        for &byte in bytes {
+            step(byte);
         }
+        for byte in (bytes.len() as u64).to_le_bytes() {
+            step(byte);
+        }
+        self.lanes = [first, second];
         self
     }
 
@@ -116,6 +119,33 @@ mod tests {
         assert_eq!(fnv64(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv64(b"foobar"), 0x8594_4171_f739_67e8);
         assert_eq!(Fnv64::new().write(b"foo").write(b"bar").hex(), "85944171f73967e8");
+    }
+
+    /// The lanes one after the other, as the hash was first written: what every stored
+    /// fingerprint was computed with.
+    fn lane_by_lane(parts: &[&[u8]]) -> String {
+        let mut lanes = OFFSETS;
+        for bytes in parts {
+            for (lane, h) in lanes.iter_mut().enumerate() {
+                for &b in bytes.iter().chain(&(bytes.len() as u64).to_le_bytes()) {
+                    *h = (*h ^ u64::from(b)).wrapping_mul(PRIME);
+                    if lane == 1 {
+                        *h = h.rotate_left(29);
+                    }
+                }
+            }
+        }
+        format!("{:016x}{:016x}", lanes[0], lanes[1])
+    }
+
+    #[test]
+    fn matches_the_lane_by_lane_definition() {
+        let parts: [&[u8]; 4] = [b"", "ميزان 😀".as_bytes(), b"article text", &[0xff; 300]];
+        let mut hash = Fingerprint::new();
+        for part in parts {
+            hash.add(part);
+        }
+        assert_eq!(hash.hex(), lane_by_lane(&parts));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Memory ceilings, on generated data: `mizan conlleval` streams (its peak does not grow with
-//! the input), and `mizan score` stays within four times its input (see
+//! Memory ceilings, on generated data: `mizan conlleval`, `mizan validate` and `mizan stats`
+//! stream (their peak does not grow with the input), and `mizan score` stays within four times its input (see
 //! docs/performance.md for where the rest goes). Peaks are measured with
 //! `getrusage(RUSAGE_CHILDREN)`, never timed. The figure is the largest peak of any child so
 //! far, so the commands run from the smallest to the largest, and everything is one test (one
@@ -79,8 +79,40 @@ fn write_spans(dir: &Path, bytes: u64) -> u64 {
     std::fs::metadata(dir.join("gold.jsonl")).unwrap().len() + std::fs::metadata(dir.join("pred.jsonl")).unwrap().len()
 }
 
+/// An articles file and its gold of about `bytes` bytes together, spans grouped by article in
+/// the articles' order (as mizan writes them); returns the bytes written.
+fn write_dataset(dir: &Path, bytes: u64) -> u64 {
+    let mut articles = std::io::BufWriter::new(std::fs::File::create(dir.join("articles.jsonl")).unwrap());
+    let mut gold = std::io::BufWriter::new(std::fs::File::create(dir.join("gold.jsonl")).unwrap());
+    let words = ["قال", "لافروف", "في", "موسكو", "اليوم", "إن", "المحادثات", "مع", "جونسون", "كانت", "بنّاءة", "😀"];
+    let labels = ["PERS", "LOC", "ORG", "MISC"];
+    let mut written = 0u64;
+    let mut k = 0usize;
+    while written < bytes {
+        let text: Vec<&str> = (0..60).map(|w| words[(k + w * 7) % words.len()]).collect();
+        let text = text.join(" ");
+        let line = format!("{{\"id\": \"doc-{k:07}\", \"text\": \"{text}\", \"split\": \"{}\"}}\n", if k % 5 == 0 { "test" } else { "train" });
+        articles.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+        let mut start = 0;
+        for (w, word) in text.split(' ').enumerate() {
+            let end = start + word.chars().count();
+            if w % 4 == 1 {
+                let span = format!("{{\"article_id\": \"doc-{k:07}\", \"start\": {start}, \"end\": {end}, \"label\": \"{}\"}}\n", labels[(k + w) % 4]);
+                gold.write_all(span.as_bytes()).unwrap();
+                written += span.len() as u64;
+            }
+            start = end + 1;
+        }
+        k += 1;
+    }
+    articles.flush().unwrap();
+    gold.flush().unwrap();
+    written
+}
+
 #[test]
-fn conlleval_streams_and_score_stays_within_four_times_its_input() {
+fn conlleval_stats_and_validate_stream_and_score_stays_within_four_times_its_input() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
 
@@ -93,6 +125,31 @@ fn conlleval_streams_and_score_stays_within_four_times_its_input() {
     assert!(String::from_utf8_lossy(&report).starts_with("processed "), "conlleval printed its report");
     let streaming = children_peak();
     assert!(streaming <= at_rest + 4 * MIB, "conlleval peaked at {} MiB on 24 MiB of input, {} MiB at rest", streaming / MIB, at_rest / MIB);
+
+    // validate and stats: a tiny dataset, then one of 32 MB (twice the 1M-token benchmark's);
+    // the peak may not grow by more than a few MB.
+    let small = dir.join("small");
+    std::fs::create_dir(&small).unwrap();
+    write_dataset(&small, 3_000);
+    let files = ["--articles", "articles.jsonl", "--gold", "gold.jsonl"];
+    mizan(&[&["validate"], &files[..]].concat(), &small);
+    mizan(&[&["stats"], &files[..]].concat(), &small);
+    let dataset_at_rest = children_peak();
+    let big = dir.join("big");
+    std::fs::create_dir(&big).unwrap();
+    let input = write_dataset(&big, 32 * MIB);
+    let summary = String::from_utf8(mizan(&[&["validate"], &files[..]].concat(), &big)).unwrap();
+    assert!(summary.contains("valid gold spans: no problems"), "{summary}");
+    let stats: serde_json::Value = serde_json::from_slice(&mizan(&[&["stats", "--json"], &files[..]].concat(), &big)).unwrap();
+    assert!(stats["articles"].as_u64().unwrap() > 15_000 && stats["fingerprint"].is_string(), "{stats}");
+    let reading = children_peak();
+    assert!(
+        reading <= dataset_at_rest + 6 * MIB,
+        "validate and stats peaked at {} MiB on {} MiB of input, {} MiB at rest",
+        reading / MIB,
+        input / MIB,
+        dataset_at_rest / MIB
+    );
 
     // score: a tiny pair of files, then about 8 MB of gold and 8 MB of predictions.
     let tiny = dir.join("tiny");

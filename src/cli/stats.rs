@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
-use crate::dataset::{stats, Stats};
+use crate::dataset::{Dataset, Stats, Summary};
 use crate::model::{for_terminal, lines_for_terminal};
 use anyhow::Context;
 
-use crate::cli::common::{plural, thousands, DatasetArgs};
+use crate::cli::common::{plural, report_problems, thousands, DatasetArgs};
 use crate::cli::progress::Bar;
 
 #[derive(Debug, clap::Args)]
@@ -20,12 +20,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
-    let Ok(dataset) = args.dataset.load_checked(progress)? else {
+    let (summary, diagnostics) = Dataset::summarize(&args.dataset.spec(), true, progress).context("loading the dataset")?;
+    if report_problems(&diagnostics) {
         return Ok(ExitCode::from(1));
-    };
-    let stats = stats(&dataset).context("counting")?;
-    let fingerprint = dataset.fingerprint();
-    let version = dataset.manifest.as_ref().and_then(|m| m.version.as_ref());
+    }
+    let Summary { stats, fingerprint, manifest, .. } = summary;
+    let fingerprint = fingerprint.unwrap_or_default();
+    let version = manifest.as_ref().and_then(|m| m.version.as_ref());
     if args.json {
         let mut json = serde_json::to_value(&stats)?;
         if let Some(object) = json.as_object_mut() {

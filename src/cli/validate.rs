@@ -16,7 +16,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
-    let (dataset, diagnostics) = match Dataset::load(&args.dataset.spec(), progress) {
+    let (summary, diagnostics) = match Dataset::summarize(&args.dataset.spec(), false, progress) {
         Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("error: {}", crate::model::for_terminal(&error.to_string()));
@@ -28,9 +28,9 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     }
     let summary = format!(
         "{}: {}, {}",
-        dataset.name,
-        plural(dataset.articles.len() as u64, "article", "articles"),
-        plural(dataset.gold.len() as u64, "valid gold span", "valid gold spans"),
+        summary.name,
+        plural(summary.articles, "article", "articles"),
+        plural(summary.valid_spans, "valid gold span", "valid gold spans"),
     );
     if diagnostics.is_empty() {
         println!("{summary}: no problems");

@@ -88,6 +88,27 @@ pub fn check_spans(
     manifest: Option<&Manifest>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<CheckedSpan> {
+    match articles {
+        Some((articles, index)) => {
+            let lookup = |id: &str| index.get(id).map(|&i| &articles[i]);
+            check_spans_with(path, records, Some(&lookup), manifest, diagnostics)
+        }
+        None => check_spans_with(path, records, None, manifest, diagnostics),
+    }
+}
+
+/// Finds an article by id.
+pub type ArticleLookup<'f, 'a> = &'f dyn Fn(&str) -> Option<&'a Article>;
+
+/// [`check_spans`] with the articles behind a lookup by id: the streaming `validate` hands it
+/// one article and that article's spans at a time.
+pub fn check_spans_with<'a>(
+    path: &Path,
+    records: Vec<SpanRecord>,
+    articles: Option<ArticleLookup<'_, 'a>>,
+    manifest: Option<&Manifest>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<CheckedSpan> {
     let mut checked = Vec::with_capacity(records.len());
     for SpanRecord { span, line } in records {
         let at = Some(line);
@@ -104,15 +125,14 @@ pub fn check_spans(
         if !check_identifiers(path, line, &span, diagnostics) || !check_schema(path, line, &span, manifest, diagnostics) {
             continue;
         }
-        let Some((articles, index)) = articles else {
+        let Some(lookup) = articles else {
             checked.push(CheckedSpan { span, bytes: None, line });
             continue;
         };
-        let Some(&i) = index.get(&span.article_id) else {
+        let Some(article) = lookup(&span.article_id) else {
             diagnostics.error(path, at, format!("unknown article_id `{}`: no article has this id; check the id or the articles file", shown(&span.article_id)));
             continue;
         };
-        let article = &articles[i];
         let Some(bytes) = article.byte_range(start, end) else {
             let mut message = format!("span {start}..{end} runs past the end of article `{}` ({} code points)", shown(&article.id), article.char_len());
             if let Some(hint) = span.text.as_deref().and_then(|t| offset_hint(article, &span, t)) {

@@ -13,6 +13,7 @@ pub mod minhash;
 pub mod normalize;
 pub mod split;
 mod stats;
+mod stream;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use crate::progress::Progress;
 pub use check::CheckedSpan;
 pub use folder::DatasetFolder;
 pub use manifest::{ArticleFormat, ArticleSource, DatasetVersion, LayerSchema, Manifest};
-pub use stats::{stats, Stats};
+pub use stats::{stats, SplitStats, Stats};
 
 /// What the user named on the command line.
 #[derive(Debug, Clone)]
@@ -47,6 +48,20 @@ pub struct Dataset {
     pub article_frame: DataFrame,
     /// One row per gold span (`docs/data-model.md`).
     pub span_frame: DataFrame,
+}
+
+/// What `validate` and `stats` report of a dataset, without the dataset itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub name: String,
+    pub manifest: Option<Manifest>,
+    /// Articles, a repeated id counted once.
+    pub articles: u64,
+    /// Gold spans that passed every check.
+    pub valid_spans: u64,
+    pub stats: Stats,
+    /// [`Dataset::fingerprint`], when asked for and the data has no errors.
+    pub fingerprint: Option<String>,
 }
 
 /// Where a dataset's parts are on disk.
@@ -200,6 +215,39 @@ impl Dataset {
         let article_frame = articles_frame(&set.articles)?;
         let dataset = Dataset { name: location.name, manifest: location.manifest.map(|(_, m)| m), articles: set.articles, gold, article_frame, span_frame };
         Ok((dataset, diagnostics))
+    }
+
+    /// Checks a dataset and counts it as [`Dataset::load`] and [`stats`] would, reading it
+    /// article by article in bounded memory when its files allow (`docs/data-model.md`), and
+    /// loading it whole otherwise. The problems found are the same either way.
+    pub fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<(Summary, Diagnostics), LoadError> {
+        match Dataset::summarize_streaming(spec, fingerprint, progress)? {
+            Some(streamed) => Ok(streamed),
+            None => Dataset::summarize_whole(spec, fingerprint, progress),
+        }
+    }
+
+    /// [`Dataset::summarize`] in bounded memory, or `Ok(None)` when the files do not allow it
+    /// (spans out of the articles' order, an unknown or repeated id, a read error, `.txt`
+    /// articles; for the fingerprint, articles out of id order).
+    pub fn summarize_streaming(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<Option<(Summary, Diagnostics)>, LoadError> {
+        stream::summarize(spec, fingerprint, progress)
+    }
+
+    /// [`Dataset::summarize`] by loading the dataset whole.
+    pub fn summarize_whole(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<(Summary, Diagnostics), LoadError> {
+        let (dataset, diagnostics) = Dataset::load(spec, progress)?;
+        let stats = stats(&dataset)?;
+        let fingerprint = (fingerprint && diagnostics.error_count() == 0).then(|| dataset.fingerprint());
+        let summary = Summary {
+            articles: dataset.articles.len() as u64,
+            valid_spans: dataset.gold.len() as u64,
+            stats,
+            fingerprint,
+            name: dataset.name,
+            manifest: dataset.manifest,
+        };
+        Ok((summary, diagnostics))
     }
 
     /// A hash of every article (id, text, metadata) and gold span, independent of file order:

@@ -91,16 +91,57 @@ pub fn load_text_folder(dir: &Path, diagnostics: &mut Diagnostics) -> Result<Loa
 /// metadata.
 pub fn load_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress) -> Result<LoadedArticles, LoadError> {
     let mut loaded = LoadedArticles::default();
-    read_records(path, diagnostics, progress, parse_article, |article, line| {
+    read_articles_jsonl(path, diagnostics, progress, |article, line| {
         loaded.push(article, Origin { path: path.to_path_buf(), line: Some(line) });
     })?;
-    if loaded.articles.is_empty() && diagnostics.error_count() == 0 {
-        diagnostics.error(path, None, "no articles in this file");
-    }
     Ok(loaded)
 }
 
+/// Reads articles JSONL one article at a time, handing each to `each` with its line, so that a
+/// caller that does not keep them reads in bounded memory. A file without articles (and without
+/// errors that would explain it) is an error.
+pub fn read_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress, mut each: impl FnMut(Article, usize)) -> Result<(), LoadError> {
+    let mut any = false;
+    read_records(path, diagnostics, progress, parse_article, |article, line| {
+        any = true;
+        each(article, line);
+    })?;
+    if !any && diagnostics.error_count() == 0 {
+        diagnostics.error(path, None, "no articles in this file");
+    }
+    Ok(())
+}
+
 fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
+    match parse_clean_article(line) {
+        Some(article) => Ok((article, Vec::new())),
+        None => parse_article_generally(line),
+    }
+}
+
+/// The fast path: a clean article line — `id`, `text` and string metadata, each key once, with
+/// nothing to warn about — read by the span scanner without a JSON tree. `None` sends the line
+/// to the general reader, which gives it its usual messages.
+fn parse_clean_article(line: &str) -> Option<Article> {
+    let (mut id, mut text, mut metadata) = (None, None, BTreeMap::new());
+    crate::load::spans::fast::string_object(line, |key, value| {
+        let value = value?;
+        let slot = match key {
+            "id" => &mut id,
+            "text" => &mut text,
+            _ => return metadata.insert(key.to_owned(), value.into_owned()).is_none().then_some(()),
+        };
+        slot.is_none().then(|| *slot = Some(value))
+    })?;
+    let (id, text) = (id?, text?);
+    if id.is_empty() || text.trim().is_empty() {
+        return None;
+    }
+    Some(make_article(id.into_owned(), text.into_owned(), metadata))
+}
+
+/// The general reader: any JSON, every check, every message.
+fn parse_article_generally(line: &str) -> Result<(Article, Vec<String>), String> {
     let object = parse_object(line)?;
     let id = required_string(&object, "id")?;
     let text = required_text(&object, "text")?;
@@ -178,6 +219,37 @@ mod tests {
         assert_eq!(loaded.articles.len(), 1);
         assert_eq!(loaded.origins[0].line, Some(1));
         assert_eq!(diagnostics.problems()[0].line, Some(3));
+    }
+
+    /// The fast path and the general reader agree on every line the fast path accepts, and it
+    /// accepts the common ones.
+    #[test]
+    fn clean_and_general_readers_agree() {
+        let lines = [
+            r#"{"id": "a", "text": "دمشق-سانا\nنص \"مقتبس\" 😀", "split": "test", "source": "sana"}"#,
+            r#"{"id":"a","text":"x"}"#,
+            r#" { "text" : "x" , "id" : "a\/b" } "#,
+            r#"{"id": "a", "text": "x", "id": "b"}"#,
+            r#"{"id": "a", "text": "x", "s": "1", "s": "2"}"#,
+            r#"{"id": "a", "text": "x", "s": null}"#,
+            r#"{"id": "a", "text": "x", "n": 3}"#,
+            r#"{"id": "", "text": "x"}"#,
+            r#"{"id": "a", "text": "  "}"#,
+            r#"{"id": "a", "text": null}"#,
+            r#"{"id": "a", "text": "x"} {}"#,
+            r#"{"id": "a", "text": "x",}"#,
+            r#"{"id": "a", "text": "\ud83d"}"#,
+            r#"{"text": "x"}"#,
+        ];
+        for line in lines {
+            if let Some(article) = parse_clean_article(line) {
+                assert_eq!(Ok((article, Vec::new())), parse_article_generally(line), "{line}");
+            }
+        }
+        assert!(parse_clean_article(lines[0]).is_some() && parse_clean_article(lines[1]).is_some() && parse_clean_article(lines[2]).is_some());
+        for bad in &lines[3..] {
+            assert!(parse_clean_article(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

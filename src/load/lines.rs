@@ -19,6 +19,13 @@ pub struct Line {
     pub bytes_read: u64,
 }
 
+/// A [`Line`] that borrows its text from the reader.
+pub struct BorrowedLine<'a> {
+    pub number: usize,
+    pub text: Option<&'a str>,
+    pub bytes_read: u64,
+}
+
 /// The longest line any reader accepts unless `MIZAN_MAX_LINE_BYTES` says otherwise: 64 MiB.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 64 << 20;
 
@@ -86,7 +93,7 @@ impl<R: BufRead> BufRead for LineLimit<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         let (current, limit) = (self.current, self.limit);
         let buffer = self.inner.fill_buf()?;
-        let (end, ends_line) = match buffer.iter().position(|&b| b == b'\n') {
+        let (end, ends_line) = match memchr::memchr(b'\n', buffer) {
             Some(at) => (at + 1, true),
             None => (buffer.len(), false),
         };
@@ -138,6 +145,11 @@ impl<R: BufRead> Lines<R> {
 
     /// The next line, `Ok(None)` at the end of input.
     pub fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        Ok(self.next_borrowed()?.map(|line| Line { number: line.number, text: line.text.map(str::to_owned), bytes_read: line.bytes_read }))
+    }
+
+    /// The next line borrowed from the reader's buffer, for readers that parse it in place.
+    pub fn next_borrowed(&mut self) -> std::io::Result<Option<BorrowedLine<'_>>> {
         self.buffer.clear();
         let read = self.reader.read_until(b'\n', &mut self.buffer)?;
         if read == 0 {
@@ -151,8 +163,8 @@ impl<R: BufRead> Lines<R> {
         }
         bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).ok().map(str::to_owned);
-        Ok(Some(Line { number: self.number, text, bytes_read: self.bytes_read }))
+        let text = std::str::from_utf8(bytes).ok();
+        Ok(Some(BorrowedLine { number: self.number, text, bytes_read: self.bytes_read }))
     }
 }
 
@@ -186,29 +198,60 @@ pub fn read_records<T>(
     parse: impl Fn(&str) -> Result<(T, Vec<String>), String>,
     mut keep: impl FnMut(T, usize),
 ) -> Result<(), LoadError> {
-    let mut lines = Lines::open(path)?;
-    let io = |source| LoadError::Io { path: path.to_path_buf(), source };
-    while let Some(line) = lines.next_line().map_err(io)? {
-        progress.position(line.bytes_read);
-        let number = Some(line.number);
-        let Some(text) = line.text else {
-            diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        match parse(&text) {
-            Ok((value, warnings)) => {
-                for warning in warnings {
-                    diagnostics.warning(path, number, warning);
-                }
-                keep(value, line.number);
-            }
-            Err(message) => diagnostics.error(path, number, message),
-        }
+    let mut records = Records::open(path)?;
+    while let Some((value, line)) = records.next(diagnostics, progress, &parse)? {
+        keep(value, line);
     }
     Ok(())
+}
+
+/// The records of a JSON Lines file pulled one at a time, as [`read_records`] reads them: for a
+/// reader that takes a few records from one file, then from another (`validate` reading the
+/// articles and their spans side by side).
+pub struct Records<R> {
+    path: PathBuf,
+    lines: Lines<R>,
+}
+
+impl Records<BufReader<File>> {
+    pub fn open(path: &Path) -> Result<Self, LoadError> {
+        Ok(Records { path: path.to_path_buf(), lines: Lines::open(path)? })
+    }
+}
+
+impl<R: BufRead> Records<R> {
+    /// The next record that parses, with its line number; problems on the lines before it go
+    /// into `diagnostics`. `Ok(None)` at the end of the file.
+    pub fn next<T>(
+        &mut self,
+        diagnostics: &mut Diagnostics,
+        progress: &dyn Progress,
+        parse: impl Fn(&str) -> Result<(T, Vec<String>), String>,
+    ) -> Result<Option<(T, usize)>, LoadError> {
+        let path = self.path.as_path();
+        let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+        while let Some(line) = self.lines.next_borrowed().map_err(io)? {
+            progress.position(line.bytes_read);
+            let number = Some(line.number);
+            let Some(text) = line.text else {
+                diagnostics.error(path, number, "invalid UTF-8 on this line; re-encode the file as UTF-8");
+                continue;
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            match parse(text) {
+                Ok((value, warnings)) => {
+                    for warning in warnings {
+                        diagnostics.warning(path, number, warning);
+                    }
+                    return Ok(Some((value, line.number)));
+                }
+                Err(message) => diagnostics.error(path, number, message),
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// Reads a small text file whole (a manifest, a registry), bounded like a line: a file larger

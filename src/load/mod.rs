@@ -31,7 +31,7 @@ pub mod tokens;
 
 use std::path::PathBuf;
 
-pub use articles::{load_articles_jsonl, load_text_folder, make_article, LoadedArticles, Origin};
+pub use articles::{load_articles_jsonl, load_text_folder, make_article, read_articles_jsonl, LoadedArticles, Origin};
 pub use brat::read_brat;
 pub use brat_writer::write_brat;
 pub use conll_writer::{write_conll, ConllExport};
@@ -43,7 +43,9 @@ pub use imported::{dedup_spans, label_counts, nested_layers, span_problem, Impor
 pub use jsonl::{read_jsonl, write_jsonl};
 pub use label_studio::{read_label_studio, LabelStudioOptions};
 pub use label_studio_writer::write_label_studio;
-pub use lines::{max_line_bytes, missing_path_message, read_bounded_text, LineLimit, LineTooLong, Lines, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV};
+pub use lines::{
+    max_line_bytes, missing_path_message, read_bounded_text, BorrowedLine, LineLimit, LineTooLong, Lines, Records, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV,
+};
 pub use predictions::{read_predictions, AnnotationFormat};
 pub use spacy::{read_spacy, SpacyOptions};
 pub use spacy_writer::write_spacy;

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod fast;
+pub(super) mod fast;
 
 pub(crate) use fast::{parse_borrowed, BorrowedSpan};
 

@@ -86,6 +86,20 @@ pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
     Some(BorrowedSpan { article_id, layer, start: fields.start?, end: fields.end?, label })
 }
 
+/// A flat JSON object whose values are all strings or `null`, read by the same scanner (the
+/// article reader's fast path): `each` gets every key with its value (`None` for `null`) and may
+/// refuse it (`None`). `None` for anything else — another kind of value, malformed JSON, text
+/// after the object — so that the general reader decides.
+pub(crate) fn string_object<'a>(line: &'a str, mut each: impl FnMut(&str, Option<Cow<'a, str>>) -> Option<()>) -> Option<()> {
+    let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
+    scanner.object(|scanner, key| {
+        let value = scanner.nullable(Scanner::string)?;
+        each(key, value)
+    })?;
+    scanner.skip_space();
+    (scanner.at == scanner.bytes.len()).then_some(())
+}
+
 /// The fields seen so far; `Some(None)` is a field given as `null`.
 #[derive(Default)]
 struct Fields<'a> {
@@ -130,6 +144,23 @@ impl<'a> Fields<'a> {
             _ => None,
         }
     }
+}
+
+/// The first position from `at` that may hold a quote, a backslash or a control character,
+/// found eight bytes a step: an article's text is most of its line.
+fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    while let Some(chunk) = bytes.get(at..at + 8).and_then(|chunk| <[u8; 8]>::try_from(chunk).ok()) {
+        let word = u64::from_le_bytes(chunk);
+        let (quote, backslash) = (word ^ (ONES * u64::from(b'"')), word ^ (ONES * u64::from(b'\\')));
+        // A byte that is zero (after the XOR), or below 0x20, borrows into its high bit.
+        let special = (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash) | (word.wrapping_sub(ONES * 0x20) & !word);
+        if special & (ONES << 7) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at
 }
 
 struct Scanner<'a> {
@@ -193,6 +224,7 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         let mut at = open + 1;
         loop {
+            at = skip_plain(self.bytes, at);
             match *self.bytes.get(at)? {
                 b'"' => break,
                 b'\\' => {
@@ -225,5 +257,29 @@ impl<'a> Scanner<'a> {
         }
         self.at += digits;
         Some(text.iter().fold(0usize, |n, &d| n * 10 + usize::from(d - b'0')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the length and the position, the skip stops at or before the first special byte.
+    #[test]
+    fn skip_plain_never_passes_a_special_byte() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\t'] {
+            for len in 0..40 {
+                for at in 0..len {
+                    let mut bytes: Vec<u8> = "لافروفab ".bytes().cycle().take(len).collect();
+                    bytes[at] = special;
+                    for from in 0..=at {
+                        let stop = skip_plain(&bytes, from);
+                        assert!(stop >= from && stop <= at, "{special} at {at} of {len}, from {from}: {stop}");
+                    }
+                }
+                let plain: Vec<u8> = "abc لا".bytes().cycle().take(len).collect();
+                assert!(skip_plain(&plain, 0) + 8 > len);
+            }
+        }
     }
 }

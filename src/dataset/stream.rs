@@ -1,0 +1,428 @@
+//! `validate` and `stats` in bounded memory: the articles file and the span files are read side
+//! by side, one article and its spans at a time, on two threads (articles on one, spans and
+//! their checks on the other), and nothing is kept but counts, a hash per article id and one bit
+//! per span line. That works when each span file lists an article's spans together, articles in
+//! the order of the articles file — the order mizan writes, and the usual one — and `stats`'
+//! fingerprint also needs the articles in id order. Anything else (spans scattered through a
+//! file, an unknown or duplicate id, a read error, a folder of `.txt` articles) makes the
+//! reader give up (`None`) and the caller load the dataset whole, so every message and figure
+//! is the one the whole-dataset path gives.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use crate::dataset::check::check_spans_with;
+use crate::dataset::manifest::{ArticleFormat, Manifest};
+use crate::dataset::stats::{SpanCounts, SplitStats, Stats};
+use crate::dataset::{locate, DatasetSpec, Summary};
+use crate::fingerprint::{Fingerprint, Fnv64};
+use crate::load::{parse_span, read_articles_jsonl, Diagnostics, Lines, LoadError, Records, SpanRecord};
+use crate::model::{Article, DEFAULT_LAYER};
+use crate::progress::{NoProgress, Progress};
+
+/// Articles go from one thread to the other in batches (a hand-over per article costs more than
+/// reading it); at most `IN_FLIGHT` batches are in flight: the memory the side-by-side reading
+/// holds.
+const BATCH: usize = 16;
+const IN_FLIGHT: usize = 4;
+
+/// Reads and checks the dataset in bounded memory; `Ok(None)` when it cannot be done that way.
+/// `Err` only for what stops the whole-dataset path before it reads any data (no such dataset,
+/// a bad manifest).
+pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<Option<(Summary, Diagnostics)>, LoadError> {
+    let location = locate(spec)?;
+    if location.format != ArticleFormat::Jsonl {
+        return Ok(None);
+    }
+    let manifest = location.manifest.as_ref().map(|(_, m)| m);
+    let (articles, spans) = std::thread::scope(|scope| {
+        let (sender, receiver) = sync_channel(IN_FLIGHT);
+        let reader = scope.spawn(|| read_articles(&location.articles, manifest, fingerprint, progress, sender));
+        let spans = check_in_step(&location.gold, manifest, receiver);
+        let articles = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (articles, spans)
+    });
+    let (Ok(Some(articles)), Ok(Some(spans))) = (articles, spans) else {
+        return Ok(None);
+    };
+
+    let mut diagnostics = articles.diagnostics;
+    if let Some((path, manifest)) = &location.manifest {
+        report_splits(manifest, path, articles.listed, &mut diagnostics);
+        for (_, layer) in &location.gold {
+            if let Some(layer) = layer.as_deref().filter(|l| !manifest.layers.contains_key(*l)) {
+                diagnostics.warning(path, None, format!("gold layer `{layer}` has no schema in [layers.{layer}]; its labels are not checked"));
+            }
+        }
+    }
+    diagnostics.extend(spans.diagnostics);
+
+    let mut hash = None;
+    if fingerprint && diagnostics.error_count() == 0 {
+        let Some(articles_hash) = articles.hash else {
+            return Ok(None);
+        };
+        let Some(full) = hash_spans(articles_hash, &location.gold, &spans.valid) else {
+            return Ok(None);
+        };
+        hash = Some(full.hex());
+    }
+    let mut splits: BTreeMap<String, SplitStats> =
+        articles.splits.into_iter().map(|(name, (count, characters))| (name, SplitStats { articles: count, characters, spans: SpanCounts::new() })).collect();
+    for (name, counts) in spans.split_spans {
+        if let Some(split) = splits.get_mut(&name) {
+            split.spans = counts;
+        }
+    }
+    let stats = Stats { dataset: location.name.clone(), articles: articles.count, characters: articles.characters, spans: spans.counts, splits };
+    let summary = Summary {
+        name: location.name,
+        manifest: location.manifest.map(|(_, m)| m),
+        articles: articles.count,
+        valid_spans: spans.count,
+        stats,
+        fingerprint: hash,
+    };
+    Ok(Some((summary, diagnostics)))
+}
+
+/// What the articles thread found.
+struct ArticleSide {
+    diagnostics: Diagnostics,
+    count: u64,
+    characters: u64,
+    /// Split → articles and characters.
+    splits: BTreeMap<String, (u64, u64)>,
+    /// The split in the file of each article the manifest's `[splits]` lists.
+    listed: HashMap<String, Option<String>>,
+    /// The fingerprint's articles part, while the articles come in id order.
+    hash: Option<Fingerprint>,
+}
+
+/// Reads the articles, sending each on (the manifest's split applied); `None` when the file
+/// repeats an id (the later copy's spans would be checked against the first copy, which is gone).
+fn read_articles(
+    path: &Path,
+    manifest: Option<&Manifest>,
+    fingerprint: bool,
+    progress: &dyn Progress,
+    sender: SyncSender<Vec<Article>>,
+) -> Result<Option<ArticleSide>, LoadError> {
+    let mut first_listing: HashMap<&str, &str> = HashMap::new();
+    for (split, ids) in manifest.iter().flat_map(|m| &m.splits) {
+        for id in ids {
+            first_listing.entry(id.as_str()).or_insert(split.as_str());
+        }
+    }
+    let mut side = ArticleSide {
+        diagnostics: Diagnostics::default(),
+        count: 0,
+        characters: 0,
+        splits: BTreeMap::new(),
+        listed: HashMap::new(),
+        hash: fingerprint.then(Fingerprint::new),
+    };
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut previous: Option<(String, String)> = None;
+    let mut usable = true;
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut diagnostics = Diagnostics::default();
+    progress.start("articles", std::fs::metadata(path).ok().map(|m| m.len()));
+    let read = read_articles_jsonl(path, &mut diagnostics, progress, |mut article, _| {
+        if !usable || !seen.insert(Fnv64::new().write(article.id.as_bytes()).finish()) {
+            // A repeated id, or (rarely) two ids with the same 64-bit hash: either way the
+            // whole-dataset path decides.
+            usable = false;
+            return;
+        }
+        if let Some(split) = first_listing.get(article.id.as_str()) {
+            side.listed.insert(article.id.clone(), article.metadata.get("split").cloned());
+            article.metadata.entry("split".into()).or_insert_with(|| split.to_string());
+        }
+        if side.hash.is_some() {
+            // The fingerprint hashes articles in id order, and spans in the order of their JSON,
+            // which starts with the article id quoted: both orders must hold.
+            let quoted = serde_json::to_string(&article.id).unwrap_or_default();
+            if previous.as_ref().is_some_and(|(id, json)| *id >= article.id || *json >= quoted) {
+                side.hash = None;
+            } else {
+                previous = Some((article.id.clone(), quoted));
+            }
+        }
+        if let Some(hash) = &mut side.hash {
+            hash.add_str(&article.id).add_str(&article.text);
+            hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
+        }
+        let characters = article.char_len() as u64;
+        side.count += 1;
+        side.characters += characters;
+        if let Some(split) = article.metadata.get("split") {
+            let entry = side.splits.entry(split.clone()).or_default();
+            entry.0 += 1;
+            entry.1 += characters;
+        }
+        batch.push(article);
+        if batch.len() == BATCH {
+            usable = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_ok();
+        }
+    });
+    if usable && !batch.is_empty() {
+        usable = sender.send(batch).is_ok();
+    }
+    progress.finish();
+    read?;
+    side.diagnostics = diagnostics;
+    Ok(usable.then_some(side))
+}
+
+/// The manifest's `[splits]` against the articles, with the messages of `check::apply_splits`.
+fn report_splits(manifest: &Manifest, path: &Path, mut listed: HashMap<String, Option<String>>, diagnostics: &mut Diagnostics) {
+    use crate::model::shown;
+    for (split, ids) in &manifest.splits {
+        for id in ids {
+            let Some(current) = listed.get_mut(id) else {
+                diagnostics.error(path, None, format!("split `{}` lists `{}`, which is no article id", shown(split), shown(id)));
+                continue;
+            };
+            match current {
+                Some(existing) if existing != split => diagnostics.error(
+                    path,
+                    None,
+                    format!("article `{}` is in split `{}` here but in split `{}` in its own metadata", shown(id), shown(split), shown(existing)),
+                ),
+                _ => *current = Some(split.clone()),
+            }
+        }
+    }
+}
+
+/// What the spans side found.
+struct SpanSide {
+    diagnostics: Diagnostics,
+    count: u64,
+    counts: SpanCounts,
+    split_spans: BTreeMap<String, SpanCounts>,
+    /// Per span file, a bit per line: set on the lines whose span passed the checks.
+    valid: Vec<Vec<u64>>,
+}
+
+/// One span file read in step with the articles.
+struct SpanFile<'a> {
+    path: &'a Path,
+    layer: Option<&'a str>,
+    records: Records<std::io::BufReader<std::fs::File>>,
+    next: Option<SpanRecord>,
+    done: bool,
+    valid: Vec<u64>,
+}
+
+impl SpanFile<'_> {
+    fn peek(&mut self, diagnostics: &mut Diagnostics) -> Result<Option<&SpanRecord>, LoadError> {
+        if self.next.is_none() && !self.done {
+            let (default, required) = (self.layer.unwrap_or(DEFAULT_LAYER), self.layer);
+            match self.records.next(diagnostics, &NoProgress, |line| parse_span(line, default, required))? {
+                Some((span, line)) => self.next = Some(SpanRecord { span, line }),
+                None => self.done = true,
+            }
+        }
+        Ok(self.next.as_ref())
+    }
+
+    /// The spans of `id` that come next in the file.
+    fn group(&mut self, id: &str, diagnostics: &mut Diagnostics) -> Result<Vec<SpanRecord>, LoadError> {
+        let mut group = Vec::new();
+        while self.peek(diagnostics)?.is_some_and(|record| record.span.article_id == id) {
+            group.extend(self.next.take());
+        }
+        Ok(group)
+    }
+}
+
+/// Checks each article's spans as the article arrives; `None` when a file has spans left once
+/// the articles are done (an unknown id, or spans out of the articles' order).
+fn check_in_step(
+    gold: &[(std::path::PathBuf, Option<String>)],
+    manifest: Option<&Manifest>,
+    articles: Receiver<Vec<Article>>,
+) -> Result<Option<SpanSide>, LoadError> {
+    let mut files = Vec::with_capacity(gold.len());
+    for (path, layer) in gold {
+        files.push(SpanFile { path, layer: layer.as_deref(), records: Records::open(path)?, next: None, done: false, valid: Vec::new() });
+    }
+    let mut side = SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), valid: Vec::new() };
+    for article in articles.into_iter().flatten() {
+        let lookup = |id: &str| (id == article.id).then_some(&article);
+        let split = article.metadata.get("split");
+        for file in &mut files {
+            let group = file.group(&article.id, &mut side.diagnostics)?;
+            if group.is_empty() {
+                continue;
+            }
+            for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
+                let (word, bit) = (checked.line / 64, checked.line % 64);
+                if file.valid.len() <= word {
+                    file.valid.resize(word + 1, 0);
+                }
+                file.valid[word] |= 1 << bit;
+                side.count += 1;
+                count(&mut side.counts, &checked.span.layer, &checked.span.label);
+                if let Some(split) = split {
+                    let counts = match side.split_spans.get_mut(split) {
+                        Some(counts) => counts,
+                        None => side.split_spans.entry(split.clone()).or_default(),
+                    };
+                    count(counts, &checked.span.layer, &checked.span.label);
+                }
+            }
+        }
+    }
+    for file in &mut files {
+        if file.peek(&mut side.diagnostics)?.is_some() {
+            return Ok(None);
+        }
+    }
+    side.valid = files.into_iter().map(|f| f.valid).collect();
+    Ok(Some(side))
+}
+
+fn count(counts: &mut SpanCounts, layer: &str, label: &str) {
+    let labels = match counts.get_mut(layer) {
+        Some(labels) => labels,
+        None => counts.entry(layer.to_string()).or_default(),
+    };
+    match labels.get_mut(label) {
+        Some(n) => *n += 1,
+        None => {
+            labels.insert(label.to_string(), 1);
+        }
+    }
+}
+
+/// The fingerprint's spans part: the valid spans of every file, read again, hashed in the order
+/// of their JSON (article by article: each file's articles come in id order). `None` on a read
+/// error (a file changed under the reader).
+fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>)], valid: &[Vec<u64>]) -> Option<Fingerprint> {
+    struct Cursor<'a> {
+        lines: Lines<std::io::BufReader<std::fs::File>>,
+        layer: Option<&'a str>,
+        valid: &'a [u64],
+        next: Option<crate::model::Span>,
+        broken: bool,
+    }
+    impl Cursor<'_> {
+        fn peek(&mut self) -> Option<&crate::model::Span> {
+            while self.next.is_none() && !self.broken {
+                let line = match self.lines.next_borrowed() {
+                    Ok(Some(line)) => line,
+                    Ok(None) => return None,
+                    Err(_) => {
+                        self.broken = true;
+                        return None;
+                    }
+                };
+                if self.valid.get(line.number / 64).is_some_and(|word| word & (1 << (line.number % 64)) != 0) {
+                    let (default, required) = (self.layer.unwrap_or(DEFAULT_LAYER), self.layer);
+                    match line.text.map(|text| parse_span(text, default, required)) {
+                        Some(Ok((span, _))) => self.next = Some(span),
+                        _ => self.broken = true,
+                    }
+                }
+            }
+            self.next.as_ref()
+        }
+    }
+    let mut cursors = Vec::with_capacity(gold.len());
+    for ((path, layer), valid) in gold.iter().zip(valid) {
+        cursors.push(Cursor { lines: Lines::open(path).ok()?, layer: layer.as_deref(), valid, next: None, broken: false });
+    }
+    // One thread reads and writes the JSON lines, a batch at a time (each article's sorted), and
+    // this one hashes them: the hash cannot start before the articles' part is done, so it is
+    // the part of `stats` that runs alone.
+    type Batch = (Vec<u8>, Vec<std::ops::Range<usize>>);
+    const BATCH_BYTES: usize = 1 << 16;
+    let (sender, receiver) = sync_channel::<Batch>(4);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let (mut json, mut lines) = (Vec::new(), Vec::new());
+            loop {
+                let Some(id) = cursors.iter_mut().filter_map(|c| c.peek().map(|s| s.article_id.clone())).min() else {
+                    let _ = sender.send((json, lines));
+                    return cursors.iter().all(|c| !c.broken);
+                };
+                let first = lines.len();
+                for cursor in &mut cursors {
+                    while cursor.peek().is_some_and(|span| span.article_id == id) {
+                        if let Some(span) = cursor.next.take() {
+                            let start = json.len();
+                            write_span_json(&span, &mut json);
+                            lines.push(start..json.len());
+                        }
+                    }
+                }
+                lines[first..].sort_by(|a, b| json[a.clone()].cmp(&json[b.clone()]));
+                if json.len() >= BATCH_BYTES && sender.send((std::mem::take(&mut json), std::mem::take(&mut lines))).is_err() {
+                    return false;
+                }
+            }
+        });
+        for (json, lines) in receiver {
+            for line in lines {
+                hash.add(&json[line]);
+            }
+        }
+        producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).then_some(hash)
+    })
+}
+
+/// `span.to_json().to_string()` without the JSON tree: the fields in that order, strings
+/// escaped by serde_json.
+fn write_span_json(span: &crate::model::Span, out: &mut Vec<u8>) {
+    let string = |out: &mut Vec<u8>, value: &str| {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    };
+    out.extend_from_slice(b"{\"article_id\":");
+    string(out, &span.article_id);
+    out.extend_from_slice(b",\"layer\":");
+    string(out, &span.layer);
+    out.extend_from_slice(format!(",\"start\":{},\"end\":{},\"label\":", span.start, span.end).as_bytes());
+    string(out, &span.label);
+    if let Some(text) = &span.text {
+        out.extend_from_slice(b",\"text\":");
+        string(out, text);
+    }
+    if !span.attrs.is_empty() {
+        out.extend_from_slice(b",\"attrs\":{");
+        for (k, (key, value)) in span.attrs.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            string(out, key);
+            out.push(b':');
+            string(out, value);
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    #[test]
+    fn span_json_is_the_json_tree_s() {
+        let spans = [
+            Span::new("a", 0, 5, "PER"),
+            Span::new("a\"b\\c\u{1}", 3, 90, "LOC").with_text("لافروف\n😀\u{200F}").with_layer("quote"),
+            Span::new("x", 1, 2, "QUOTE").with_attr("speaker", "لافروف").with_attr("role", "\t"),
+        ];
+        for span in spans {
+            let mut out = Vec::new();
+            write_span_json(&span, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), span.to_json().to_string());
+        }
+    }
+}
