@@ -50,19 +50,30 @@ use crate::score::scheme::{Mention, Outcome, Pair};
 
 /// The weight of pairing `g` with `p`, or `None` when they may not be paired.
 pub(crate) fn link(g: &Mention, p: &Mention) -> Option<Weight> {
-    let same_bounds = g.start == p.start && g.end == p.end;
-    let shared = g.end.min(p.end).saturating_sub(g.start.max(p.start));
-    // nervaluate's test, float for float (min_overlap_percentage = 1.0, relative to the gold).
-    let overlaps = shared > 0 && (shared as f64 / g.len() as f64) * 100.0 >= 1.0;
-    if !same_bounds && !overlaps {
+    if !linked((g.start, g.end), (p.start, p.end)) {
         return None;
     }
+    let same_bounds = g.start == p.start && g.end == p.end;
+    let shared = g.end.min(p.end).saturating_sub(g.start.max(p.start));
     let same_label = g.label == p.label;
     Some(Weight([(same_bounds && same_label) as i64, same_bounds as i64, same_label as i64, 1, shared as i64]))
 }
 
+/// Whether a gold span and a prediction (start, end) may be paired: the same boundaries, or an
+/// overlap as the module docs define it.
+pub(crate) fn linked(gold: (usize, usize), pred: (usize, usize)) -> bool {
+    let shared = gold.1.min(pred.1).saturating_sub(gold.0.max(pred.0));
+    // nervaluate's test, float for float (min_overlap_percentage = 1.0, relative to the gold).
+    gold == pred || (shared > 0 && (shared as f64 / gold.1.saturating_sub(gold.0) as f64) * 100.0 >= 1.0)
+}
+
 fn outcome(g: &Mention, p: &Mention) -> Outcome {
-    match (g.start == p.start && g.end == p.end, g.label == p.label) {
+    pair_outcome(g.start == p.start && g.end == p.end, g.label == p.label)
+}
+
+/// The outcome of a pair from whether its boundaries and its labels are the same.
+pub(crate) fn pair_outcome(same_bounds: bool, same_label: bool) -> Outcome {
+    match (same_bounds, same_label) {
         (true, true) => Outcome::Correct,
         (true, false) => Outcome::WrongType,
         (false, true) => Outcome::WrongBoundary,

@@ -56,12 +56,6 @@ pub struct Mention {
     pub attrs: BTreeMap<String, String>,
 }
 
-impl Mention {
-    pub(crate) fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-}
-
 /// A SemEval-2013 task 9.1 scheme; nervaluate calls `Type` `ent_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -204,7 +198,7 @@ impl SchemeCounts {
         }
     }
 
-    fn record(&mut self, outcome: Outcome) {
+    pub(crate) fn record(&mut self, outcome: Outcome) {
         for scheme in Scheme::ALL {
             let counts = &mut self[scheme];
             let field = match (outcome, scheme) {
