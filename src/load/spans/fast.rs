@@ -146,17 +146,21 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// The first position from `at` that may hold a quote, a backslash or a control character,
-/// found eight bytes a step: an article's text is most of its line.
+/// The first position from `at` that holds a quote, a backslash or a control character (or,
+/// within the last seven bytes, one that may), found eight bytes a step: an article's text is
+/// most of its line.
 fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     while let Some(chunk) = bytes.get(at..at + 8).and_then(|chunk| <[u8; 8]>::try_from(chunk).ok()) {
         let word = u64::from_le_bytes(chunk);
         let (quote, backslash) = (word ^ (ONES * u64::from(b'"')), word ^ (ONES * u64::from(b'\\')));
         // A byte that is zero (after the XOR), or below 0x20, borrows into its high bit.
-        let special = (quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash) | (word.wrapping_sub(ONES * 0x20) & !word);
-        if special & (ONES << 7) != 0 {
-            break;
+        let special =
+            ((quote.wrapping_sub(ONES) & !quote) | (backslash.wrapping_sub(ONES) & !backslash) | (word.wrapping_sub(ONES * 0x20) & !word)) & (ONES << 7);
+        if special != 0 {
+            // The lowest flag is exact (a borrow only runs upward, past a true hit), so this is
+            // the first special byte itself.
+            return at + special.trailing_zeros() as usize / 8;
         }
         at += 8;
     }
@@ -275,6 +279,10 @@ mod tests {
                     for from in 0..=at {
                         let stop = skip_plain(&bytes, from);
                         assert!(stop >= from && stop <= at, "{special} at {at} of {len}, from {from}: {stop}");
+                        // Eight or more bytes before the end, the skip lands on the byte itself.
+                        if at + 8 <= len {
+                            assert_eq!(stop, at, "{special} at {at} of {len}, from {from}");
+                        }
                     }
                 }
                 let plain: Vec<u8> = "abc لا".bytes().cycle().take(len).collect();
