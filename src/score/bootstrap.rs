@@ -117,23 +117,17 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
     // the resamples are independent of each other's draws and can be shared out over the cores
     // in any way: the intervals never depend on the number of cores.
     let resample = |r: usize| -> Figures {
-        let stretch = || Rng::after(seed, (r as u64) << STRETCH_BITS);
+        let stretch = || Draws::new(seed, r as u64, n);
         let total = match &packed {
             Some(table) => {
-                let [found, sizes] = packed_sums(table, stretch()).unwrap_or_else(|| {
-                    let mut draws = Draws::new(stretch(), n);
-                    (0..n).fold([0, 0], |[found, sizes], _| {
-                        let [a, b] = table[draws.next() as usize];
-                        [found + a, sizes + b]
-                    })
-                });
+                let [found, sizes] = packed_sums(table, stretch());
                 let low = |word: u64| word & u64::from(u32::MAX);
                 let (correct, partial, possible, actual) = (low(found), found >> 32, low(sizes), sizes >> 32);
                 // Same correct, partial, possible and actual, so the same figures.
                 Counts { correct, incorrect: 0, partial, missed: possible - correct - partial, spurious: actual - correct - partial }
             }
             None => {
-                let mut draws = Draws::new(stretch(), n);
+                let mut draws = stretch();
                 let mut total = Counts::default();
                 for _ in 0..n {
                     total.add(&per_article[draws.next() as usize]);
@@ -167,21 +161,23 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
 /// One resample's precision, recall and F1.
 type Figures = (f64, f64, f64);
 
-/// Each resample's stretch of the stream is 2^40 draws long: far more than any resample takes
-/// (`n` draws and the rare rejected one, for `n` below 2^39 articles).
+/// Each resample's stretch of the stream is 2^40 outputs long, in two streams of 2^39 (its
+/// draws, and the redraws of the rare rejected values): far more than any resample takes.
 const STRETCH_BITS: u32 = 40;
 
-/// The sums of `table`'s rows over one resample — what [`Draws`] draws from `rng` — by the
-/// inner loop of the bootstrap: two draws from each 64-bit output, and no branch for the rare
-/// value [`below_u32`] would reject; `None` when one was drawn (a chance of under 2^-16 a draw
-/// for up to a few million articles), and the caller draws the resample again one by one.
-fn packed_sums(table: &[[u64; 2]], mut rng: Rng) -> Option<[u64; 2]> {
+/// The sums of `table`'s rows over one resample — what [`Draws::next`] draws — by the inner
+/// loop of the bootstrap: two draws from each 64-bit output, the rare rejected value redrawn
+/// from the resample's second stream in place.
+fn packed_sums(table: &[[u64; 2]], draws: Draws) -> [u64; 2] {
+    let Draws { primary: Halves { mut rng, .. }, mut fallback, .. } = draws;
     let n = table.len() as u32;
-    let threshold = u64::from(n.wrapping_neg() % n);
-    let (mut found, mut sizes, mut rejected) = (0u64, 0u64, false);
+    let threshold = n.wrapping_neg() % n;
+    let (mut found, mut sizes) = (0u64, 0u64);
     let mut add = |half: u64| {
-        let product = half * u64::from(n);
-        rejected |= (product & u64::from(u32::MAX)) < threshold;
+        let mut product = half * u64::from(n);
+        while (product as u32) < threshold {
+            product = u64::from(fallback.next()) * u64::from(n);
+        }
         let [a, b] = table[(product >> 32) as usize];
         found += a;
         sizes += b;
@@ -194,32 +190,18 @@ fn packed_sums(table: &[[u64; 2]], mut rng: Rng) -> Option<[u64; 2]> {
     if n % 2 == 1 {
         add(rng.next_u64() & u64::from(u32::MAX));
     }
-    (!rejected).then_some([found, sizes])
+    [found, sizes]
 }
 
-/// Uniform article indexes in `0..n` from one stretch of the stream. Below 2^32 articles each
-/// draw takes 32 bits (the low half of a 64-bit output, then its high half); beyond, 64.
-struct Draws {
+/// The 32-bit values of a stream: the low half of each 64-bit output, then its high half.
+struct Halves {
     rng: Rng,
-    n: u64,
     spare: Option<u32>,
 }
 
-impl Draws {
-    fn new(rng: Rng, n: u64) -> Self {
-        Draws { rng, n, spare: None }
-    }
-
+impl Halves {
     #[inline]
-    fn next(&mut self) -> u64 {
-        match u32::try_from(self.n) {
-            Ok(n) => u64::from(below_u32(|| self.half(), n)),
-            Err(_) => below_u64(&mut self.rng, self.n),
-        }
-    }
-
-    #[inline]
-    fn half(&mut self) -> u32 {
+    fn next(&mut self) -> u32 {
         match self.spare.take() {
             Some(high) => high,
             None => {
@@ -227,6 +209,46 @@ impl Draws {
                 self.spare = Some((x >> 32) as u32);
                 x as u32
             }
+        }
+    }
+}
+
+/// Uniform article indexes in `0..n` for resample `r`. Below 2^32 articles, draw `i` is 32-bit
+/// value `i` of the resample's stream (starting at output r·2^40) by [`below_u32`]; a value it
+/// rejects is replaced by the next of a second stream (from output r·2^40 + 2^39), so a
+/// rejection moves no other draw. Beyond 2^32 articles, draws take 64 bits.
+struct Draws {
+    primary: Halves,
+    fallback: Halves,
+    n: u64,
+}
+
+impl Draws {
+    fn new(seed: u64, r: u64, n: u64) -> Self {
+        let stream = |at: u64| Halves { rng: Rng::after(seed, at), spare: None };
+        Draws { primary: stream(r << STRETCH_BITS), fallback: stream((r << STRETCH_BITS) + (1 << (STRETCH_BITS - 1))), n }
+    }
+
+    #[inline]
+    fn next(&mut self) -> u64 {
+        match u32::try_from(self.n) {
+            Ok(n) => {
+                let first = self.primary.next();
+                let fallback = &mut self.fallback;
+                let mut taken = false;
+                u64::from(below_u32(
+                    || {
+                        if taken {
+                            fallback.next()
+                        } else {
+                            taken = true;
+                            first
+                        }
+                    },
+                    n,
+                ))
+            }
+            Err(_) => below_u64(&mut self.primary.rng, self.n),
         }
     }
 }
@@ -315,13 +337,13 @@ mod tests {
     fn draws_are_uniform_below_n() {
         let mut rng = Rng::new(11);
         for n in [1u64, 2, 3, 7, 36_994, u64::from(u32::MAX), (1 << 32) + 15, u64::MAX] {
-            let mut draws = Draws::new(Rng::new(n), n);
+            let mut draws = Draws::new(n, 0, n);
             for _ in 0..1000 {
                 assert!(draws.next() < n && below_u64(&mut rng, n) < n);
             }
         }
         let mut seen = [0u32; 7];
-        let mut draws = Draws::new(Rng::new(5), 7);
+        let mut draws = Draws::new(5, 0, 7);
         for _ in 0..70_000 {
             seen[draws.next() as usize] += 1;
         }
@@ -333,6 +355,22 @@ mod tests {
         assert!((0..1000).all(|_| below_u32(|| halves.next().unwrap_or(0), n) < n));
         let n = (1u64 << 63) + 1;
         assert!((0..1000).all(|_| below_u64(&mut rng, n) < n));
+    }
+
+    /// The inner loop sums what the draws one by one give, rejections included: for 100,000
+    /// articles 2^32 mod n = 67,296, so a resample meets one or two rejected values.
+    #[test]
+    fn the_inner_loop_sums_the_draws() {
+        let n = 100_000u64;
+        let table: Vec<[u64; 2]> = (0..n).map(|k| [(k % 5) | ((k % 3) << 32), (k % 11) | ((k % 7) << 32)]).collect();
+        for r in 0..6 {
+            let mut draws = Draws::new(17, r, n);
+            let one_by_one = (0..n).fold([0, 0], |[a, b], _| {
+                let [x, y] = table[draws.next() as usize];
+                [a + x, b + y]
+            });
+            assert_eq!(packed_sums(&table, Draws::new(17, r, n)), one_by_one, "resample {r}");
+        }
     }
 
     /// The packed table and the plain sums give the same intervals.
@@ -366,7 +404,7 @@ mod tests {
         let n = per_article.len() as u64;
         let mut f1 = Vec::new();
         for r in 0..101u64 {
-            let mut draws = Draws::new(Rng::after(SEED, r << 40), n);
+            let mut draws = Draws::new(SEED, r, n);
             let mut total = Counts::default();
             for _ in 0..n {
                 total.add(&per_article[draws.next() as usize]);
