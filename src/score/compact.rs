@@ -1,8 +1,9 @@
 //! The fast path of `mizan score` on two clean span files, one a side and no articles file:
 //! each file is read whole, every line is scanned in place ([`parse_borrowed`]) into a 16-byte
 //! record — article, layer and label as small numbers, offsets as `u32` — and the records are
-//! sorted once, so that an article's spans of a layer are one run of each side. No [`Span`] is
-//! built, and no string is copied but the labels of the mentions while their article is scored.
+//! sorted once, so that an article's spans of a layer are one run of each side, which
+//! [`records`](super::records) scores as they are. No [`Span`] is built, and no string copied
+//! for a span.
 //!
 //! It takes only input the general path would say nothing about: anything else — a line the
 //! scanner does not take (an error, an escape, attributes, an unknown field), invalid UTF-8, an
