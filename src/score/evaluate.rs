@@ -73,6 +73,22 @@ pub struct LayerScore {
 }
 
 impl LayerScore {
+    /// A layer with nothing counted yet, room made for `articles` articles' counts.
+    pub(crate) fn empty(layer: &str, articles: usize) -> Self {
+        LayerScore {
+            layer: layer.to_string(),
+            gold_spans: 0,
+            predicted_spans: 0,
+            overall: SchemeCounts::default(),
+            per_label: BTreeMap::new(),
+            per_article: Vec::with_capacity(articles),
+            confusion: BTreeMap::new(),
+            attributes: BTreeMap::new(),
+            strict_attrs: Counts::default(),
+            outcomes: Vec::new(),
+        }
+    }
+
     /// Whether the layer's gold carries attributes, so that attribute scores mean something.
     pub fn has_attributes(&self) -> bool {
         !self.attributes.is_empty()
@@ -138,18 +154,7 @@ pub(crate) struct ArticleMentions<'a> {
 /// Scores the articles of `work`, in its order (article id order), each turned into its sorted
 /// mentions by `mentions` only while its batch is scored, and adds up every count.
 pub(crate) fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
-    let mut result = LayerScore {
-        layer: layer.to_string(),
-        gold_spans: 0,
-        predicted_spans: 0,
-        overall: SchemeCounts::default(),
-        per_label: BTreeMap::new(),
-        per_article: Vec::with_capacity(work.len()),
-        confusion: BTreeMap::new(),
-        attributes: BTreeMap::new(),
-        strict_attrs: Counts::default(),
-        outcomes: Vec::new(),
-    };
+    let mut result = LayerScore::empty(layer, work.len());
     // Gold label → predicted label → pairs, looked up by borrowed labels: a string is owned
     // once per cell, not once per pair.
     let mut confusion: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();

@@ -68,18 +68,7 @@ pub(crate) fn score_layer<'s>(layer: &str, articles: &[&str], labels: &[&str], s
         })
         .collect();
 
-    let mut result = LayerScore {
-        layer: layer.to_string(),
-        gold_spans: 0,
-        predicted_spans: 0,
-        overall: SchemeCounts::default(),
-        per_label: BTreeMap::new(),
-        per_article: Vec::with_capacity(articles.len()),
-        confusion: BTreeMap::new(),
-        attributes: BTreeMap::new(),
-        strict_attrs: Counts::default(),
-        outcomes: Vec::new(),
-    };
+    let mut result = LayerScore::empty(layer, articles.len());
     let (mut per_label, mut seen, mut confusion) = (vec![SchemeCounts::default(); n], vec![false; n], vec![0u64; (n + 1) * (n + 1)]);
     let mut ids = articles.iter();
     for tally in tallies {
