@@ -185,3 +185,23 @@ fn the_fast_path_prints_what_the_general_path_prints() {
     let (_, stderr) = run(&["--gold", "twice.jsonl", "--pred", "pred.jsonl"]);
     assert!(stderr.contains("twice.jsonl:401: warning: duplicate span"), "{stderr}");
 }
+
+/// Predictions from a pipe are read once, by the general path: a span file that is not clean
+/// (here a duplicate) still scores in full, with its warning.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "{\"article_id\": \"a\", \"start\": 0, \"end\": 5, \"label\": \"PER\"}\n";
+    std::fs::write(dir.path().join("gold.jsonl"), line).unwrap();
+    let output = mizan()
+        .current_dir(dir.path())
+        .args(["score", "--gold", "gold.jsonl", "--pred", "/dev/stdin", "--json"])
+        .write_stdin(format!("{line}{line}"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((json["overall"]["strict"]["correct"].as_u64(), json["predicted_spans"].as_u64()), (Some(1), Some(2)));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("duplicate span"));
+}

@@ -119,8 +119,12 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 type Scored = (LayerScore, BTreeMap<String, BTreeMap<String, Slice>>);
 
 /// Both files whole, read side by side; `None` when either cannot be read (the general reader
-/// then says why).
+/// then says why) or is not a regular file: a pipe read here could not be read again by the
+/// general path.
 fn read_both(gold: &Path, pred: &Path) -> Option<(Vec<u8>, Vec<u8>)> {
+    if ![gold, pred].iter().all(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file())) {
+        return None;
+    }
     let (gold, pred) = rayon::join(|| std::fs::read(gold), || std::fs::read(pred));
     Some((gold.ok()?, pred.ok()?))
 }
