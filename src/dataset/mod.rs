@@ -26,6 +26,7 @@ use crate::progress::Progress;
 pub use check::CheckedSpan;
 pub use folder::DatasetFolder;
 pub use manifest::{ArticleFormat, ArticleSource, DatasetVersion, LayerSchema, Manifest};
+pub(crate) use stats::count_cell;
 pub use stats::{stats, SplitStats, Stats};
 
 /// What the user named on the command line.

@@ -11,6 +11,21 @@ use crate::dataset::Dataset;
 /// Span counts: layer → label → count.
 pub type SpanCounts = BTreeMap<String, BTreeMap<String, u64>>;
 
+/// Adds one to `table[row][column]`, looking both keys up borrowed: a string is owned once per
+/// cell, not once per count (span counts, the scorer's confusion table).
+pub(crate) fn count_cell(table: &mut BTreeMap<String, BTreeMap<String, u64>>, row: &str, column: &str) {
+    let cells = match table.get_mut(row) {
+        Some(cells) => cells,
+        None => table.entry(row.to_string()).or_default(),
+    };
+    match cells.get_mut(column) {
+        Some(n) => *n += 1,
+        None => {
+            cells.insert(column.to_string(), 1);
+        }
+    }
+}
+
 /// A dataset's size. Serialises to the `stats --json` shape (DESIGN.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {

@@ -14,7 +14,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use crate::dataset::check::check_spans_with;
 use crate::dataset::manifest::{ArticleFormat, Manifest};
-use crate::dataset::stats::{SpanCounts, SplitStats, Stats};
+use crate::dataset::stats::{count_cell, SpanCounts, SplitStats, Stats};
 use crate::dataset::{locate, DatasetSpec, Summary};
 use crate::fingerprint::{Fingerprint, Fnv64};
 use crate::load::{parse_span, read_articles_jsonl, Diagnostics, Lines, LoadError, Records, SpanRecord};
@@ -266,13 +266,13 @@ fn check_in_step(
                 }
                 file.valid[word] |= 1 << bit;
                 side.count += 1;
-                count(&mut side.counts, &checked.span.layer, &checked.span.label);
+                count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);
                 if let Some(split) = split {
                     let counts = match side.split_spans.get_mut(split) {
                         Some(counts) => counts,
                         None => side.split_spans.entry(split.clone()).or_default(),
                     };
-                    count(counts, &checked.span.layer, &checked.span.label);
+                    count_cell(counts, &checked.span.layer, &checked.span.label);
                 }
             }
         }
@@ -284,19 +284,6 @@ fn check_in_step(
     }
     side.valid = files.into_iter().map(|f| f.valid).collect();
     Ok(Some(side))
-}
-
-fn count(counts: &mut SpanCounts, layer: &str, label: &str) {
-    let labels = match counts.get_mut(layer) {
-        Some(labels) => labels,
-        None => counts.entry(layer.to_string()).or_default(),
-    };
-    match labels.get_mut(label) {
-        Some(n) => *n += 1,
-        None => {
-            labels.insert(label.to_string(), 1);
-        }
-    }
 }
 
 /// The fingerprint's spans part: the valid spans of every file, read again, hashed in the order

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
+use crate::dataset::count_cell;
 use crate::model::Span;
 use crate::score::scheme::{score_article, ArticleScore, Counts, Mention, Outcome, SchemeCounts};
 
@@ -145,15 +146,15 @@ fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [S
 }
 
 /// One article's spans of a layer in the scorer's form, each side sorted.
-pub(crate) struct ArticleMentions<'a> {
-    pub id: &'a str,
-    pub gold: Vec<Mention>,
-    pub pred: Vec<Mention>,
+struct ArticleMentions<'a> {
+    id: &'a str,
+    gold: Vec<Mention>,
+    pred: Vec<Mention>,
 }
 
 /// Scores the articles of `work`, in its order (article id order), each turned into its sorted
 /// mentions by `mentions` only while its batch is scored, and adds up every count.
-pub(crate) fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
+fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
     let mut result = LayerScore::empty(layer, work.len());
     // Gold label → predicted label → pairs, looked up by borrowed labels: a string is owned
     // once per cell, not once per pair.
@@ -184,16 +185,7 @@ pub(crate) fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&
                 let g = pair.gold.map(|i| &gold[i]);
                 let p = pair.pred.map(|i| &pred[i]);
                 let (row, column) = (g.map_or(SPURIOUS, |m| m.label.as_str()), p.map_or(MISSED, |m| m.label.as_str()));
-                let cells = match confusion.get_mut(row) {
-                    Some(cells) => cells,
-                    None => confusion.entry(row.to_string()).or_default(),
-                };
-                match cells.get_mut(column) {
-                    Some(n) => *n += 1,
-                    None => {
-                        cells.insert(column.to_string(), 1);
-                    }
-                }
+                count_cell(&mut confusion, row, column);
                 let mut attrs_match = None;
                 if let (Some(g), Some(p)) = (g, p) {
                     if !g.attrs.is_empty() {
