@@ -38,19 +38,14 @@ impl<'a> CleanSpans<'a> {
     pub fn read(gold: &'a [u8], pred: &'a [u8], default_layer: &'a str) -> Option<Self> {
         let (gold, pred) = rayon::join(|| FileSpans::read(gold, default_layer), || FileSpans::read(pred, default_layer));
         let (gold, pred) = (gold?, pred?);
-        let union = |a: &[&'a str], b: &[&'a str]| {
-            let mut all: Vec<&'a str> = a.iter().chain(b).copied().collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        };
-        let (articles, gold_at, pred_at) = merge_ids(&gold.articles, &pred.articles);
-        let (layers, labels) = (union(&gold.layers, &pred.layers), union(&gold.labels, &pred.labels));
+        let (articles, gold_articles, pred_articles) = merge_names(&gold.articles, &pred.articles);
+        let (layers, gold_layers, pred_layers) = merge_names(&gold.layers, &pred.layers);
+        let (labels, gold_labels, pred_labels) = merge_names(&gold.labels, &pred.labels);
         if articles.len() > u32::MAX as usize || layers.len() > usize::from(u16::MAX) || labels.len() > usize::from(u16::MAX) {
             return None;
         }
-        let names = Names { layers: &layers, labels: &labels };
-        let (gold, pred) = rayon::join(|| names.sorted(gold, &gold_at), || names.sorted(pred, &pred_at));
+        let (gold, pred) =
+            rayon::join(|| renumbered(gold, &gold_articles, &gold_layers, &gold_labels), || renumbered(pred, &pred_articles, &pred_layers, &pred_labels));
         Some(CleanSpans { gold: gold?, pred: pred?, articles, layers, labels })
     }
 
@@ -92,10 +87,10 @@ impl<'a> CleanSpans<'a> {
     }
 }
 
-/// The sorted union of two files' article ids (each in order of first appearance), and where
-/// each file's ids went in it: each side is sorted (in one pass when the file is already in id
-/// order, as it usually is), then the two are merged.
-fn merge_ids<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u32>) {
+/// The sorted union of two files' names — article ids, layers or labels, each file's in order
+/// of first appearance — and where each file's names went in it: each side is sorted (in one
+/// pass when the file is already in order, as it usually is), then the two are merged.
+fn merge_names<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u32>) {
     let sorted = |ids: &[&'a str]| {
         let mut order: Vec<u32> = (0..ids.len() as u32).collect();
         order.sort_unstable_by_key(|&k| ids[k as usize]);
@@ -128,29 +123,18 @@ fn merge_ids<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u
     (union, at_a, at_b)
 }
 
-/// The sorted names of both files' layers and labels.
-struct Names<'n, 'a> {
-    layers: &'n [&'a str],
-    labels: &'n [&'a str],
-}
-
-impl Names<'_, '_> {
-    /// A file's records renumbered by the shared names (`articles`: where each of its article
-    /// ids is in the union) and sorted; `None` when the file holds a span twice (which the
-    /// general path warns about).
-    fn sorted(&self, file: FileSpans<'_>, articles: &[u32]) -> Option<Vec<Record>> {
-        let position = |names: &[&str], name: &str| names.binary_search(&name).ok();
-        let layers: Vec<u16> = file.layers.iter().map(|name| position(self.layers, name).map(|k| k as u16)).collect::<Option<_>>()?;
-        let labels: Vec<u16> = file.labels.iter().map(|name| position(self.labels, name).map(|k| k as u16)).collect::<Option<_>>()?;
-        let mut records = file.records;
-        for r in &mut records {
-            r.article = articles[r.article as usize];
-            r.layer = layers[usize::from(r.layer)];
-            r.label = labels[usize::from(r.label)];
-        }
-        records.sort_unstable();
-        records.windows(2).all(|pair| pair[0] != pair[1]).then_some(records)
+/// A file's records renumbered by the shared names (where each of its article ids, layers and
+/// labels is in the union) and sorted; `None` when the file holds a span twice (which the
+/// general path warns about).
+fn renumbered(file: FileSpans<'_>, articles: &[u32], layers: &[u32], labels: &[u32]) -> Option<Vec<Record>> {
+    let mut records = file.records;
+    for r in &mut records {
+        r.article = articles[r.article as usize];
+        r.layer = layers[usize::from(r.layer)] as u16;
+        r.label = labels[usize::from(r.label)] as u16;
     }
+    records.sort_unstable();
+    records.windows(2).all(|pair| pair[0] != pair[1]).then_some(records)
 }
 
 /// One file's spans, numbered by first appearance.
