@@ -14,6 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 
 pub(super) mod fast;
+mod keyed;
 
 pub(crate) use fast::{parse_borrowed, BorrowedSpan};
 

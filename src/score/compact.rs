@@ -153,7 +153,11 @@ impl<'a> FileSpans<'a> {
         let mut index: HashMap<&'a str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
         // Spans of one article usually follow each other: the last id is checked first.
         let mut last: Option<(&'a str, u32)> = None;
-        for line in text.split('\n') {
+        let mut from = 0;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+            // A line feed is one byte of its own in UTF-8, so both ends are boundaries.
+            let line = &text[from..end];
+            from = end + 1;
             if line.len() + 1 > limit {
                 return None;
             }
@@ -189,7 +193,8 @@ impl<'a> FileSpans<'a> {
 /// added if new; `None` for a name the general path refuses (a control character) or past the
 /// 65,536th.
 fn intern<'a>(names: &mut Vec<&'a str>, name: &'a str) -> Option<u16> {
-    if let Some(k) = names.iter().position(|&n| n == name) {
+    // Layers and labels are few and short: comparing lengths first skips most byte compares.
+    if let Some(k) = names.iter().position(|&n| n.len() == name.len() && n == name) {
         return Some(k as u16);
     }
     if name.chars().any(is_control_like) || names.len() >= usize::from(u16::MAX) {

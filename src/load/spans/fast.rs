@@ -10,8 +10,35 @@ use std::collections::BTreeMap;
 
 use crate::model::Span;
 
-/// The span on a clean line, the layer error, or `None` to let the general reader decide.
+/// The span on a clean line, the layer error, or `None` to let the general reader decide. The
+/// commonest lines are read by [`super::keyed`]; the rest by the scanner below, with the same
+/// result.
 pub(super) fn parse(line: &str, default_layer: &str, required_layer: Option<&str>) -> Option<Result<Span, String>> {
+    let Some((span, text)) = super::keyed::read(line) else {
+        return general_parse(line, default_layer, required_layer);
+    };
+    if !plain(span.article_id, span.label) {
+        return None;
+    }
+    let layer = span.layer.unwrap_or(default_layer);
+    if let Some(required) = required_layer {
+        if layer != required {
+            return Some(Err(super::layer_mismatch(layer, required)));
+        }
+    }
+    Some(Ok(Span {
+        article_id: span.article_id.to_string(),
+        layer: layer.to_string(),
+        start: span.start,
+        end: span.end,
+        label: span.label.to_string(),
+        text: text.map(str::to_string),
+        attrs: BTreeMap::new(),
+    }))
+}
+
+/// [`parse`] by the general scanner.
+pub(super) fn general_parse(line: &str, default_layer: &str, required_layer: Option<&str>) -> Option<Result<Span, String>> {
     let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
     let mut fields = Fields::default();
     scanner.object(|scanner, key| fields.read(scanner, key))?;
@@ -60,8 +87,17 @@ pub(crate) struct BorrowedSpan<'a> {
 
 /// The fields of a clean span line without attributes or escapes, borrowed from the line, for
 /// readers that keep no [`Span`] (a `text` field is read over, not kept); `None` for any other
-/// line, which [`parse`] and the general reader then handle.
+/// line, which [`parse`] and the general reader then handle. The commonest lines are read by
+/// [`super::keyed`]; the rest by the scanner below, with the same result.
 pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
+    match super::keyed::read(line) {
+        Some((span, _)) => plain(span.article_id, span.label).then_some(span),
+        None => general_borrowed(line),
+    }
+}
+
+/// [`parse_borrowed`] by the general scanner.
+pub(super) fn general_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
     let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };
     let mut fields = Fields::default();
     scanner.object(|scanner, key| fields.read(scanner, key))?;
@@ -149,7 +185,7 @@ impl<'a> Fields<'a> {
 /// The first position from `at` that holds a quote, a backslash or a control character (or,
 /// within the last seven bytes, one that may), found eight bytes a step: an article's text is
 /// most of its line.
-fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
+pub(super) fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     while let Some(chunk) = bytes.get(at..at + 8).and_then(|chunk| <[u8; 8]>::try_from(chunk).ok()) {
         let word = u64::from_le_bytes(chunk);
