@@ -11,6 +11,7 @@ pub mod compact;
 pub mod conlleval;
 pub mod evaluate;
 mod matching;
+mod multinomial;
 mod records;
 pub mod scheme;
 pub mod slices;
