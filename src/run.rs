@@ -144,7 +144,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         mizan_version: env!("CARGO_PKG_VERSION").to_string(),
         created: String::new(),
         git_commit: options.git_commit.clone(),
-        dataset: DatasetInfo { name: dataset.name.clone(), fingerprint: dataset.fingerprint(), articles: dataset.articles.len() as u64 },
+        dataset: DatasetInfo { name: dataset.name.clone(), fingerprint: String::new(), articles: dataset.articles.len() as u64 },
         shard: options.shard,
         normalization: options.normalize.as_ref().map(|n| NormalizationInfo {
             profile: n.profile.clone(),
@@ -155,8 +155,52 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     };
     let mut predictions = BTreeMap::new();
     let mut outcomes = BTreeMap::new();
+    // The dataset's fingerprint is taken on the pool while the extractors run: with one job it
+    // waits its turn, with more it fills a thread the run would leave idle at first.
+    let mut fingerprint = String::new();
+    pool.in_place_scope(|scope| {
+        scope.spawn(|_| fingerprint = dataset.fingerprint());
+        run_all(
+            dataset,
+            entries,
+            options,
+            progress,
+            &pool,
+            Scoring { articles: &articles, ids: &ids, gold: &gold, normalized: normalized.as_ref(), gold_layers: &gold_layers },
+            (&mut report, &mut predictions, &mut outcomes),
+        )
+    })?;
+    report.dataset.fingerprint = fingerprint;
+    report.created = crate::report::now_rfc3339();
+    let normalized_articles = normalized.map(NormalizedTexts::into_articles);
+    Ok(Evaluation { report, predictions, outcomes, normalized_articles })
+}
+
+/// What every extractor's spans are scored against.
+struct Scoring<'s> {
+    articles: &'s [Article],
+    ids: &'s [String],
+    gold: &'s [Span],
+    normalized: Option<&'s NormalizedTexts<'s>>,
+    gold_layers: &'s [String],
+}
+
+/// The report, predictions and outcomes of [`evaluate`], filled extractor by extractor.
+type Outputs<'o> = (&'o mut Report, &'o mut BTreeMap<String, Vec<Span>>, &'o mut BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>);
+
+/// Runs and scores each extractor in turn.
+fn run_all(
+    dataset: &Dataset,
+    entries: &[Runnable],
+    options: &RunOptions<'_>,
+    progress: &dyn Progress,
+    pool: &rayon::ThreadPool,
+    scoring: Scoring<'_>,
+    (report, predictions, outcomes): Outputs<'_>,
+) -> Result<(), RunError> {
+    let Scoring { articles, ids, gold, normalized, gold_layers } = scoring;
     for entry in entries {
-        let mut run: ExtractorRun = run_extractor(entry.extractor.as_ref(), &articles, &pool, options.cache, progress);
+        let mut run: ExtractorRun = run_extractor(entry.extractor.as_ref(), articles, pool, options.cache, progress);
         let mut mapped = None;
         if let Some(normalized) = &normalized {
             let (kept, lost) = normalized.map(&run.spans);
@@ -172,7 +216,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
                 unscored_layers.push(layer.clone());
                 continue;
             }
-            let score = pool.install(|| score_layer(layer, &ids, &gold, scored));
+            let score = pool.install(|| score_layer(layer, ids, gold, scored));
             let mut slices = BTreeMap::new();
             for column in options.slice_by {
                 let groups =
@@ -204,9 +248,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         outcomes.insert(run.name.clone(), layer_outcomes);
         predictions.insert(run.name, run.spans);
     }
-    report.created = crate::report::now_rfc3339();
-    let normalized_articles = normalized.map(NormalizedTexts::into_articles);
-    Ok(Evaluation { report, predictions, outcomes, normalized_articles })
+    Ok(())
 }
 
 /// Articles' texts normalised by one set of steps, for carrying spans on the raw texts over to

@@ -254,15 +254,26 @@ impl Dataset {
     /// A hash of every article (id, text, metadata) and gold span, independent of file order:
     /// two datasets with the same fingerprint hold the same data.
     pub fn fingerprint(&self) -> String {
-        let mut articles: Vec<&Article> = self.articles.iter().collect();
-        articles.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut hash = crate::fingerprint::Fingerprint::new();
-        for article in articles {
-            hash.add_str(&article.id).add_str(&article.text);
-            hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
-        }
-        let mut spans: Vec<String> = self.gold.iter().map(|s| s.to_json().to_string()).collect();
-        spans.sort();
+        use rayon::prelude::*;
+        // The articles are hashed while the spans' lines are written and sorted (on the current
+        // rayon pool); equal lines are equal strings, so an unstable sort gives the same order.
+        let (mut hash, spans) = rayon::join(
+            || {
+                let mut articles: Vec<&Article> = self.articles.iter().collect();
+                articles.sort_by(|a, b| a.id.cmp(&b.id));
+                let mut hash = crate::fingerprint::Fingerprint::new();
+                for article in articles {
+                    hash.add_str(&article.id).add_str(&article.text);
+                    hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
+                }
+                hash
+            },
+            || {
+                let mut spans: Vec<String> = self.gold.par_iter().map(|s| s.to_json().to_string()).collect();
+                spans.par_sort_unstable();
+                spans
+            },
+        );
         for span in &spans {
             hash.add_str(span);
         }
