@@ -190,7 +190,21 @@ impl Dataset {
         let location = locate(spec)?;
         let mut diagnostics = Diagnostics::default();
         let manifest = location.manifest.as_ref().map(|(_, m)| m);
-        let mut set = load_articles(&location.articles, location.format, &mut diagnostics, progress)?;
+        // The gold files are read and parsed while the articles load (the articles' progress
+        // stands for both); their lines are checked against the articles afterwards. Each
+        // file's problems keep their place: the articles', then each file's reading and checking.
+        let (set, read) = rayon::join(
+            || load_articles(&location.articles, location.format, &mut diagnostics, progress),
+            || {
+                let read_one = |(path, layer): &(PathBuf, Option<String>)| {
+                    let mut problems = Diagnostics::default();
+                    let records = load_spans(path, layer.as_deref().unwrap_or(DEFAULT_LAYER), layer.as_deref(), &mut problems, &crate::progress::NoProgress);
+                    records.map(|records| (records, problems))
+                };
+                location.gold.iter().map(read_one).collect::<Vec<_>>()
+            },
+        );
+        let mut set = set?;
         if let Some((path, manifest)) = &location.manifest {
             check::apply_splits(manifest, path, &mut set.articles, &set.index, &mut diagnostics);
             for (_, layer) in &location.gold {
@@ -204,8 +218,10 @@ impl Dataset {
         let mut sources = Vec::new();
         let mut bytes = Vec::new();
         let files: Vec<String> = location.gold.iter().map(|(path, _)| path.display().to_string()).collect();
-        for (file, (path, layer)) in files.iter().zip(&location.gold) {
-            for checked in load_span_file(path, layer.as_deref(), Some(&set), manifest, &mut diagnostics, progress)? {
+        for ((file, (path, _)), read) in files.iter().zip(&location.gold).zip(read) {
+            let (records, problems) = read?;
+            diagnostics.extend(problems);
+            for checked in check::check_spans(path, records, Some((set.articles.as_slice(), &set.index)), manifest, &mut diagnostics) {
                 sources.push((file.as_str(), checked.line as u64));
                 bytes.push(checked.bytes);
                 gold.push(checked.span);
