@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::classes::WordClasses;
 use super::features::FEATURE_SET;
 use super::lexicon::Lexicon;
-use super::model::PerceptronModel;
+use super::model::{ModelParts, PerceptronModel};
 use super::tags::TagSet;
 use super::train::TrainSummary;
 use super::PerceptronError;
@@ -196,7 +196,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<PerceptronModel, Perce
     if reader.at != reader.bytes.len() {
         return Err(corrupt(format!("{} unexpected bytes after the weights", reader.bytes.len() - reader.at)));
     }
-    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, lexicon, classes, header.summary, hash))
+    Ok(PerceptronModel::from_parts(ModelParts { tag_set, keys, weights, transitions, lexicon, classes, summary: header.summary }, hash))
 }
 
 #[cfg(test)]

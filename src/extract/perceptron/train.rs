@@ -21,8 +21,8 @@ use super::classes::WordClasses;
 use super::families::{Families, Family};
 use super::features::{identity_len, sentence_features, word_key, Context};
 use super::learner::{Instance, Learner};
-use super::lexicon::{Jackknife, Lexicon, FOLDS};
-use super::model::{KeyMap, PerceptronModel};
+use super::lexicon::{Jackknife, FOLDS};
+use super::model::{KeyMap, ModelParts, PerceptronModel};
 use super::tags::{align, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::PerceptronError;
@@ -283,7 +283,7 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
     let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
     summary.outside_margin = outside_margin(&instances, &weights, tags);
     summary.recall_bias = options.recall_bias * summary.outside_margin;
-    Ok(build_model(tag_set, keys, weights, transitions, jackknife.total.sorted(), classes, summary))
+    Ok(build_model(ModelParts { tag_set, keys, weights, transitions, lexicon: jackknife.total.sorted(), classes, summary }))
 }
 
 /// How far, on average over the training tokens tagged `O`, the score of `O` is above the
@@ -314,16 +314,10 @@ fn outside_margin(instances: &[Instance], weights: &[f32], tags: usize) -> f32 {
     }
 }
 
-/// The model from averaged weights, rows whose weights are all zero left out.
-fn build_model(
-    tag_set: TagSet,
-    keys: Vec<u64>,
-    weights: Vec<f32>,
-    transitions: Vec<f32>,
-    lexicon: Lexicon,
-    classes: WordClasses,
-    mut summary: TrainSummary,
-) -> PerceptronModel {
+/// The model from learnt weights, rows whose weights are all zero (or all below
+/// [`TrainOptions::prune`]) left out.
+fn build_model(parts: ModelParts) -> PerceptronModel {
+    let ModelParts { tag_set, keys, weights, transitions, lexicon, classes, mut summary } = parts;
     let tags = tag_set.len();
     let mut kept: Vec<(u64, &[f32])> = keys
         .iter()
@@ -335,7 +329,7 @@ fn build_model(
     summary.kept_features = kept.len();
     let kept_keys = kept.iter().map(|(key, _)| *key).collect();
     let rows = kept.iter().flat_map(|(_, row)| row.iter().copied()).collect();
-    PerceptronModel::new(tag_set, kept_keys, rows, transitions, lexicon, classes, summary)
+    PerceptronModel::new(ModelParts { tag_set, keys: kept_keys, weights: rows, transitions, lexicon, classes, summary })
 }
 
 #[cfg(test)]
