@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::extract::gazetteer;
-use crate::extract::perceptron::{self, TrainOptions};
+use crate::extract::perceptron::{self, Learner, TrainOptions};
 
 use crate::cli::common::DatasetArgs;
 use crate::cli::output::write_atomic;
@@ -16,9 +16,18 @@ use crate::cli::progress::Bar;
 enum Kind {
     /// A list file of the gold's distinct names with their most frequent label.
     Gazetteer,
-    /// An averaged-perceptron BIO tagger (docs/extractors/perceptron-ner.md).
+    /// A BIO tagger, averaged perceptron or CRF (docs/extractors/perceptron-ner.md).
     #[value(name = "perceptron-ner")]
     PerceptronNer,
+}
+
+/// How perceptron-ner learns its weights.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LearnerArg {
+    /// The averaged structured perceptron (--epochs, --runs, --margin).
+    Perceptron,
+    /// A linear-chain CRF trained by L-BFGS (--c2, --iterations).
+    Crf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +50,15 @@ pub struct Args {
     /// Where to write the list or model.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// perceptron-ner: the learner.
+    #[arg(long, value_enum, default_value = "perceptron")]
+    learner: LearnerArg,
+    /// perceptron-ner with --learner crf: the L2 penalty c2 · ‖w‖² (crfsuite's c2).
+    #[arg(long, value_name = "C2", allow_negative_numbers = true)]
+    c2: Option<f64>,
+    /// perceptron-ner with --learner crf: the most L-BFGS iterations.
+    #[arg(long, value_name = "N")]
+    iterations: Option<usize>,
     /// perceptron-ner: passes over the training data per run.
     #[arg(long)]
     epochs: Option<usize>,
@@ -98,7 +116,17 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 Some(list) => perceptron::Families::parse(list, &defaults.features).map_err(|e| anyhow::anyhow!("--features: {e}"))?,
                 None => defaults.features.clone(),
             };
+            if let Some(c2) = args.c2.filter(|c2| !(c2.is_finite() && *c2 >= 0.0)) {
+                anyhow::bail!("--c2 {c2}: give a finite penalty of 0 or more");
+            }
+            let learner = match args.learner {
+                LearnerArg::Perceptron => Learner::Perceptron,
+                LearnerArg::Crf => Learner::Crf,
+            };
             let options = TrainOptions {
+                learner,
+                c2: args.c2.unwrap_or(defaults.c2),
+                iterations: args.iterations.unwrap_or(defaults.iterations),
                 features,
                 classes: args.classes.unwrap_or(defaults.classes),
                 recall_bias: args.recall_bias.unwrap_or(defaults.recall_bias),
@@ -126,6 +154,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             for span in summary.unaligned_examples.iter().take(3) {
                 let (id, label) = (crate::model::for_terminal(&span.article_id), crate::model::for_terminal(&span.label));
                 eprintln!("  not aligned: `{id}` {}..{} {label}", span.start, span.end);
+            }
+            if let Some(crf) = &summary.crf {
+                let how = if crf.converged { "converged" } else { "stopped at the limit" };
+                eprintln!("CRF: {} L-BFGS iterations ({how}), {} passes over the data, objective {:.1}", crf.iterations, crf.evaluations, crf.objective);
             }
             eprintln!("labels: {}; model {} ({})", model.labels().join(", "), args.out.display(), model.content_hash());
             eprintln!("use it with:\n  [extractor.my-ner]\n  kind = \"perceptron-ner\"\n  model = \"{}\"", args.out.display());

@@ -18,9 +18,11 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::classes::WordClasses;
+use super::crf;
 use super::families::{Families, Family};
 use super::features::{identity_len, sentence_features, word_key, Context};
-use super::learner::{Instance, Learner};
+use super::lbfgs::Lbfgs;
+use super::learner::{train_runs, Instance, Schedule};
 use super::lexicon::{Jackknife, FOLDS};
 use super::model::{KeyMap, ModelParts, PerceptronModel};
 use super::tags::{align, TagSet, OUTSIDE};
@@ -29,12 +31,40 @@ use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
 use crate::model::{Article, Span};
 use crate::progress::Progress;
-use crate::random::{Rng, GOLDEN_GAMMA};
 use crate::Dataset;
+
+/// How the weights are learnt from the training sentences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Learner {
+    /// The averaged structured perceptron (`learner`): [`TrainOptions::epochs`],
+    /// [`TrainOptions::runs`], [`TrainOptions::margin`].
+    #[default]
+    Perceptron,
+    /// A linear-chain CRF trained by L-BFGS (`crf`): [`TrainOptions::c2`],
+    /// [`TrainOptions::iterations`].
+    Crf,
+}
+
+impl Learner {
+    pub fn name(self) -> &'static str {
+        match self {
+            Learner::Perceptron => "perceptron",
+            Learner::Crf => "crf",
+        }
+    }
+}
 
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainOptions {
+    /// The perceptron or the CRF.
+    pub learner: Learner,
+    /// CRF: the L2 penalty `c2 · ‖w‖²` on the weights (crfsuite's `c2`).
+    pub c2: f64,
+    /// CRF: the most L-BFGS iterations; it stops earlier when the objective has fallen by less
+    /// than 10⁻⁵ of itself over the last ten.
+    pub iterations: usize,
     /// Passes over the training sentences in each run.
     pub epochs: usize,
     /// Independent runs (each in its own sentence order) whose averaged weights are averaged.
@@ -65,6 +95,9 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
+            learner: Learner::Perceptron,
+            c2: 1.0,
+            iterations: 100,
             epochs: 10,
             runs: 4,
             recall_bias: 0.12,
@@ -132,11 +165,39 @@ pub struct TrainSummary {
     pub outside_margin: f32,
     /// [`TrainOptions::recall_bias`] × `outside_margin`: what tagging subtracts from `O`.
     pub recall_bias: f32,
-    /// Tokens tagged right during each epoch of the first run, by the weights of the moment.
+    /// Tokens tagged right during each epoch of the first run, by the weights of the moment
+    /// (empty for a CRF).
     pub epoch_correct: Vec<usize>,
+    /// How the CRF was trained; `None` for the perceptron (whose model files then read as
+    /// they did before the CRF existed). `epochs`, `runs` and `margin` are 0 for a CRF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crf: Option<CrfSummary>,
+}
+
+/// What CRF training did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CrfSummary {
+    pub c2: f64,
+    pub max_iterations: usize,
+    /// L-BFGS iterations made, and evaluations of the objective (one pass over the data each).
+    pub iterations: usize,
+    pub evaluations: usize,
+    /// Whether it stopped because the objective stopped falling, rather than at the limit.
+    pub converged: bool,
+    /// The final objective: negative log-likelihood plus the L2 penalty.
+    pub objective: f64,
 }
 
 impl TrainSummary {
+    /// The learner that trained the model.
+    pub fn learner(&self) -> Learner {
+        if self.crf.is_some() {
+            Learner::Crf
+        } else {
+            Learner::Perceptron
+        }
+    }
+
     /// Token accuracy on the training data during each epoch.
     pub fn epoch_accuracy(&self) -> Vec<f64> {
         self.epoch_correct.iter().map(|&c| if self.tokens == 0 { 0.0 } else { c as f64 / self.tokens as f64 }).collect()
@@ -255,32 +316,31 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
     summary.features = keys.len();
 
     let tags = tag_set.len();
-    let runs = options.runs.max(1);
-    let mut weights = vec![0f64; keys.len() * tags];
-    let mut transitions = vec![0f64; (tags + 1) * tags];
-    for run in 0..runs {
-        let mut learner = Learner::new(tags, keys.len(), options.margin);
-        let mut order: Vec<usize> = (0..instances.len()).collect();
-        let mut rng = Rng::new(options.seed.wrapping_add((run as u64).wrapping_mul(GOLDEN_GAMMA)));
-        for epoch in 0..options.epochs {
-            rng.shuffle(&mut order);
-            let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, options.epochs);
-            progress.start(&what, Some(order.len() as u64));
-            let mut correct = 0;
-            for &i in &order {
-                correct += learner.learn(&tag_set, &instances[i]);
-                progress.advance(1);
-            }
-            progress.finish();
-            if run == 0 {
-                summary.epoch_correct.push(correct);
-            }
+    let (weights, transitions) = match options.learner {
+        Learner::Perceptron => {
+            let schedule = Schedule { epochs: options.epochs, runs: options.runs, margin: options.margin, seed: options.seed };
+            let averaged = train_runs(&tag_set, keys.len(), &instances, &schedule, progress);
+            summary.epoch_correct = averaged.epoch_correct;
+            (averaged.weights, averaged.transitions)
         }
-        learner.add_averages(&mut weights, &mut transitions);
-    }
-    let scale = 1.0 / runs as f64;
-    let weights: Vec<f32> = weights.iter().map(|w| (w * scale) as f32).collect();
-    let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
+        Learner::Crf => {
+            let lbfgs = Lbfgs { max_iterations: options.iterations, ..Lbfgs::default() };
+            progress.start("CRF: L-BFGS iterations", Some(options.iterations as u64));
+            let trained = crf::learn(&tag_set, keys.len(), &instances, options.c2, &lbfgs, |_, _| progress.advance(1));
+            progress.finish();
+            let outcome = &trained.outcome;
+            summary.crf = Some(CrfSummary {
+                c2: options.c2,
+                max_iterations: options.iterations,
+                iterations: outcome.iterations,
+                evaluations: outcome.evaluations,
+                converged: outcome.converged,
+                objective: outcome.value,
+            });
+            (summary.epochs, summary.runs, summary.margin) = (0, 0, 0.0);
+            (trained.weights, trained.transitions)
+        }
+    };
     summary.outside_margin = outside_margin(&instances, &weights, tags);
     summary.recall_bias = options.recall_bias * summary.outside_margin;
     Ok(build_model(ModelParts { tag_set, keys, weights, transitions, lexicon: jackknife.total.sorted(), classes, summary }))
@@ -398,6 +458,33 @@ pub(crate) mod tests {
         let b = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
         assert_eq!(super::super::format::to_bytes(&a), super::super::format::to_bytes(&b));
         assert_eq!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn a_crf_learns_the_tiny_training_set_reproducibly() {
+        let (articles, gold) = toy_data();
+        let options = TrainOptions { learner: Learner::Crf, c2: 0.01, iterations: 60, recall_bias: 0.0, ..TrainOptions::default() };
+        let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        let again = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        assert_eq!(super::super::format::to_bytes(&model), super::super::format::to_bytes(&again));
+        let summary = model.summary();
+        assert_eq!(summary.learner(), Learner::Crf);
+        let crf = summary.crf.as_ref().unwrap();
+        assert!(crf.iterations > 0 && crf.iterations <= 60 && crf.evaluations >= crf.iterations && crf.objective > 0.0, "{crf:?}");
+        assert!(summary.epoch_correct.is_empty());
+        for article in &articles {
+            let found = model.tag(&article.text).into_iter().map(|e| (e.start, e.end, e.label)).collect();
+            let expected = gold.iter().filter(|s| s.article_id == article.id).map(|s| (s.start, s.end, s.label.clone()));
+            assert_eq!(sorted(found), sorted(expected.collect()), "{}", article.text);
+        }
+        // A stronger penalty gives smaller weights; the perceptron's summary has no CRF part,
+        // so its files are as they were before the CRF.
+        let strong = train_articles(&articles, &gold, &TrainOptions { c2: 10.0, ..options }, &NoProgress).unwrap();
+        let norm = |m: &PerceptronModel| m.weights.iter().map(|w| f64::from(*w).powi(2)).sum::<f64>();
+        assert!(norm(&strong) < norm(&model));
+        let perceptron = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
+        assert_eq!(perceptron.summary().learner(), Learner::Perceptron);
+        assert!(!serde_json::to_string(perceptron.summary()).unwrap().contains("crf"));
     }
 
     #[test]
