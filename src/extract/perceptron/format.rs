@@ -27,8 +27,8 @@ use super::classes::WordClasses;
 use super::features::FEATURE_SET;
 use super::lexicon::Lexicon;
 use super::model::{ModelParts, PerceptronModel};
+use super::summary::TrainSummary;
 use super::tags::TagSet;
-use super::train::TrainSummary;
 use super::PerceptronError;
 
 const MAGIC: &[u8; 8] = b"MIZANPNR";

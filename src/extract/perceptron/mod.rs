@@ -5,7 +5,7 @@
 //! The parts, in the order text flows through them: `tokenize` (sentences of tokens with
 //! code-point offsets), `normalize` (spelling-independent word forms), `lexicon` (word counts from the
 //! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train`, `learner` (the
-//! averaged perceptron) and `crf` with `lbfgs` (a linear-chain CRF, the other learner), `model` and `format` (the trained weights and their file), and
+//! averaged perceptron) and `crf` with `lbfgs` (a linear-chain CRF, the other learner), `summary` (what training did), `model` and `format` (the trained weights and their file), and
 //! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
 
 mod classes;
@@ -22,6 +22,7 @@ mod lexicon;
 mod model;
 mod normalize;
 mod shape;
+mod summary;
 mod tags;
 mod tokenize;
 mod train;
@@ -30,5 +31,6 @@ pub use error::PerceptronError;
 pub use extractor::PerceptronNer;
 pub use families::{Families, Family};
 pub use model::{Entity, PerceptronModel};
+pub use summary::{CrfSummary, TrainSummary, UnalignedSpan};
 pub use tokenize::{tokenize, Token};
-pub use train::{default_families, train, train_articles, CrfSummary, Learner, TrainOptions, TrainSummary, UnalignedSpan};
+pub use train::{default_families, train, train_articles, Learner, TrainOptions};

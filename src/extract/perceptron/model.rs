@@ -12,9 +12,9 @@ use super::families::Family;
 use super::features::{sentence_features, Context};
 use super::format;
 use super::lexicon::Lexicon;
+use super::summary::TrainSummary;
 use super::tags::{chunks, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
-use super::train::TrainSummary;
 use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
 
