@@ -162,6 +162,19 @@ fn mizan_train_learner_crf_writes_a_model_mizan_run_uses() {
     // Trained on sana itself, the CRF finds its entities again.
     assert!(predictions.contains("\"LOC\"") && predictions.contains("\"PER\""), "{predictions}");
 
+    // BIOES tags: the file's header names them.
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["train", "perceptron-ner", "--dataset", "sana", "--learner", "crf", "--tags", "bioes", "--iterations", "10", "--out"])
+        .arg(folder.path().join("bioes.pnr"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let bytes = std::fs::read(folder.path().join("bioes.pnr")).expect("written");
+    assert!(String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).contains("\"S-LOC\",\"B-MISC\""));
+    PerceptronModel::load(&folder.path().join("bioes.pnr")).expect("loads");
+
     let output = train("c.pnr", "-1");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--c2 -1"), "{}", String::from_utf8_lossy(&output.stderr));

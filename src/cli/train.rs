@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::extract::gazetteer;
-use crate::extract::perceptron::{self, Learner, TrainOptions};
+use crate::extract::perceptron::{self, Learner, TagScheme, TrainOptions};
 
 use crate::cli::common::DatasetArgs;
 use crate::cli::output::write_atomic;
@@ -28,6 +28,15 @@ enum LearnerArg {
     Perceptron,
     /// A linear-chain CRF trained by L-BFGS (--c2, --iterations).
     Crf,
+}
+
+/// How perceptron-ner writes spans as tags.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TagsArg {
+    /// B- begins a chunk, I- continues it.
+    Bio,
+    /// B- begins, I- continues, E- ends a chunk; S- is a one-token chunk.
+    Bioes,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +68,9 @@ pub struct Args {
     /// perceptron-ner with --learner crf: the most L-BFGS iterations.
     #[arg(long, value_name = "N")]
     iterations: Option<usize>,
+    /// perceptron-ner: the tag scheme.
+    #[arg(long, value_enum, default_value = "bio")]
+    tags: TagsArg,
     /// perceptron-ner: passes over the training data per run.
     #[arg(long)]
     epochs: Option<usize>,
@@ -127,6 +139,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 learner,
                 c2: args.c2.unwrap_or(defaults.c2),
                 iterations: args.iterations.unwrap_or(defaults.iterations),
+                tags: match args.tags {
+                    TagsArg::Bio => TagScheme::Bio,
+                    TagsArg::Bioes => TagScheme::Bioes,
+                },
                 features,
                 classes: args.classes.unwrap_or(defaults.classes),
                 recall_bias: args.recall_bias.unwrap_or(defaults.recall_bias),

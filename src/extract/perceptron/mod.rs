@@ -4,7 +4,7 @@
 //!
 //! The parts, in the order text flows through them: `tokenize` (sentences of tokens with
 //! code-point offsets), `normalize` (spelling-independent word forms), `lexicon` (word counts from the
-//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO tags), `decode` (Viterbi), `train`, `learner` (the
+//! training data), `features` (hashed observations per token), `tags` (spans ↔ BIO or BIOES tags), `decode` (Viterbi), `train`, `learner` (the
 //! averaged perceptron) and `crf` with `lbfgs` (a linear-chain CRF, the other learner), `summary` (what training did), `model` and `format` (the trained weights and their file), and
 //! `extractor` (the [`Extractor`](crate::extract::Extractor) implementation).
 
@@ -32,5 +32,6 @@ pub use extractor::PerceptronNer;
 pub use families::{Families, Family};
 pub use model::{Entity, PerceptronModel};
 pub use summary::{CrfSummary, TrainSummary, UnalignedSpan};
+pub use tags::TagScheme;
 pub use tokenize::{tokenize, Token};
 pub use train::{default_families, train, train_articles, Learner, TrainOptions};

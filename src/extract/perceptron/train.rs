@@ -26,7 +26,7 @@ use super::learner::{train_runs, Instance, Schedule};
 use super::lexicon::{Jackknife, FOLDS};
 use super::model::{KeyMap, ModelParts, PerceptronModel};
 use super::summary::{CrfSummary, TrainSummary, UnalignedSpan};
-use super::tags::{align, TagSet, OUTSIDE};
+use super::tags::{align, TagScheme, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
@@ -63,6 +63,8 @@ pub struct TrainOptions {
     pub learner: Learner,
     /// CRF: the L2 penalty `c2 · ‖w‖²` on the weights (crfsuite's `c2`).
     pub c2: f64,
+    /// How spans become tags: BIO, or BIOES (the tag names in the model file say which).
+    pub tags: TagScheme,
     /// CRF: the most L-BFGS iterations; it stops earlier when the objective has fallen by less
     /// than 10⁻⁵ of itself over the last ten.
     pub iterations: usize,
@@ -99,6 +101,7 @@ impl Default for TrainOptions {
             learner: Learner::Perceptron,
             c2: 1.0,
             iterations: 100,
+            tags: TagScheme::Bio,
             epochs: 10,
             runs: 4,
             recall_bias: 0.12,
@@ -149,7 +152,7 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
             spans.push(span);
         }
     }
-    let tag_set = TagSet::new(by_article.values().flatten().map(|s| s.label.clone()));
+    let tag_set = TagSet::with_scheme(by_article.values().flatten().map(|s| s.label.clone()), options.tags);
     if tag_set.labels().is_empty() {
         return Err(PerceptronError::NoTrainingData(format!("no gold spans in layer `{}`", options.layer)));
     }
@@ -403,6 +406,24 @@ pub(crate) mod tests {
         let perceptron = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
         assert_eq!(perceptron.summary().learner(), Learner::Perceptron);
         assert!(!serde_json::to_string(perceptron.summary()).unwrap().contains("crf"));
+    }
+
+    #[test]
+    fn bioes_models_learn_the_tiny_set_and_read_back_as_bioes() {
+        let (articles, gold) = toy_data();
+        for learner in [Learner::Perceptron, Learner::Crf] {
+            let options = TrainOptions { learner, tags: TagScheme::Bioes, c2: 0.01, recall_bias: 0.0, ..TrainOptions::default() };
+            let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+            assert_eq!(model.tag_set.len(), 9);
+            let bytes = model.encode();
+            let loaded = PerceptronModel::decode(&bytes, std::path::Path::new("toy.pnr")).unwrap();
+            assert_eq!(loaded.tag_set, model.tag_set);
+            for article in &articles {
+                let found = loaded.tag(&article.text).into_iter().map(|e| (e.start, e.end, e.label)).collect();
+                let expected = gold.iter().filter(|s| s.article_id == article.id).map(|s| (s.start, s.end, s.label.clone()));
+                assert_eq!(sorted(found), sorted(expected.collect()), "{learner:?}: {}", article.text);
+            }
+        }
     }
 
     #[test]
