@@ -175,6 +175,17 @@ fn mizan_train_learner_crf_writes_a_model_mizan_run_uses() {
     assert!(String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).contains("\"S-LOC\",\"B-MISC\""));
     PerceptronModel::load(&folder.path().join("bioes.pnr")).expect("loads");
 
+    // Options of the other learner are refused, not ignored.
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["train", "perceptron-ner", "--dataset", "sana", "--learner", "crf", "--epochs", "3", "--out"])
+        .arg(folder.path().join("d.pnr"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("options of the perceptron"), "{}", String::from_utf8_lossy(&output.stderr));
+
     let output = train("c.pnr", "-1");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--c2 -1"), "{}", String::from_utf8_lossy(&output.stderr));

@@ -135,6 +135,18 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 LearnerArg::Perceptron => Learner::Perceptron,
                 LearnerArg::Crf => Learner::Crf,
             };
+            // An option the chosen learner does not read is a mistake to point out, not ignore.
+            let (perceptron_only, crf_only) =
+                (args.epochs.is_some() || args.runs.is_some() || args.margin.is_some(), args.c2.is_some() || args.iterations.is_some());
+            match learner {
+                Learner::Crf if perceptron_only => {
+                    anyhow::bail!("--epochs, --runs and --margin are options of the perceptron; with --learner crf use --c2 and --iterations")
+                }
+                Learner::Perceptron if crf_only => {
+                    anyhow::bail!("--c2 and --iterations are options of --learner crf; the perceptron uses --epochs, --runs and --margin")
+                }
+                _ => {}
+            }
             let options = TrainOptions {
                 learner,
                 c2: args.c2.unwrap_or(defaults.c2),
