@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Development runs of perceptron-ner, for choosing features and options without looking at
+# Development runs of perceptron-ner, for choosing features, options and the learner without looking at
 # ANERcorp test: ANERcorp train is cut as CAMeL Lab cut the corpus (the sentences holding the
 # first 5/6 of the words, then the rest), the tagger trains on the first part and is scored
 # on the second. Each CONFIG is a value of `mizan train perceptron-ner --features` (empty:
-# the defaults), optionally followed by `|` and more train options; one line per config:
+# the defaults), optionally followed by `|` and more train options (`-words|--learner crf --c2 0.1`);
+# one line per config:
 # name, train seconds, strict micro P/R/F1, strict F1 per label.
 #   bash scripts/perceptron-dev.sh MIZAN OUT CONFIG...
 set -euo pipefail

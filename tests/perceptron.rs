@@ -117,6 +117,80 @@ fn mizan_train_writes_a_model_anyone_can_read_that_mizan_run_uses() {
     assert!(loaded.labels().iter().any(|l| l == "LOC"), "{:?}", loaded.labels());
 }
 
+/// `--learner crf` trains a CRF over the same features, written in the same model format: the
+/// file says how it was trained, `mizan run` tags with it, and training it twice gives the same
+/// bytes. A negative `--c2` is refused.
+#[test]
+fn mizan_train_learner_crf_writes_a_model_mizan_run_uses() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let train = |out: &str, c2: &str| {
+        assert_cmd::Command::cargo_bin("mizan")
+            .expect("binary")
+            .current_dir(root)
+            .args(["train", "perceptron-ner", "--dataset", "sana", "--learner", "crf", "--c2", c2, "--iterations", "40", "--out"])
+            .arg(folder.path().join(out))
+            .output()
+            .expect("runs")
+    };
+    let mut bytes = Vec::new();
+    for copy in ["a.pnr", "b.pnr"] {
+        let output = train(copy, "0.1");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("L-BFGS iterations"), "{}", String::from_utf8_lossy(&output.stderr));
+        bytes.push(std::fs::read(folder.path().join(copy)).expect("written"));
+    }
+    assert_eq!(bytes[0], bytes[1]);
+    let model = PerceptronModel::load(&folder.path().join("a.pnr")).expect("loads");
+    let crf = model.summary().crf.as_ref().expect("a CRF summary");
+    assert_eq!((crf.c2, crf.max_iterations), (0.1, 40));
+    assert!(crf.iterations >= 1 && crf.iterations <= 40, "{crf:?}");
+
+    std::fs::write(folder.path().join("extractors.toml"), "[extractor.crf]\nkind = \"perceptron-ner\"\nmodel = \"a.pnr\"\n").expect("registry");
+    let out = folder.path().join("run");
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["run", "sana", "--extractor", "crf", "--quiet", "--registry"])
+        .arg(folder.path().join("extractors.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let predictions = std::fs::read_to_string(out.join("predictions/crf.jsonl")).expect("predictions");
+    // Trained on sana itself, the CRF finds its entities again.
+    assert!(predictions.contains("\"LOC\"") && predictions.contains("\"PER\""), "{predictions}");
+
+    // BIOES tags: the file's header names them.
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["train", "perceptron-ner", "--dataset", "sana", "--learner", "crf", "--tags", "bioes", "--iterations", "10", "--out"])
+        .arg(folder.path().join("bioes.pnr"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let bytes = std::fs::read(folder.path().join("bioes.pnr")).expect("written");
+    assert!(String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).contains("\"S-LOC\",\"B-MISC\""));
+    PerceptronModel::load(&folder.path().join("bioes.pnr")).expect("loads");
+
+    // Options of the other learner are refused, not ignored.
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(root)
+        .args(["train", "perceptron-ner", "--dataset", "sana", "--learner", "crf", "--epochs", "3", "--out"])
+        .arg(folder.path().join("d.pnr"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("options of the perceptron"), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let output = train("c.pnr", "-1");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--c2 -1"), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
 /// `--features` chooses the families the model computes and stores; a misspelt family is an
 /// error that lists the real ones.
 #[test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::extract::gazetteer;
-use crate::extract::perceptron::{self, TrainOptions};
+use crate::extract::perceptron::{self, Learner, TagScheme, TrainOptions};
 
 use crate::cli::common::DatasetArgs;
 use crate::cli::output::write_atomic;
@@ -16,9 +16,27 @@ use crate::cli::progress::Bar;
 enum Kind {
     /// A list file of the gold's distinct names with their most frequent label.
     Gazetteer,
-    /// An averaged-perceptron BIO tagger (docs/extractors/perceptron-ner.md).
+    /// A BIO tagger, averaged perceptron or CRF (docs/extractors/perceptron-ner.md).
     #[value(name = "perceptron-ner")]
     PerceptronNer,
+}
+
+/// How perceptron-ner learns its weights.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LearnerArg {
+    /// The averaged structured perceptron (--epochs, --runs, --margin).
+    Perceptron,
+    /// A linear-chain CRF trained by L-BFGS (--c2, --iterations).
+    Crf,
+}
+
+/// How perceptron-ner writes spans as tags.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TagsArg {
+    /// B- begins a chunk, I- continues it.
+    Bio,
+    /// B- begins, I- continues, E- ends a chunk; S- is a one-token chunk.
+    Bioes,
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +59,18 @@ pub struct Args {
     /// Where to write the list or model.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// perceptron-ner: the learner.
+    #[arg(long, value_enum, default_value = "perceptron")]
+    learner: LearnerArg,
+    /// perceptron-ner with --learner crf: the L2 penalty c2 · ‖w‖² (crfsuite's c2).
+    #[arg(long, value_name = "C2", allow_negative_numbers = true)]
+    c2: Option<f64>,
+    /// perceptron-ner with --learner crf: the most L-BFGS iterations.
+    #[arg(long, value_name = "N")]
+    iterations: Option<usize>,
+    /// perceptron-ner: the tag scheme.
+    #[arg(long, value_enum, default_value = "bio")]
+    tags: TagsArg,
     /// perceptron-ner: passes over the training data per run.
     #[arg(long)]
     epochs: Option<usize>,
@@ -98,7 +128,33 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
                 Some(list) => perceptron::Families::parse(list, &defaults.features).map_err(|e| anyhow::anyhow!("--features: {e}"))?,
                 None => defaults.features.clone(),
             };
+            if let Some(c2) = args.c2.filter(|c2| !(c2.is_finite() && *c2 >= 0.0)) {
+                anyhow::bail!("--c2 {c2}: give a finite penalty of 0 or more");
+            }
+            let learner = match args.learner {
+                LearnerArg::Perceptron => Learner::Perceptron,
+                LearnerArg::Crf => Learner::Crf,
+            };
+            // An option the chosen learner does not read is a mistake to point out, not ignore.
+            let (perceptron_only, crf_only) =
+                (args.epochs.is_some() || args.runs.is_some() || args.margin.is_some(), args.c2.is_some() || args.iterations.is_some());
+            match learner {
+                Learner::Crf if perceptron_only => {
+                    anyhow::bail!("--epochs, --runs and --margin are options of the perceptron; with --learner crf use --c2 and --iterations")
+                }
+                Learner::Perceptron if crf_only => {
+                    anyhow::bail!("--c2 and --iterations are options of --learner crf; the perceptron uses --epochs, --runs and --margin")
+                }
+                _ => {}
+            }
             let options = TrainOptions {
+                learner,
+                c2: args.c2.unwrap_or(defaults.c2),
+                iterations: args.iterations.unwrap_or(defaults.iterations),
+                tags: match args.tags {
+                    TagsArg::Bio => TagScheme::Bio,
+                    TagsArg::Bioes => TagScheme::Bioes,
+                },
                 features,
                 classes: args.classes.unwrap_or(defaults.classes),
                 recall_bias: args.recall_bias.unwrap_or(defaults.recall_bias),
@@ -126,6 +182,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
             for span in summary.unaligned_examples.iter().take(3) {
                 let (id, label) = (crate::model::for_terminal(&span.article_id), crate::model::for_terminal(&span.label));
                 eprintln!("  not aligned: `{id}` {}..{} {label}", span.start, span.end);
+            }
+            if let Some(crf) = &summary.crf {
+                let how = if crf.converged { "converged" } else { "stopped at the limit" };
+                eprintln!("CRF: {} L-BFGS iterations ({how}), {} passes over the data, objective {:.1}", crf.iterations, crf.evaluations, crf.objective);
             }
             eprintln!("labels: {}; model {} ({})", model.labels().join(", "), args.out.display(), model.content_hash());
             eprintln!("use it with:\n  [extractor.my-ner]\n  kind = \"perceptron-ner\"\n  model = \"{}\"", args.out.display());

@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize};
 use super::classes::WordClasses;
 use super::features::FEATURE_SET;
 use super::lexicon::Lexicon;
-use super::model::PerceptronModel;
-use super::tags::TagSet;
-use super::train::TrainSummary;
+use super::model::{ModelParts, PerceptronModel};
+use super::summary::TrainSummary;
+use super::tags::{TagScheme, TagSet};
 use super::PerceptronError;
 
 const MAGIC: &[u8; 8] = b"MIZANPNR";
@@ -151,7 +151,9 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<PerceptronModel, Perce
         let path = path.to_path_buf();
         return Err(PerceptronError::Version { path, what: "feature set", found: header.feature_set, supported: FEATURE_SET });
     }
-    let tag_set = TagSet::new(header.labels.iter().cloned());
+    // The tag names say the scheme: BIOES has `E-` and `S-` tags.
+    let scheme = if header.tags.iter().any(|t| t.starts_with("E-") || t.starts_with("S-")) { TagScheme::Bioes } else { TagScheme::Bio };
+    let tag_set = TagSet::with_scheme(header.labels.iter().cloned(), scheme);
     if tag_set.labels() != header.labels || tag_names(&tag_set) != header.tags {
         return Err(corrupt("the header's labels and tags disagree".into()));
     }
@@ -196,7 +198,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<PerceptronModel, Perce
     if reader.at != reader.bytes.len() {
         return Err(corrupt(format!("{} unexpected bytes after the weights", reader.bytes.len() - reader.at)));
     }
-    Ok(PerceptronModel::from_parts(tag_set, keys, weights, transitions, lexicon, classes, header.summary, hash))
+    Ok(PerceptronModel::from_parts(ModelParts { tag_set, keys, weights, transitions, lexicon, classes, summary: header.summary }, hash))
 }
 
 #[cfg(test)]

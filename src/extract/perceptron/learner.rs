@@ -11,6 +11,8 @@
 
 use super::decode::{start_row, viterbi};
 use super::tags::TagSet;
+use crate::progress::Progress;
+use crate::random::{Rng, GOLDEN_GAMMA};
 
 /// One training sentence: feature rows of each token, flattened, and the gold tags.
 pub(crate) struct Instance {
@@ -27,7 +29,7 @@ impl Instance {
 }
 
 /// Weights being learnt, with their running sums for the average.
-pub(crate) struct Learner {
+pub(crate) struct Perceptron {
     tags: usize,
     weights: Vec<i32>,
     sums: Vec<i64>,
@@ -35,13 +37,13 @@ pub(crate) struct Learner {
     transition_sums: Vec<i64>,
     /// Sentences seen, plus one.
     clock: i64,
-    /// What decoding during training adds to every wrong tag's score (see [`Learner::learn`]).
+    /// What decoding during training adds to every wrong tag's score (see [`Perceptron::learn`]).
     margin: f32,
 }
 
-impl Learner {
+impl Perceptron {
     pub(crate) fn new(tags: usize, rows: usize, margin: f32) -> Self {
-        Learner {
+        Perceptron {
             tags,
             weights: vec![0; rows * tags],
             sums: vec![0; rows * tags],
@@ -115,6 +117,58 @@ impl Learner {
     }
 }
 
+/// Averaged weights and transitions of `runs` perceptrons trained for `epochs` each, every run
+/// in its own seeded sentence orders, averaged; with the tokens tagged right during each epoch
+/// of the first run.
+pub(crate) struct Averaged {
+    pub(crate) weights: Vec<f32>,
+    pub(crate) transitions: Vec<f32>,
+    pub(crate) epoch_correct: Vec<usize>,
+}
+
+/// How the perceptron runs: [`TrainOptions`](super::TrainOptions)' `epochs`, `runs`, `margin`
+/// and `seed`.
+pub(crate) struct Schedule {
+    pub(crate) epochs: usize,
+    pub(crate) runs: usize,
+    pub(crate) margin: f32,
+    pub(crate) seed: u64,
+}
+
+pub(crate) fn train_runs(tag_set: &TagSet, rows: usize, instances: &[Instance], schedule: &Schedule, progress: &dyn Progress) -> Averaged {
+    let tags = tag_set.len();
+    let runs = schedule.runs.max(1);
+    let mut weights = vec![0f64; rows * tags];
+    let mut transitions = vec![0f64; (tags + 1) * tags];
+    let mut epoch_correct = Vec::new();
+    for run in 0..runs {
+        let mut learner = Perceptron::new(tags, rows, schedule.margin);
+        let mut order: Vec<usize> = (0..instances.len()).collect();
+        let mut rng = Rng::new(schedule.seed.wrapping_add((run as u64).wrapping_mul(GOLDEN_GAMMA)));
+        for epoch in 0..schedule.epochs {
+            rng.shuffle(&mut order);
+            let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, schedule.epochs);
+            progress.start(&what, Some(order.len() as u64));
+            let mut correct = 0;
+            for &i in &order {
+                correct += learner.learn(tag_set, &instances[i]);
+                progress.advance(1);
+            }
+            progress.finish();
+            if run == 0 {
+                epoch_correct.push(correct);
+            }
+        }
+        learner.add_averages(&mut weights, &mut transitions);
+    }
+    let scale = 1.0 / runs as f64;
+    Averaged {
+        weights: weights.iter().map(|w| (w * scale) as f32).collect(),
+        transitions: transitions.iter().map(|w| (w * scale) as f32).collect(),
+        epoch_correct,
+    }
+}
+
 fn bump(weights: &mut [i32], sums: &mut [i64], at: usize, by: i32, clock: i64) {
     weights[at] += by;
     sums[at] += i64::from(by) * clock;
@@ -129,7 +183,7 @@ mod tests {
         // One token, one feature (row 0): the gold is B-PER.
         let tag_set = TagSet::new(["PER".to_string()]);
         let instance = Instance { features: vec![0], bounds: vec![0, 1], gold: vec![1] };
-        let mut learner = Learner::new(3, 1, 0.0);
+        let mut learner = Perceptron::new(3, 1, 0.0);
         assert_eq!(learner.learn(&tag_set, &instance), 0); // all zero: O wins the tie
         assert_eq!(learner.learn(&tag_set, &instance), 1);
         let (mut weights, mut transitions) = (vec![0.0; 3], vec![0.0; 12]);

@@ -12,9 +12,9 @@ use super::families::Family;
 use super::features::{sentence_features, Context};
 use super::format;
 use super::lexicon::Lexicon;
+use super::summary::TrainSummary;
 use super::tags::{chunks, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
-use super::train::TrainSummary;
 use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
 
@@ -47,7 +47,22 @@ pub struct Entity {
     pub label: String,
 }
 
-/// An averaged-perceptron BIO tagger.
+/// What a model is made of: the sections of its file, which training fills in and loading
+/// reads back.
+pub(crate) struct ModelParts {
+    pub(crate) tag_set: TagSet,
+    /// Feature keys in increasing order; row `r` of `weights` belongs to `keys[r]`.
+    pub(crate) keys: Vec<u64>,
+    /// `keys.len() × tags`, row-major.
+    pub(crate) weights: Vec<f32>,
+    /// `(tags + 1) × tags`; see `decode::start_row`.
+    pub(crate) transitions: Vec<f32>,
+    pub(crate) lexicon: Lexicon,
+    pub(crate) classes: WordClasses,
+    pub(crate) summary: TrainSummary,
+}
+
+/// A BIO tagger: weights learnt by the averaged perceptron or a CRF, decoded with Viterbi.
 #[derive(Debug, Clone)]
 pub struct PerceptronModel {
     pub(crate) tag_set: TagSet,
@@ -68,34 +83,16 @@ pub struct PerceptronModel {
 }
 
 impl PerceptronModel {
-    /// Assembles a freshly trained model; `keys` must be strictly increasing.
-    pub(crate) fn new(
-        tag_set: TagSet,
-        keys: Vec<u64>,
-        weights: Vec<f32>,
-        transitions: Vec<f32>,
-        lexicon: Lexicon,
-        classes: WordClasses,
-        summary: TrainSummary,
-    ) -> Self {
-        let mut model = Self::from_parts(tag_set, keys, weights, transitions, lexicon, classes, summary, 0);
+    /// Assembles a freshly trained model; `parts.keys` must be strictly increasing.
+    pub(crate) fn new(parts: ModelParts) -> Self {
+        let mut model = Self::from_parts(parts, 0);
         model.hash = format::content_hash(&format::to_bytes(&model));
         model
     }
 
-    /// Assembles a model read from a file whose content hash is `hash`: the file's sections,
-    /// one argument each.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn from_parts(
-        tag_set: TagSet,
-        keys: Vec<u64>,
-        weights: Vec<f32>,
-        transitions: Vec<f32>,
-        lexicon: Lexicon,
-        classes: WordClasses,
-        summary: TrainSummary,
-        hash: u64,
-    ) -> Self {
+    /// Assembles a model read from a file whose content hash is `hash`.
+    pub(crate) fn from_parts(parts: ModelParts, hash: u64) -> Self {
+        let ModelParts { tag_set, keys, weights, transitions, lexicon, classes, summary } = parts;
         let rows = keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
         PerceptronModel { tag_set, keys, weights, transitions, lexicon, classes, summary, rows, hash }
     }

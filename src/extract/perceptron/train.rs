@@ -18,23 +18,56 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::classes::WordClasses;
+use super::crf;
 use super::families::{Families, Family};
 use super::features::{identity_len, sentence_features, word_key, Context};
-use super::learner::{Instance, Learner};
-use super::lexicon::{Jackknife, Lexicon, FOLDS};
-use super::model::{KeyMap, PerceptronModel};
-use super::tags::{align, TagSet, OUTSIDE};
+use super::lbfgs::Lbfgs;
+use super::learner::{train_runs, Instance, Schedule};
+use super::lexicon::{Jackknife, FOLDS};
+use super::model::{KeyMap, ModelParts, PerceptronModel};
+use super::summary::{CrfSummary, TrainSummary, UnalignedSpan};
+use super::tags::{align, TagScheme, TagSet, OUTSIDE};
 use super::tokenize::tokenize;
 use super::PerceptronError;
 use crate::extract::gazetteer::Gazetteer;
 use crate::model::{Article, Span};
 use crate::progress::Progress;
-use crate::random::{Rng, GOLDEN_GAMMA};
 use crate::Dataset;
+
+/// How the weights are learnt from the training sentences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Learner {
+    /// The averaged structured perceptron (`learner`): [`TrainOptions::epochs`],
+    /// [`TrainOptions::runs`], [`TrainOptions::margin`].
+    #[default]
+    Perceptron,
+    /// A linear-chain CRF trained by L-BFGS (`crf`): [`TrainOptions::c2`],
+    /// [`TrainOptions::iterations`].
+    Crf,
+}
+
+impl Learner {
+    pub fn name(self) -> &'static str {
+        match self {
+            Learner::Perceptron => "perceptron",
+            Learner::Crf => "crf",
+        }
+    }
+}
 
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainOptions {
+    /// The perceptron or the CRF.
+    pub learner: Learner,
+    /// CRF: the L2 penalty `c2 · ‖w‖²` on the weights (crfsuite's `c2`).
+    pub c2: f64,
+    /// How spans become tags: BIO, or BIOES (the tag names in the model file say which).
+    pub tags: TagScheme,
+    /// CRF: the most L-BFGS iterations; it stops earlier when the objective has fallen by less
+    /// than 10⁻⁵ of itself over the last ten.
+    pub iterations: usize,
     /// Passes over the training sentences in each run.
     pub epochs: usize,
     /// Independent runs (each in its own sentence order) whose averaged weights are averaged.
@@ -65,6 +98,10 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
+            learner: Learner::Perceptron,
+            c2: 1.0,
+            iterations: 100,
+            tags: TagScheme::Bio,
             epochs: 10,
             runs: 4,
             recall_bias: 0.12,
@@ -86,61 +123,6 @@ impl Default for TrainOptions {
 /// (docs/extractors/perceptron-ner.md has the table).
 pub fn default_families() -> Families {
     [Family::Words, Family::Affixes, Family::Shape, Family::Context, Family::Lexicon, Family::Stems, Family::Gazetteer].into_iter().collect()
-}
-
-/// A gold span the tokeniser could not represent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnalignedSpan {
-    pub article_id: String,
-    pub start: usize,
-    pub end: usize,
-    pub label: String,
-}
-
-/// What training saw and did; stored in the model file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TrainSummary {
-    pub layer: String,
-    pub articles: usize,
-    pub sentences: usize,
-    pub tokens: usize,
-    /// Gold spans of the layer in the training articles.
-    pub spans: usize,
-    /// Spans whose ends are not token boundaries of one sentence, or that overlap another
-    /// span: left out of training.
-    pub unaligned_spans: usize,
-    /// The first few of them, to show what the tokeniser missed.
-    pub unaligned_examples: Vec<UnalignedSpan>,
-    /// Distinct features seen, and those with a non-zero weight kept in the model.
-    pub features: usize,
-    pub kept_features: usize,
-    /// Fingerprint of the built-in gazetteer the model was trained with; `None` when it was
-    /// trained without one. Tagging uses the gazetteer of the running mizan.
-    pub gazetteer: Option<String>,
-    /// The feature families the model computes.
-    pub families: Families,
-    /// Distributional word classes learnt (0 without [`Family::Classes`]).
-    pub classes: usize,
-    /// [`TrainOptions::margin`], [`TrainOptions::folds`] and [`TrainOptions::prune`].
-    pub margin: f32,
-    pub folds: usize,
-    pub prune: f32,
-    pub epochs: usize,
-    pub runs: usize,
-    pub seed: u64,
-    /// The mean margin of `O` over the other tags on training tokens tagged `O`.
-    pub outside_margin: f32,
-    /// [`TrainOptions::recall_bias`] × `outside_margin`: what tagging subtracts from `O`.
-    pub recall_bias: f32,
-    /// Tokens tagged right during each epoch of the first run, by the weights of the moment.
-    pub epoch_correct: Vec<usize>,
-}
-
-impl TrainSummary {
-    /// Token accuracy on the training data during each epoch.
-    pub fn epoch_accuracy(&self) -> Vec<f64> {
-        self.epoch_correct.iter().map(|&c| if self.tokens == 0 { 0.0 } else { c as f64 / self.tokens as f64 }).collect()
-    }
 }
 
 /// How many unaligned spans the summary names.
@@ -170,7 +152,7 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
             spans.push(span);
         }
     }
-    let tag_set = TagSet::new(by_article.values().flatten().map(|s| s.label.clone()));
+    let tag_set = TagSet::with_scheme(by_article.values().flatten().map(|s| s.label.clone()), options.tags);
     if tag_set.labels().is_empty() {
         return Err(PerceptronError::NoTrainingData(format!("no gold spans in layer `{}`", options.layer)));
     }
@@ -255,35 +237,34 @@ pub fn train_articles(articles: &[Article], gold: &[Span], options: &TrainOption
     summary.features = keys.len();
 
     let tags = tag_set.len();
-    let runs = options.runs.max(1);
-    let mut weights = vec![0f64; keys.len() * tags];
-    let mut transitions = vec![0f64; (tags + 1) * tags];
-    for run in 0..runs {
-        let mut learner = Learner::new(tags, keys.len(), options.margin);
-        let mut order: Vec<usize> = (0..instances.len()).collect();
-        let mut rng = Rng::new(options.seed.wrapping_add((run as u64).wrapping_mul(GOLDEN_GAMMA)));
-        for epoch in 0..options.epochs {
-            rng.shuffle(&mut order);
-            let what = format!("run {}/{runs}, epoch {}/{}", run + 1, epoch + 1, options.epochs);
-            progress.start(&what, Some(order.len() as u64));
-            let mut correct = 0;
-            for &i in &order {
-                correct += learner.learn(&tag_set, &instances[i]);
-                progress.advance(1);
-            }
-            progress.finish();
-            if run == 0 {
-                summary.epoch_correct.push(correct);
-            }
+    let (weights, transitions) = match options.learner {
+        Learner::Perceptron => {
+            let schedule = Schedule { epochs: options.epochs, runs: options.runs, margin: options.margin, seed: options.seed };
+            let averaged = train_runs(&tag_set, keys.len(), &instances, &schedule, progress);
+            summary.epoch_correct = averaged.epoch_correct;
+            (averaged.weights, averaged.transitions)
         }
-        learner.add_averages(&mut weights, &mut transitions);
-    }
-    let scale = 1.0 / runs as f64;
-    let weights: Vec<f32> = weights.iter().map(|w| (w * scale) as f32).collect();
-    let transitions: Vec<f32> = transitions.iter().map(|w| (w * scale) as f32).collect();
+        Learner::Crf => {
+            let lbfgs = Lbfgs { max_iterations: options.iterations, ..Lbfgs::default() };
+            progress.start("CRF: L-BFGS iterations", Some(options.iterations as u64));
+            let trained = crf::learn(&tag_set, keys.len(), &instances, options.c2, &lbfgs, |_, _| progress.advance(1));
+            progress.finish();
+            let outcome = &trained.outcome;
+            summary.crf = Some(CrfSummary {
+                c2: options.c2,
+                max_iterations: options.iterations,
+                iterations: outcome.iterations,
+                evaluations: outcome.evaluations,
+                converged: outcome.converged,
+                objective: outcome.value,
+            });
+            (summary.epochs, summary.runs, summary.margin) = (0, 0, 0.0);
+            (trained.weights, trained.transitions)
+        }
+    };
     summary.outside_margin = outside_margin(&instances, &weights, tags);
     summary.recall_bias = options.recall_bias * summary.outside_margin;
-    Ok(build_model(tag_set, keys, weights, transitions, jackknife.total.sorted(), classes, summary))
+    Ok(build_model(ModelParts { tag_set, keys, weights, transitions, lexicon: jackknife.total.sorted(), classes, summary }))
 }
 
 /// How far, on average over the training tokens tagged `O`, the score of `O` is above the
@@ -314,16 +295,10 @@ fn outside_margin(instances: &[Instance], weights: &[f32], tags: usize) -> f32 {
     }
 }
 
-/// The model from averaged weights, rows whose weights are all zero left out.
-fn build_model(
-    tag_set: TagSet,
-    keys: Vec<u64>,
-    weights: Vec<f32>,
-    transitions: Vec<f32>,
-    lexicon: Lexicon,
-    classes: WordClasses,
-    mut summary: TrainSummary,
-) -> PerceptronModel {
+/// The model from learnt weights, rows whose weights are all zero (or all below
+/// [`TrainOptions::prune`]) left out.
+fn build_model(parts: ModelParts) -> PerceptronModel {
+    let ModelParts { tag_set, keys, weights, transitions, lexicon, classes, mut summary } = parts;
     let tags = tag_set.len();
     let mut kept: Vec<(u64, &[f32])> = keys
         .iter()
@@ -335,7 +310,7 @@ fn build_model(
     summary.kept_features = kept.len();
     let kept_keys = kept.iter().map(|(key, _)| *key).collect();
     let rows = kept.iter().flat_map(|(_, row)| row.iter().copied()).collect();
-    PerceptronModel::new(tag_set, kept_keys, rows, transitions, lexicon, classes, summary)
+    PerceptronModel::new(ModelParts { tag_set, keys: kept_keys, weights: rows, transitions, lexicon, classes, summary })
 }
 
 #[cfg(test)]
@@ -404,6 +379,51 @@ pub(crate) mod tests {
         let b = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
         assert_eq!(super::super::format::to_bytes(&a), super::super::format::to_bytes(&b));
         assert_eq!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn a_crf_learns_the_tiny_training_set_reproducibly() {
+        let (articles, gold) = toy_data();
+        let options = TrainOptions { learner: Learner::Crf, c2: 0.01, iterations: 60, recall_bias: 0.0, ..TrainOptions::default() };
+        let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        let again = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+        assert_eq!(super::super::format::to_bytes(&model), super::super::format::to_bytes(&again));
+        let summary = model.summary();
+        assert_eq!(summary.learner(), Learner::Crf);
+        let crf = summary.crf.as_ref().unwrap();
+        assert!(crf.iterations > 0 && crf.iterations <= 60 && crf.evaluations >= crf.iterations && crf.objective > 0.0, "{crf:?}");
+        assert!(summary.epoch_correct.is_empty());
+        for article in &articles {
+            let found = model.tag(&article.text).into_iter().map(|e| (e.start, e.end, e.label)).collect();
+            let expected = gold.iter().filter(|s| s.article_id == article.id).map(|s| (s.start, s.end, s.label.clone()));
+            assert_eq!(sorted(found), sorted(expected.collect()), "{}", article.text);
+        }
+        // A stronger penalty gives smaller weights; the perceptron's summary has no CRF part,
+        // so its files are as they were before the CRF.
+        let strong = train_articles(&articles, &gold, &TrainOptions { c2: 10.0, ..options }, &NoProgress).unwrap();
+        let norm = |m: &PerceptronModel| m.weights.iter().map(|w| f64::from(*w).powi(2)).sum::<f64>();
+        assert!(norm(&strong) < norm(&model));
+        let perceptron = train_articles(&articles, &gold, &TrainOptions::default(), &NoProgress).unwrap();
+        assert_eq!(perceptron.summary().learner(), Learner::Perceptron);
+        assert!(!serde_json::to_string(perceptron.summary()).unwrap().contains("crf"));
+    }
+
+    #[test]
+    fn bioes_models_learn_the_tiny_set_and_read_back_as_bioes() {
+        let (articles, gold) = toy_data();
+        for learner in [Learner::Perceptron, Learner::Crf] {
+            let options = TrainOptions { learner, tags: TagScheme::Bioes, c2: 0.01, recall_bias: 0.0, ..TrainOptions::default() };
+            let model = train_articles(&articles, &gold, &options, &NoProgress).unwrap();
+            assert_eq!(model.tag_set.len(), 9);
+            let bytes = model.encode();
+            let loaded = PerceptronModel::decode(&bytes, std::path::Path::new("toy.pnr")).unwrap();
+            assert_eq!(loaded.tag_set, model.tag_set);
+            for article in &articles {
+                let found = loaded.tag(&article.text).into_iter().map(|e| (e.start, e.end, e.label)).collect();
+                let expected = gold.iter().filter(|s| s.article_id == article.id).map(|s| (s.start, s.end, s.label.clone()));
+                assert_eq!(sorted(found), sorted(expected.collect()), "{learner:?}: {}", article.text);
+            }
+        }
     }
 
     #[test]
