@@ -123,34 +123,60 @@ pub fn outcome_table(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcom
 /// prediction or pair — `extractor`, `layer`, `article_id`, `outcome`, `gold`, `pred` (each
 /// `{start, end, label, attrs?}` or null) — what `mizan compare` reads to find changed articles.
 pub fn outcomes_jsonl(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> Vec<u8> {
-    let span = |m: &Option<crate::score::scheme::Mention>| match m {
-        None => serde_json::Value::Null,
-        Some(m) => {
-            let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
-            if !m.attrs.is_empty() {
-                value["attrs"] = serde_json::json!(m.attrs);
-            }
-            value
-        }
-    };
     let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_outcomes_jsonl(&mut out, outcomes);
+    out
+}
+
+/// One line of `outcomes.jsonl`, borrowed from the run's records.
+#[derive(serde::Serialize)]
+struct OutcomeLine<'a> {
+    extractor: &'a str,
+    layer: &'a str,
+    article_id: &'a str,
+    outcome: &'static str,
+    gold: Option<MentionLine<'a>>,
+    pred: Option<MentionLine<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct MentionLine<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: &'a BTreeMap<String, String>,
+}
+
+impl<'a> MentionLine<'a> {
+    fn of(mention: &'a Option<crate::score::scheme::Mention>) -> Option<Self> {
+        mention.as_ref().map(|m| MentionLine { start: m.start, end: m.end, label: &m.label, attrs: &m.attrs })
+    }
+}
+
+/// [`outcomes_jsonl`] written into `out` line by line.
+pub fn write_outcomes_jsonl(out: &mut dyn std::io::Write, outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> std::io::Result<()> {
+    let mut line = Vec::with_capacity(256);
     for (name, layers) in outcomes {
         for (layer, rows) in layers {
             for row in rows {
-                let line = serde_json::json!({
-                    "extractor": name,
-                    "layer": layer,
-                    "article_id": row.article_id,
-                    "outcome": outcome_name(row.outcome),
-                    "gold": span(&row.gold),
-                    "pred": span(&row.pred),
-                });
-                out.extend(line.to_string().into_bytes());
-                out.push(b'\n');
+                line.clear();
+                let record = OutcomeLine {
+                    extractor: name,
+                    layer,
+                    article_id: &row.article_id,
+                    outcome: outcome_name(row.outcome),
+                    gold: MentionLine::of(&row.gold),
+                    pred: MentionLine::of(&row.pred),
+                };
+                serde_json::to_writer(&mut line, &record)?;
+                line.push(b'\n');
+                out.write_all(&line)?;
             }
         }
     }
-    out
+    Ok(())
 }
 
 /// Encodes a frame in a table format.
@@ -172,6 +198,37 @@ mod tests {
 
     fn mention(start: usize, end: usize, label: &str) -> Mention {
         Mention { start, end, label: label.into(), attrs: BTreeMap::new() }
+    }
+
+    #[test]
+    fn outcome_lines_are_the_json_trees() {
+        let quote =
+            Mention { start: 2, end: 9, label: "QUOTE".into(), attrs: BTreeMap::from([("speaker".to_string(), "لافروف \"x\" </script>".to_string())]) };
+        let rows = vec![
+            SpanOutcome { article_id: "a\u{2028}\"".into(), gold: Some(quote.clone()), pred: Some(quote), outcome: Outcome::Correct, attrs_match: Some(true) },
+            SpanOutcome { article_id: "b".into(), gold: None, pred: Some(mention(7, 9, "<LOC>")), outcome: Outcome::Spurious, attrs_match: None },
+            SpanOutcome { article_id: "b".into(), gold: Some(mention(1, 3, "PER")), pred: None, outcome: Outcome::Missed, attrs_match: None },
+        ];
+        let outcomes = BTreeMap::from([("x".to_string(), BTreeMap::from([("ner".to_string(), rows.clone()), ("quote".to_string(), rows.clone())]))]);
+        // What the lines were made of before: a JSON tree each.
+        let tree = |m: &Option<Mention>| match m {
+            None => serde_json::Value::Null,
+            Some(m) => {
+                let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
+                if !m.attrs.is_empty() {
+                    value["attrs"] = serde_json::json!(m.attrs);
+                }
+                value
+            }
+        };
+        let mut expected = String::new();
+        for layer in ["ner", "quote"] {
+            for row in &rows {
+                let line = serde_json::json!({"extractor": "x", "layer": layer, "article_id": row.article_id, "outcome": outcome_name(row.outcome), "gold": tree(&row.gold), "pred": tree(&row.pred)});
+                expected.push_str(&format!("{line}\n"));
+            }
+        }
+        assert_eq!(String::from_utf8(outcomes_jsonl(&outcomes)).unwrap(), expected);
     }
 
     #[test]

@@ -38,19 +38,32 @@ pub(crate) fn bdi(text: &str) -> String {
 /// escapes, so `JSON.parse` gives back the original strings. Those characters can only occur
 /// inside JSON strings, where a `\uXXXX` escape means the same character.
 pub(crate) fn script_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    let json = serde_json::to_string(value)?;
-    let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
+    let json = serde_json::to_vec(value)?;
+    let mut out = Vec::with_capacity(json.len() + json.len() / 16);
+    push_script_json(&mut out, &json);
+    // Only ASCII replaced ASCII or whole characters in valid UTF-8.
+    Ok(String::from_utf8(out).expect("escaped JSON stays UTF-8"))
+}
+
+/// Appends `json` (complete JSON text, as serde_json writes it) to `out` escaped as
+/// [`script_json`] escapes it. Works on bytes: the five characters are `<`, `>`, `&` and the
+/// three-byte sequences `E2 80 A8` and `E2 80 A9`, and every other byte is copied as it is.
+pub(crate) fn push_script_json(out: &mut Vec<u8>, json: &[u8]) {
+    let mut rest = json;
+    while let Some(k) = rest.iter().position(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        out.extend_from_slice(&rest[..k]);
+        let (escape, taken): (&[u8], usize) = match &rest[k..] {
+            [b'<', ..] => (b"\\u003c", 1),
+            [b'>', ..] => (b"\\u003e", 1),
+            [b'&', ..] => (b"\\u0026", 1),
+            [0xE2, 0x80, 0xA8, ..] => (b"\\u2028", 3),
+            [0xE2, 0x80, 0xA9, ..] => (b"\\u2029", 3),
+            _ => (&rest[k..k + 1], 1),
+        };
+        out.extend_from_slice(escape);
+        rest = &rest[k + taken..];
     }
-    Ok(out)
+    out.extend_from_slice(rest);
 }
 
 #[cfg(test)]
@@ -75,6 +88,25 @@ mod tests {
     #[test]
     fn bdi_isolates_bidi_controls() {
         assert_eq!(bdi("\u{202E}abc<"), "<bdi>\u{202E}abc&lt;</bdi>");
+    }
+
+    #[test]
+    fn byte_escaping_matches_escaping_by_characters() {
+        // Every three-byte character starting with E2 that is not U+2028/U+2029 stays as it is.
+        let text = "“قال” ‘x’ … € \u{2066}ع\u{2069} \u{2028}a\u{2029} <&> \u{2027}\u{202A} 😀 \u{E2}";
+        let by_chars: String = serde_json::to_string(text)
+            .unwrap()
+            .chars()
+            .map(|c| match c {
+                '<' => "\\u003c".to_string(),
+                '>' => "\\u003e".to_string(),
+                '&' => "\\u0026".to_string(),
+                '\u{2028}' => "\\u2028".to_string(),
+                '\u{2029}' => "\\u2029".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        assert_eq!(script_json(&text).unwrap(), by_chars);
     }
 
     #[test]
