@@ -229,9 +229,8 @@ struct SpanLine<'a> {
 
 /// [`spans_jsonl`] written into `out`, without building a JSON tree per span.
 pub fn write_spans_jsonl(out: &mut dyn std::io::Write, spans: &[Span]) -> std::io::Result<()> {
-    let mut line = Vec::with_capacity(256);
+    let mut lines = Vec::with_capacity(1 << 17);
     for span in spans {
-        line.clear();
         let json = SpanLine {
             article_id: &span.article_id,
             layer: &span.layer,
@@ -241,11 +240,14 @@ pub fn write_spans_jsonl(out: &mut dyn std::io::Write, spans: &[Span]) -> std::i
             text: span.text.as_deref(),
             attrs: &span.attrs,
         };
-        serde_json::to_writer(&mut line, &json)?;
-        line.push(b'\n');
-        out.write_all(&line)?;
+        serde_json::to_writer(&mut lines, &json)?;
+        lines.push(b'\n');
+        if lines.len() >= 1 << 16 {
+            out.write_all(&lines)?;
+            lines.clear();
+        }
     }
-    Ok(())
+    out.write_all(&lines)
 }
 
 /// Bidirectional control marks that copy-pasted Arabic text often carries invisibly.

@@ -4,7 +4,6 @@
 //! extractor fails on are recorded in the report; the command then exits 1, after writing
 //! everything.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -256,9 +255,7 @@ fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[cr
     // articles are drawn in parallel too, on as many threads as the run had.
     let mut outputs: Vec<Output<'_>> = vec![
         Box::new(move || folder.write_with("report.html", |w| html::write(w, report, page_articles, &evaluation.outcomes))),
-        Box::new(move || {
-            folder.write_with("report.json", |w| serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from).and_then(|()| w.write_all(b"\n")))
-        }),
+        Box::new(move || folder.write_with("report.json", |w| crate::report::json::write_report(w, report))),
         Box::new(move || folder.write_with("outcomes.jsonl", |w| tables::write_outcomes_jsonl(w, &evaluation.outcomes))),
     ];
     for (name, spans) in &evaluation.predictions {

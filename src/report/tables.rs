@@ -129,17 +129,7 @@ pub fn outcomes_jsonl(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutco
     out
 }
 
-/// One line of `outcomes.jsonl`, borrowed from the run's records.
-#[derive(serde::Serialize)]
-struct OutcomeLine<'a> {
-    extractor: &'a str,
-    layer: &'a str,
-    article_id: &'a str,
-    outcome: &'static str,
-    gold: Option<MentionLine<'a>>,
-    pred: Option<MentionLine<'a>>,
-}
-
+/// A span of a line of `outcomes.jsonl`, borrowed from the run's records.
 #[derive(serde::Serialize)]
 struct MentionLine<'a> {
     start: usize,
@@ -149,34 +139,46 @@ struct MentionLine<'a> {
     attrs: &'a BTreeMap<String, String>,
 }
 
-impl<'a> MentionLine<'a> {
-    fn of(mention: &'a Option<crate::score::scheme::Mention>) -> Option<Self> {
-        mention.as_ref().map(|m| MentionLine { start: m.start, end: m.end, label: &m.label, attrs: &m.attrs })
-    }
-}
-
-/// [`outcomes_jsonl`] written into `out` line by line.
+/// [`outcomes_jsonl`] written into `out` as it is made. The fields every line of a layer
+/// starts with are serialized once.
 pub fn write_outcomes_jsonl(out: &mut dyn std::io::Write, outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> std::io::Result<()> {
-    let mut line = Vec::with_capacity(256);
+    fn span(lines: &mut Vec<u8>, mention: &Option<crate::score::scheme::Mention>) -> serde_json::Result<()> {
+        match mention {
+            None => {
+                lines.extend_from_slice(b"null");
+                Ok(())
+            }
+            Some(m) => serde_json::to_writer(lines, &MentionLine { start: m.start, end: m.end, label: &m.label, attrs: &m.attrs }),
+        }
+    }
+    let mut lines = Vec::with_capacity(1 << 17);
+    let mut prefix = Vec::new();
     for (name, layers) in outcomes {
         for (layer, rows) in layers {
+            prefix.clear();
+            prefix.extend_from_slice(b"{\"extractor\":");
+            serde_json::to_writer(&mut prefix, name)?;
+            prefix.extend_from_slice(b",\"layer\":");
+            serde_json::to_writer(&mut prefix, layer)?;
+            prefix.extend_from_slice(b",\"article_id\":");
             for row in rows {
-                line.clear();
-                let record = OutcomeLine {
-                    extractor: name,
-                    layer,
-                    article_id: &row.article_id,
-                    outcome: outcome_name(row.outcome),
-                    gold: MentionLine::of(&row.gold),
-                    pred: MentionLine::of(&row.pred),
-                };
-                serde_json::to_writer(&mut line, &record)?;
-                line.push(b'\n');
-                out.write_all(&line)?;
+                lines.extend_from_slice(&prefix);
+                serde_json::to_writer(&mut lines, &row.article_id)?;
+                lines.extend_from_slice(b",\"outcome\":\"");
+                lines.extend_from_slice(outcome_name(row.outcome).as_bytes());
+                lines.extend_from_slice(b"\",\"gold\":");
+                span(&mut lines, &row.gold)?;
+                lines.extend_from_slice(b",\"pred\":");
+                span(&mut lines, &row.pred)?;
+                lines.extend_from_slice(b"}\n");
+                if lines.len() >= 1 << 16 {
+                    out.write_all(&lines)?;
+                    lines.clear();
+                }
             }
         }
     }
-    Ok(())
+    out.write_all(&lines)
 }
 
 /// Encodes a frame in a table format.

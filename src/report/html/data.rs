@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
 
 use crate::model::Article;
-use crate::report::html::escape::push_script_json;
+use crate::report::html::escape::write_script_json;
 use crate::report::html::segments::{segment, Extent, Segment};
 use crate::report::Report;
 use crate::score::evaluate::SpanOutcome;
@@ -72,25 +72,16 @@ pub(crate) struct View<'a> {
     /// Labels in the view's gold or predictions, sorted.
     pub labels: Vec<&'a str>,
     pub articles: Vec<ViewArticle<'a>>,
+    /// The records of its articles, article after article, each article's in the run's order.
+    records: Vec<&'a SpanOutcome>,
 }
 
-/// One article of a view as the run gave it: its records in the run's order, and why the
-/// extractor failed on it. [`ViewArticle::draw`] turns it into what the page reads.
-#[derive(Debug)]
-pub(crate) struct ViewArticle<'a> {
-    /// Index into [`PageData::articles`].
-    pub article: usize,
-    text: &'a Article,
-    pub outcomes: Vec<&'a SpanOutcome>,
-    pub failure: Option<&'a str>,
-}
-
-impl<'a> ViewArticle<'a> {
-    /// The article's records in UTF-16 units and text order, and their segments.
-    pub(crate) fn draw(&self) -> ArticleView<'a> {
-        let units = Utf16::of(self.text);
-        let mut records: Vec<Record<'a>> = self
-            .outcomes
+impl<'a> View<'a> {
+    /// One of the view's articles as the page reads it: its records in UTF-16 units and text
+    /// order, and their segments.
+    pub(crate) fn draw(&self, article: &ViewArticle<'a>) -> ArticleView<'a> {
+        let units = Utf16::of(article.text);
+        let mut records: Vec<Record<'a>> = self.records[article.records.clone()]
             .iter()
             .map(|r| Record {
                 outcome: r.outcome,
@@ -102,8 +93,19 @@ impl<'a> ViewArticle<'a> {
         records.sort_by_key(record_order);
         let extents: Vec<Extent> =
             records.iter().map(|r| Extent { gold: r.gold.as_ref().map(|s| s.start..s.end), pred: r.pred.as_ref().map(|s| s.start..s.end) }).collect();
-        ArticleView { article: self.article, segments: segment(&extents), records, failure: self.failure }
+        ArticleView { article: article.article, segments: segment(&extents), records, failure: article.failure }
     }
+}
+
+/// One article of a view as the run gave it: where its records are in the view's, and why the
+/// extractor failed on it. [`View::draw`] turns it into what the page reads.
+#[derive(Debug)]
+pub(crate) struct ViewArticle<'a> {
+    /// Index into [`PageData::articles`].
+    pub article: usize,
+    text: &'a Article,
+    records: std::ops::Range<usize>,
+    pub failure: Option<&'a str>,
 }
 
 /// One article in a view as the page reads it: `{"a", "r", "s", "f"?}`.
@@ -294,8 +296,9 @@ pub(crate) fn page_data<'a>(report: &'a Report, articles: &'a [Article], outcome
             // Every article with records, and every failed one, in position order.
             let mut view_articles = Vec::new();
             let mut pending_failures = failures.iter().peekable();
-            let mut rest = placed.as_slice();
+            let mut at = 0;
             loop {
+                let rest = &placed[at..];
                 let next_record = rest.first().map(|&(k, _)| k);
                 let next_failure = pending_failures.peek().map(|(&k, _)| k);
                 let k = match (next_record, next_failure) {
@@ -304,16 +307,17 @@ pub(crate) fn page_data<'a>(report: &'a Report, articles: &'a [Article], outcome
                     (Some(a), None) => a,
                     (None, Some(b)) => b,
                 };
-                let run = rest.iter().take_while(|&&(at, _)| at == k).count();
+                let run = rest.iter().take_while(|&&(p, _)| p == k).count();
                 let failure = if next_failure == Some(k) { pending_failures.next().map(|(_, &e)| e) } else { None };
                 let index = *used[k].get_or_insert_with(|| {
                     order.push(k);
                     order.len() - 1
                 });
-                view_articles.push(ViewArticle { article: index, text: &articles[k], outcomes: rest[..run].iter().map(|&(_, r)| r).collect(), failure });
-                rest = &rest[run..];
+                view_articles.push(ViewArticle { article: index, text: &articles[k], records: at..at + run, failure });
+                at += run;
             }
-            views.push(View { extractor, layer, labels: labels.into_iter().collect(), articles: view_articles });
+            let records = placed.into_iter().map(|(_, r)| r).collect();
+            views.push(View { extractor, layer, labels: labels.into_iter().collect(), articles: view_articles, records });
         }
     }
     let page_articles = order.par_iter().map(|&k| ArticleData::of(&articles[k])).collect();
@@ -323,15 +327,15 @@ pub(crate) fn page_data<'a>(report: &'a Report, articles: &'a [Article], outcome
 /// Articles drawn and serialized together, on one thread.
 const CHUNK: usize = 256;
 
-/// Writes the page data as JSON escaped for the page's data block ([`push_script_json`]),
+/// Writes the page data as JSON escaped for the page's data block ([`write_script_json`]),
 /// drawing and serializing chunks of articles in parallel and writing them in order.
 pub(crate) fn write_json(data: &PageData<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut head = Vec::new();
     head.extend_from_slice(b"{\"outcomes\":");
-    serde_json::to_writer(&mut head, &OUTCOMES)?;
+    write_script_json(&mut head, &OUTCOMES)?;
     head.extend_from_slice(b",\"articles\":[");
-    write_escaped(out, &head)?;
-    write_chunks(out, &data.articles, |json, article| serde_json::to_writer(json, article))?;
+    out.write_all(&head)?;
+    write_chunks(out, &data.articles, write_script_json)?;
     out.write_all(b"],\"views\":[")?;
     for (k, view) in data.views.iter().enumerate() {
         head.clear();
@@ -339,26 +343,20 @@ pub(crate) fn write_json(data: &PageData<'_>, out: &mut dyn Write) -> io::Result
             head.push(b',');
         }
         head.extend_from_slice(b"{\"extractor\":");
-        serde_json::to_writer(&mut head, view.extractor)?;
+        write_script_json(&mut head, view.extractor)?;
         head.extend_from_slice(b",\"layer\":");
-        serde_json::to_writer(&mut head, view.layer)?;
+        write_script_json(&mut head, view.layer)?;
         head.extend_from_slice(b",\"labels\":");
-        serde_json::to_writer(&mut head, &view.labels)?;
+        write_script_json(&mut head, &view.labels)?;
         head.extend_from_slice(b",\"articles\":[");
-        write_escaped(out, &head)?;
-        write_chunks(out, &view.articles, |json, article| serde_json::to_writer(json, &article.draw()))?;
+        out.write_all(&head)?;
+        write_chunks(out, &view.articles, |json, article| write_script_json(json, &view.draw(article)))?;
         out.write_all(b"]}")?;
     }
     out.write_all(b"]}")
 }
 
-fn write_escaped(out: &mut dyn Write, json: &[u8]) -> io::Result<()> {
-    let mut escaped = Vec::with_capacity(json.len() + 64);
-    push_script_json(&mut escaped, json);
-    out.write_all(&escaped)
-}
-
-/// Writes `items` as the comma-separated elements of a JSON array, escaped.
+/// Writes `items` as the comma-separated elements of a JSON array.
 fn write_chunks<T: Sync>(out: &mut dyn Write, items: &[T], serialize: impl Fn(&mut Vec<u8>, &T) -> serde_json::Result<()> + Sync) -> io::Result<()> {
     // Batches bound what is held at once; chunks within a batch go to the pool's threads.
     for (b, batch) in items.chunks(CHUNK * 32).enumerate() {
@@ -366,16 +364,14 @@ fn write_chunks<T: Sync>(out: &mut dyn Write, items: &[T], serialize: impl Fn(&m
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, chunk)| {
-                let (mut json, mut escaped) = (Vec::new(), Vec::new());
+                let mut json = Vec::new();
                 for (k, item) in chunk.iter().enumerate() {
                     if b + c + k > 0 {
                         json.push(b',');
                     }
                     serialize(&mut json, item)?;
-                    push_script_json(&mut escaped, &json);
-                    json.clear();
                 }
-                Ok(escaped)
+                Ok(json)
             })
             .collect();
         for part in parts {
@@ -494,7 +490,7 @@ mod tests {
         assert_eq!(view.articles[2].failure, Some("<b>crashed</b>"));
         assert_eq!((data.articles[0].dir, data.articles[0].lang), ("rtl", Some("ar")));
         assert_eq!((data.articles[1].dir, data.articles[1].lang), ("auto", None));
-        let json = serde_json::to_value(view.articles[0].draw()).unwrap();
+        let json = serde_json::to_value(view.draw(&view.articles[0])).unwrap();
         assert_eq!(json, serde_json::json!({"a": 0, "r": [[1, [4, 10, "PER"], [4, 10, "LOC"], null]], "s": [[4, 10, [0], [0]]]}));
     }
 
