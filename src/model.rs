@@ -208,11 +208,46 @@ impl Span {
 /// Spans as span JSONL, one line each (`layer` always written).
 pub fn spans_jsonl(spans: &[Span]) -> Vec<u8> {
     let mut out = Vec::new();
-    for span in spans {
-        out.extend(span.to_json().to_string().into_bytes());
-        out.push(b'\n');
-    }
+    // Writing into memory cannot fail.
+    let _ = write_spans_jsonl(&mut out, spans);
     out
+}
+
+/// One line of span JSONL as [`Span::to_json`] has it, borrowed.
+#[derive(serde::Serialize)]
+struct SpanLine<'a> {
+    article_id: &'a str,
+    layer: &'a str,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: &'a BTreeMap<String, String>,
+}
+
+/// [`spans_jsonl`] written into `out`, without building a JSON tree per span.
+pub fn write_spans_jsonl(out: &mut dyn std::io::Write, spans: &[Span]) -> std::io::Result<()> {
+    let mut lines = Vec::with_capacity(1 << 17);
+    for span in spans {
+        let json = SpanLine {
+            article_id: &span.article_id,
+            layer: &span.layer,
+            start: span.start,
+            end: span.end,
+            label: &span.label,
+            text: span.text.as_deref(),
+            attrs: &span.attrs,
+        };
+        serde_json::to_writer(&mut lines, &json)?;
+        lines.push(b'\n');
+        if lines.len() >= 1 << 16 {
+            out.write_all(&lines)?;
+            lines.clear();
+        }
+    }
+    out.write_all(&lines)
 }
 
 /// Bidirectional control marks that copy-pasted Arabic text often carries invisibly.
@@ -381,6 +416,17 @@ mod tests {
         };
         let json = span.to_json().to_string();
         assert_eq!(json, r#"{"article_id":"a","layer":"quote","start":1,"end":4,"label":"QUOTE","attrs":{"speaker":"لافروف"}}"#);
+    }
+
+    #[test]
+    fn span_jsonl_lines_are_the_json_trees() {
+        let spans = [
+            Span::new("a", 0, 5, "PER"),
+            Span::new("a\"b\\c\u{1}", 3, 90, "LOC").with_text("لافروف\n😀\u{200F}\u{2028}</script>").with_layer("quote"),
+            Span::new("x", 1, 2, "QUOTE").with_attr("speaker", "لافروف").with_attr("role", "\t"),
+        ];
+        let expected: String = spans.iter().map(|s| s.to_json().to_string() + "\n").collect();
+        assert_eq!(String::from_utf8(spans_jsonl(&spans)).unwrap(), expected);
     }
 
     #[test]

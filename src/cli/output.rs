@@ -8,6 +8,7 @@
 //! it. Entries in DIR that are not mizan's (a prediction cache kept there, notes) are carried
 //! over into the new folder.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -258,6 +259,22 @@ impl ReportFolder {
     /// must stay inside: a `..`, a root or a prefix in it (say from an extractor named
     /// `../../x`) is refused.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let (path, shown) = self.staged(relative)?;
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", shown.display()))
+    }
+
+    /// Writes `relative` as [`ReportFolder::write`] does, with what `fill` writes into it
+    /// through a buffer: a file of tens of megabytes goes straight to disk instead of being
+    /// built in memory first. May be called from several threads at once.
+    pub fn write_with(&self, relative: &str, fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>) -> anyhow::Result<()> {
+        let (path, shown) = self.staged(relative)?;
+        let file = std::fs::File::create(&path).with_context(|| format!("writing {}", shown.display()))?;
+        let mut writer = BufWriter::with_capacity(1 << 18, file);
+        fill(&mut writer).and_then(|()| writer.flush()).with_context(|| format!("writing {}", shown.display()))
+    }
+
+    /// Where `relative` goes in the staging folder, its folder created, and its final path.
+    fn staged(&self, relative: &str) -> anyhow::Result<(PathBuf, PathBuf)> {
         if relative.is_empty() || !Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_))) {
             bail!("{:?} would be written outside {}; names in output paths must be plain file names", relative, self.target.target.display());
         }
@@ -266,7 +283,7 @@ impl ReportFolder {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", shown.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", shown.display()))
+        Ok((path, shown))
     }
 
     /// Carries the user's entries of the old DIR over, then puts the new folder in DIR's place
@@ -347,14 +364,17 @@ mod tests {
         let second = ReportFolder::begin(&target).unwrap();
         second.write("report.json", b"2").unwrap();
         second.write("predictions/b.jsonl", b"b").unwrap();
+        second.write_with("predictions/c.jsonl", |w| w.write_all(b"c")).unwrap();
         second.commit().unwrap();
         assert_eq!(names(&out), ["cache", "predictions", "report.json"]);
-        assert_eq!(names(&out.join("predictions")), ["b.jsonl"]);
+        assert_eq!(names(&out.join("predictions")), ["b.jsonl", "c.jsonl"]);
+        assert_eq!(std::fs::read(out.join("predictions/c.jsonl")).unwrap(), b"c");
         assert_eq!(std::fs::read(out.join("cache/x")).unwrap(), b"kept");
         assert_eq!(names(root.path()), ["out"], "no staging or previous folder left");
         let third = ReportFolder::begin(&target).unwrap();
         for bad in ["predictions/../../x.jsonl", "/etc/x", "../x", ""] {
             assert!(third.write(bad, b"x").unwrap_err().to_string().contains("outside"), "{bad}");
+            assert!(third.write_with(bad, |w| w.write_all(b"x")).unwrap_err().to_string().contains("outside"), "{bad}");
         }
         drop(third);
         assert_eq!(names(root.path()), ["out"], "nothing written outside");

@@ -14,6 +14,7 @@ use crate::report::tables::{self, TableFormat};
 use crate::report::{html, markdown, terminal};
 use crate::run::{evaluate, RunOptions, Runnable};
 use anyhow::Context as _;
+use rayon::prelude::*;
 
 use crate::cli::common::BootstrapArgs;
 use crate::cli::common::{plural, DatasetArgs};
@@ -202,7 +203,7 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         Tables::Parquet => TableFormat::Parquet,
         Tables::Csv => TableFormat::Csv,
     });
-    write_outputs(&args.out, &evaluation, &dataset.articles, tables)?;
+    write_outputs(&args.out, &evaluation, &dataset.articles, tables, jobs)?;
     print!("{}", terminal::render(&evaluation.report, args.digits, args.detail));
     for (name, extractor) in &evaluation.report.extractors {
         if let Some(first) = extractor.errors.first() {
@@ -240,26 +241,42 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[crate::Article], tables: Option<TableFormat>) -> anyhow::Result<()> {
+/// One file of the report folder, made on whichever of the run's threads is free.
+type Output<'a> = Box<dyn FnOnce() -> anyhow::Result<()> + Send + 'a>;
+
+fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[crate::Article], tables: Option<TableFormat>, jobs: usize) -> anyhow::Result<()> {
     // Everything goes into a fresh folder that replaces `out` whole at the end (cli/output.rs).
-    let folder = ReportFolder::begin(&ReportTarget::check(out)?)?;
+    let staging = ReportFolder::begin(&ReportTarget::check(out)?)?;
+    let folder = &staging;
+    let report = &evaluation.report;
+    // With --normalize the outcomes' offsets are on the normalised texts.
+    let page_articles = evaluation.normalized_articles.as_deref().unwrap_or(articles);
+    // The files do not depend on one another: each is a task, the largest first, and the page's
+    // articles are drawn in parallel too, on as many threads as the run had.
+    let mut outputs: Vec<Output<'_>> = vec![
+        Box::new(move || folder.write_with("report.html", |w| html::write(w, report, page_articles, &evaluation.outcomes))),
+        Box::new(move || folder.write_with("report.json", |w| crate::report::json::write_report(w, report))),
+        Box::new(move || folder.write_with("outcomes.jsonl", |w| tables::write_outcomes_jsonl(w, &evaluation.outcomes))),
+    ];
     for (name, spans) in &evaluation.predictions {
-        folder.write(&format!("predictions/{name}.jsonl"), &crate::model::spans_jsonl(spans))?;
+        outputs.push(Box::new(move || folder.write_with(&format!("predictions/{name}.jsonl"), |w| crate::model::write_spans_jsonl(w, spans))));
     }
     if let Some(format) = tables {
-        let mut per_article = tables::article_table(&evaluation.report).context("building the per-article table")?;
-        let mut outcomes = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
-        for (name, frame) in [("articles", &mut per_article), ("outcomes", &mut outcomes)] {
-            let bytes = tables::encode(frame, format).with_context(|| format!("encoding the {name} table"))?;
-            folder.write(&format!("tables/{name}.{}", format.extension()), &bytes)?;
-        }
+        outputs.push(Box::new(move || {
+            let mut frame = tables::article_table(report).context("building the per-article table")?;
+            let bytes = tables::encode(&mut frame, format).context("encoding the articles table")?;
+            folder.write(&format!("tables/articles.{}", format.extension()), &bytes)
+        }));
+        outputs.push(Box::new(move || {
+            let mut frame = tables::outcome_table(&evaluation.outcomes).context("building the outcome table")?;
+            let bytes = tables::encode(&mut frame, format).context("encoding the outcomes table")?;
+            folder.write(&format!("tables/outcomes.{}", format.extension()), &bytes)
+        }));
     }
-    folder.write("outcomes.jsonl", &tables::outcomes_jsonl(&evaluation.outcomes))?;
-    let json = serde_json::to_string_pretty(&evaluation.report)? + "\n";
-    folder.write("report.md", markdown::render(&evaluation.report).as_bytes())?;
-    // With --normalize the outcomes' offsets are on the normalised texts.
-    let articles = evaluation.normalized_articles.as_deref().unwrap_or(articles);
-    folder.write("report.html", html::render(&evaluation.report, articles, &evaluation.outcomes).as_bytes())?;
-    folder.write("report.json", json.as_bytes())?;
-    folder.commit()
+    outputs.push(Box::new(move || folder.write("report.md", markdown::render(report).as_bytes())));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("starting the threads that write the report")?;
+    let results: Vec<anyhow::Result<()>> = pool.install(|| outputs.into_par_iter().map(|output| output()).collect());
+    // The first failure in the list, whichever thread met it first.
+    results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
+    staging.commit()
 }

@@ -1,8 +1,11 @@
 //! Reports: the data of an evaluation run (`report.json`, `schema_version` 1, documented in
 //! `docs/report-schema.md`) and its renderings — Markdown, the HTML page with its error browser,
-//! and the terminal summary. Renderers return strings; only the CLI writes files.
+//! and the terminal summary. Renderers return strings, or write into a writer the CLI hands
+//! them when the output is large (report.json, report.html, outcomes.jsonl); only the CLI opens
+//! files.
 
 pub mod html;
+pub mod json;
 mod layer;
 pub mod markdown;
 pub mod merge;

@@ -123,34 +123,62 @@ pub fn outcome_table(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcom
 /// prediction or pair — `extractor`, `layer`, `article_id`, `outcome`, `gold`, `pred` (each
 /// `{start, end, label, attrs?}` or null) — what `mizan compare` reads to find changed articles.
 pub fn outcomes_jsonl(outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> Vec<u8> {
-    let span = |m: &Option<crate::score::scheme::Mention>| match m {
-        None => serde_json::Value::Null,
-        Some(m) => {
-            let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
-            if !m.attrs.is_empty() {
-                value["attrs"] = serde_json::json!(m.attrs);
-            }
-            value
-        }
-    };
     let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_outcomes_jsonl(&mut out, outcomes);
+    out
+}
+
+/// A span of a line of `outcomes.jsonl`, borrowed from the run's records.
+#[derive(serde::Serialize)]
+struct MentionLine<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attrs: &'a BTreeMap<String, String>,
+}
+
+/// [`outcomes_jsonl`] written into `out` as it is made. The fields every line of a layer
+/// starts with are serialized once.
+pub fn write_outcomes_jsonl(out: &mut dyn std::io::Write, outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> std::io::Result<()> {
+    fn span(lines: &mut Vec<u8>, mention: &Option<crate::score::scheme::Mention>) -> serde_json::Result<()> {
+        match mention {
+            None => {
+                lines.extend_from_slice(b"null");
+                Ok(())
+            }
+            Some(m) => serde_json::to_writer(lines, &MentionLine { start: m.start, end: m.end, label: &m.label, attrs: &m.attrs }),
+        }
+    }
+    let mut lines = Vec::with_capacity(1 << 17);
+    let mut prefix = Vec::new();
     for (name, layers) in outcomes {
         for (layer, rows) in layers {
+            prefix.clear();
+            prefix.extend_from_slice(b"{\"extractor\":");
+            serde_json::to_writer(&mut prefix, name)?;
+            prefix.extend_from_slice(b",\"layer\":");
+            serde_json::to_writer(&mut prefix, layer)?;
+            prefix.extend_from_slice(b",\"article_id\":");
             for row in rows {
-                let line = serde_json::json!({
-                    "extractor": name,
-                    "layer": layer,
-                    "article_id": row.article_id,
-                    "outcome": outcome_name(row.outcome),
-                    "gold": span(&row.gold),
-                    "pred": span(&row.pred),
-                });
-                out.extend(line.to_string().into_bytes());
-                out.push(b'\n');
+                lines.extend_from_slice(&prefix);
+                serde_json::to_writer(&mut lines, &row.article_id)?;
+                lines.extend_from_slice(b",\"outcome\":\"");
+                lines.extend_from_slice(outcome_name(row.outcome).as_bytes());
+                lines.extend_from_slice(b"\",\"gold\":");
+                span(&mut lines, &row.gold)?;
+                lines.extend_from_slice(b",\"pred\":");
+                span(&mut lines, &row.pred)?;
+                lines.extend_from_slice(b"}\n");
+                if lines.len() >= 1 << 16 {
+                    out.write_all(&lines)?;
+                    lines.clear();
+                }
             }
         }
     }
-    out
+    out.write_all(&lines)
 }
 
 /// Encodes a frame in a table format.
@@ -172,6 +200,37 @@ mod tests {
 
     fn mention(start: usize, end: usize, label: &str) -> Mention {
         Mention { start, end, label: label.into(), attrs: BTreeMap::new() }
+    }
+
+    #[test]
+    fn outcome_lines_are_the_json_trees() {
+        let quote =
+            Mention { start: 2, end: 9, label: "QUOTE".into(), attrs: BTreeMap::from([("speaker".to_string(), "لافروف \"x\" </script>".to_string())]) };
+        let rows = vec![
+            SpanOutcome { article_id: "a\u{2028}\"".into(), gold: Some(quote.clone()), pred: Some(quote), outcome: Outcome::Correct, attrs_match: Some(true) },
+            SpanOutcome { article_id: "b".into(), gold: None, pred: Some(mention(7, 9, "<LOC>")), outcome: Outcome::Spurious, attrs_match: None },
+            SpanOutcome { article_id: "b".into(), gold: Some(mention(1, 3, "PER")), pred: None, outcome: Outcome::Missed, attrs_match: None },
+        ];
+        let outcomes = BTreeMap::from([("x".to_string(), BTreeMap::from([("ner".to_string(), rows.clone()), ("quote".to_string(), rows.clone())]))]);
+        // What the lines were made of before: a JSON tree each.
+        let tree = |m: &Option<Mention>| match m {
+            None => serde_json::Value::Null,
+            Some(m) => {
+                let mut value = serde_json::json!({"start": m.start, "end": m.end, "label": m.label});
+                if !m.attrs.is_empty() {
+                    value["attrs"] = serde_json::json!(m.attrs);
+                }
+                value
+            }
+        };
+        let mut expected = String::new();
+        for layer in ["ner", "quote"] {
+            for row in &rows {
+                let line = serde_json::json!({"extractor": "x", "layer": layer, "article_id": row.article_id, "outcome": outcome_name(row.outcome), "gold": tree(&row.gold), "pred": tree(&row.pred)});
+                expected.push_str(&format!("{line}\n"));
+            }
+        }
+        assert_eq!(String::from_utf8(outcomes_jsonl(&outcomes)).unwrap(), expected);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::compare::changes::{ChangeKind, Side, SpanChange};
 use crate::compare::source::{OutcomeRecord, Source, SpanRef};
 use crate::compare::Comparison;
 use crate::model::Article;
-use crate::report::html::data::{code, is_arabic, record_order, utf16_offsets, ArticleData, Record, SpanData, OUTCOMES};
+use crate::report::html::data::{code, record_order, utf16_offsets, ArticleData, Record, SpanData, OUTCOMES};
 use crate::report::html::segments::{segment, Extent, Segment};
 
 /// Change kinds, in the order of their codes in the data.
@@ -38,23 +38,23 @@ pub(crate) struct PageData<'a> {
     pub reports: Vec<[String; 2]>,
     /// The articles with changes; empty when the dataset is not at hand.
     pub articles: Vec<ArticleData<'a>>,
-    pub views: Vec<View>,
+    pub views: Vec<View<'a>>,
 }
 
 /// One extractor and layer, between the first report and report `after`.
 #[derive(Debug, Serialize)]
-pub(crate) struct View {
+pub(crate) struct View<'a> {
     pub extractor: String,
     pub layer: String,
     pub after: usize,
     pub fixed: usize,
     pub regressed: usize,
     pub other: usize,
-    pub articles: Vec<ChangedView>,
+    pub articles: Vec<ChangedView<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub(crate) struct ChangedView {
+pub(crate) struct ChangedView<'a> {
     pub id: String,
     /// Index into [`PageData::articles`]; null without the text.
     pub a: Option<usize>,
@@ -62,38 +62,38 @@ pub(crate) struct ChangedView {
     pub regressed: usize,
     pub other: usize,
     /// The two versions' records, first report first; empty without the text.
-    pub sides: Vec<SideView>,
-    pub changes: Vec<ChangeData>,
+    pub sides: Vec<SideView<'a>>,
+    pub changes: Vec<ChangeData<'a>>,
 }
 
 /// One version's side of a change: `[outcome code, prediction or null]`.
-pub(crate) type SideData = (usize, Option<SpanData>);
+pub(crate) type SideData<'a> = (usize, Option<SpanData<'a>>);
 /// A change: `[kind code, gold or null, before or null, after or null]`.
-pub(crate) type ChangeData = (usize, Option<SpanData>, Option<SideData>, Option<SideData>);
+pub(crate) type ChangeData<'a> = (usize, Option<SpanData<'a>>, Option<SideData<'a>>, Option<SideData<'a>>);
 
 /// One version of an article: its records and segments, and per record the kind of the change
 /// it took part in (null: unchanged).
 #[derive(Debug, Serialize)]
-pub(crate) struct SideView {
-    pub r: Vec<Record>,
+pub(crate) struct SideView<'a> {
+    pub r: Vec<Record<'a>>,
     pub s: Vec<Segment>,
     pub c: Vec<Option<usize>>,
 }
 
-fn span_data(span: &SpanRef, offsets: Option<&[usize]>) -> SpanData {
+fn span_data<'a>(span: &'a SpanRef, offsets: Option<&[usize]>) -> SpanData<'a> {
     // Without the text, offsets stay code points; past the text (never in a checked run) they
     // are drawn at its end.
     let at = |k: usize| offsets.map_or(k, |o| o.get(k).or(o.last()).copied().unwrap_or(0));
-    SpanData { start: at(span.start), end: at(span.end), label: span.label.clone(), attrs: span.attrs.clone() }
+    SpanData { start: at(span.start), end: at(span.end), label: &span.label, attrs: &span.attrs }
 }
 
-fn side_data(side: &Option<Side>, offsets: Option<&[usize]>) -> Option<SideData> {
+fn side_data<'a>(side: &'a Option<Side>, offsets: Option<&[usize]>) -> Option<SideData<'a>> {
     side.as_ref().map(|s| (code(s.outcome), s.pred.as_ref().map(|p| span_data(p, offsets))))
 }
 
 /// One version's records of an article, sorted as report.html sorts them, each marked with the
 /// change it took part in.
-fn side_view(records: &[OutcomeRecord], changes: &[SpanChange], before: bool, offsets: &[usize]) -> SideView {
+fn side_view<'a>(records: &'a [OutcomeRecord], changes: &[SpanChange], before: bool, offsets: &[usize]) -> SideView<'a> {
     let mut used = vec![false; records.len()];
     let mut marks: Vec<Option<usize>> = vec![None; records.len()];
     for change in changes {
@@ -104,7 +104,7 @@ fn side_view(records: &[OutcomeRecord], changes: &[SpanChange], before: bool, of
             marks[k] = Some(kind_code(change.kind));
         }
     }
-    let mut rows: Vec<(Record, Option<usize>)> = records
+    let mut rows: Vec<(Record<'a>, Option<usize>)> = records
         .iter()
         .zip(marks)
         .map(|(r, mark)| {
@@ -125,17 +125,17 @@ fn side_view(records: &[OutcomeRecord], changes: &[SpanChange], before: bool, of
 }
 
 /// The page data. `articles` are the dataset's (empty when it is not at hand).
-pub(crate) fn page_data<'a>(comparison: &Comparison, sources: &[Source], articles: &'a [Article]) -> PageData<'a> {
+pub(crate) fn page_data<'a>(comparison: &'a Comparison, sources: &'a [Source], articles: &'a [Article]) -> PageData<'a> {
     let position: BTreeMap<&str, usize> = articles.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect();
     let mut used: BTreeMap<usize, usize> = BTreeMap::new();
     let mut offsets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let empty = Vec::new();
     let mut views = Vec::new();
     for extractor in &comparison.extractors {
         for layer in &extractor.layers {
             for set in layer.changed.iter().filter(|s| s.available) {
-                let records =
-                    |k: usize, id: &str| sources[k].outcomes.as_ref().and_then(|o| o.get(&extractor.name)?.get(&layer.layer)?.get(id)).unwrap_or(&empty);
+                let records = |k: usize, id: &str| {
+                    sources[k].outcomes.as_ref().and_then(|o| o.get(&extractor.name)?.get(&layer.layer)?.get(id)).map_or(&[][..], Vec::as_slice)
+                };
                 let mut changed = Vec::new();
                 for article in &set.articles {
                     let at = position.get(article.article_id.as_str()).copied();
@@ -180,8 +180,7 @@ pub(crate) fn page_data<'a>(comparison: &Comparison, sources: &[Source], article
         .iter()
         .map(|(&k, &index)| {
             let article = &articles[k];
-            let arabic = is_arabic(&article.text);
-            (index, ArticleData { id: &article.id, text: &article.text, dir: if arabic { "rtl" } else { "auto" }, lang: arabic.then_some("ar") })
+            (index, ArticleData::of(article))
         })
         .collect();
     page_articles.sort_by_key(|(index, _)| *index);

@@ -53,10 +53,21 @@ const LEGEND: [(&str, &str, &str, &str); 5] = [
 /// The whole page. `articles` are the dataset's articles (records of other articles are not
 /// shown); `outcomes` are the run's, extractor → layer → records.
 pub fn render(report: &Report, articles: &[Article], outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>) -> String {
-    let page_data = data::page_data(report, articles, outcomes);
-    // Serializing plain strings and numbers cannot fail; an empty object keeps the page usable
-    // if it ever did.
-    let json = escape::script_json(&page_data).unwrap_or_else(|_| String::from("{\"outcomes\":[],\"articles\":[],\"views\":[]}"));
+    let mut page = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(&mut page, report, articles, outcomes);
+    String::from_utf8(page).expect("the page is UTF-8")
+}
+
+/// [`render`] written into `out` as it is made: the data block of a large run is tens of
+/// megabytes, which this never holds whole. Its articles are drawn in parallel on the current
+/// rayon pool.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    report: &Report,
+    articles: &[Article],
+    outcomes: &BTreeMap<String, BTreeMap<String, Vec<SpanOutcome>>>,
+) -> std::io::Result<()> {
     let title = format!("mizan report: {}", report.dataset.name);
     let header = format!(
         "<h1>mizan report: {}</h1>{}<nav><a href=\"#summary\">Summary</a> · <a href=\"#browser\">Error browser</a></nav>",
@@ -64,7 +75,12 @@ pub fn render(report: &Report, articles: &[Article], outcomes: &BTreeMap<String,
         summary::meta(report)
     );
     let main = format!("<section id=\"summary\"><h2>Summary</h2>\n{}\n</section>\n{}", summary::render(report), browser_shell());
-    page::document(&page::Page { title: &title, generator: &report.mizan_version, style: "", header: &header, main: &main, data: &json, script: SCRIPT })
+    let page = page::Page { title: &title, generator: &report.mizan_version, style: "", header: &header, main: &main, data: "", script: SCRIPT };
+    out.write_all(page::opening(&page).as_bytes())?;
+    out.write_all(page::DATA_OPEN.as_bytes())?;
+    data::write_json(&data::page_data(report, articles, outcomes), out)?;
+    out.write_all(page::DATA_CLOSE.as_bytes())?;
+    out.write_all(page::closing(&page).as_bytes())
 }
 
 /// The error browser's fixed parts: filters, legend, the list the script fills, the pager.

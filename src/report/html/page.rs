@@ -33,8 +33,23 @@ pub(crate) struct Page<'a> {
 
 /// The whole document.
 pub(crate) fn document(page: &Page<'_>) -> String {
-    let scripts: Vec<&str> = [page.script].into_iter().filter(|s| !s.is_empty()).collect();
     let mut out = String::with_capacity(page.data.len() + page.main.len() + STYLE.len() + page.script.len() + 4096);
+    out.push_str(&opening(page));
+    if !page.data.is_empty() {
+        let _ = write!(out, "{DATA_OPEN}{}{DATA_CLOSE}", page.data);
+    }
+    out.push_str(&closing(page));
+    out
+}
+
+/// What opens and closes the data block.
+pub(crate) const DATA_OPEN: &str = "<script type=\"application/json\" id=\"mizan-data\">";
+pub(crate) const DATA_CLOSE: &str = "</script>\n";
+
+/// The document up to its data block, for a page that writes the block itself.
+pub(crate) fn opening(page: &Page<'_>) -> String {
+    let scripts: Vec<&str> = [page.script].into_iter().filter(|s| !s.is_empty()).collect();
+    let mut out = String::with_capacity(page.main.len() + STYLE.len() + 4096);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str(&csp::meta(&scripts));
     let _ = write!(
@@ -46,9 +61,12 @@ pub(crate) fn document(page: &Page<'_>) -> String {
         page.style
     );
     let _ = write!(out, "<header>{}</header>\n<main>\n{}</main>\n<div id=\"tip\" role=\"tooltip\" hidden></div>\n", page.header, page.main);
-    if !page.data.is_empty() {
-        let _ = writeln!(out, "<script type=\"application/json\" id=\"mizan-data\">{}</script>", page.data);
-    }
+    out
+}
+
+/// The document after its data block: the script and the end.
+pub(crate) fn closing(page: &Page<'_>) -> String {
+    let mut out = String::with_capacity(page.script.len() + 64);
     if !page.script.is_empty() {
         let _ = writeln!(out, "<script>{}</script>", page.script);
     }

@@ -6,7 +6,6 @@
 //! after the segment where the record ends, so that a record appears exactly once however many
 //! segments it is cut into.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
@@ -62,47 +61,58 @@ impl Serialize for Segment {
 /// The covered segments of a text, in order. Text covered by no record has no segment. A
 /// record with only empty spans gets an empty segment of its own, to carry its chip.
 pub(crate) fn segment(records: &[Extent]) -> Vec<Segment> {
-    // Sweep over boundaries: +1 where a range starts, −1 where it ends.
-    let mut events: BTreeMap<usize, Vec<(usize, i32)>> = BTreeMap::new();
+    // Sweep over boundaries: +1 where a range starts, −1 where it ends, 0 where a record ends
+    // (a chip goes there even when none of its ranges does).
+    let mut events: Vec<(usize, usize, i32)> = Vec::with_capacity(records.len() * 4);
+    // Chips by where their record ends; the record that started last ends innermost, so its
+    // chip comes first.
+    let mut chips: Vec<(usize, std::cmp::Reverse<usize>, usize)> = Vec::with_capacity(records.len());
     for (k, record) in records.iter().enumerate() {
         for range in record.ranges().filter(|r| r.start < r.end) {
-            events.entry(range.start).or_default().push((k, 1));
-            events.entry(range.end).or_default().push((k, -1));
+            events.push((range.start, k, 1));
+            events.push((range.end, k, -1));
         }
-        events.entry(record.end()).or_default();
+        events.push((record.end(), k, 0));
+        chips.push((record.end(), std::cmp::Reverse(record.start()), k));
     }
-    let mut chips_at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (k, record) in records.iter().enumerate() {
-        chips_at.entry(record.end()).or_default().push(k);
-    }
-    for chips in chips_at.values_mut() {
-        // The record that started last ends innermost: its chip comes first.
-        chips.sort_by_key(|&k| (std::cmp::Reverse(records[k].start()), k));
-    }
+    events.sort_unstable_by_key(|&(at, _, _)| at);
+    chips.sort_unstable();
 
-    let mut active: BTreeMap<usize, u32> = BTreeMap::new();
+    // Records covering the current position (sorted), with how many of their ranges do.
+    let mut active: Vec<(usize, u32)> = Vec::new();
     let mut segments: Vec<Segment> = Vec::new();
     let mut previous: Option<usize> = None;
-    for (&at, changes) in &events {
+    let (mut e, mut c) = (0, 0);
+    while e < events.len() {
+        let at = events[e].0;
         if let Some(from) = previous.filter(|&from| from < at && !active.is_empty()) {
-            segments.push(Segment { start: from, end: at, records: active.keys().copied().collect(), chips: Vec::new() });
+            segments.push(Segment { start: from, end: at, records: active.iter().map(|&(k, _)| k).collect(), chips: Vec::new() });
         }
-        if let Some(chips) = chips_at.remove(&at) {
+        let ending = chips[c..].iter().take_while(|&&(end, _, _)| end == at).count();
+        if ending > 0 {
+            let here = chips[c..c + ending].iter().map(|&(_, _, k)| k).collect();
             match segments.last_mut().filter(|s| s.end == at) {
-                Some(last) => last.chips = chips,
-                None => segments.push(Segment { start: at, end: at, records: Vec::new(), chips }),
+                Some(last) => last.chips = here,
+                None => segments.push(Segment { start: at, end: at, records: Vec::new(), chips: here }),
             }
+            c += ending;
         }
-        for &(k, delta) in changes {
-            let count = active.entry(k).or_insert(0);
-            if delta > 0 {
-                *count += 1;
-            } else {
-                *count = count.saturating_sub(1);
-                if *count == 0 {
-                    active.remove(&k);
+        // The count a position ends with does not depend on the order of its changes.
+        while let Some(&(_, k, delta)) = events.get(e).filter(|&&(other, _, _)| other == at) {
+            let slot = active.binary_search_by_key(&k, |&(k, _)| k);
+            match (slot, delta) {
+                (_, 0) => {}
+                (Ok(i), 1) => active[i].1 += 1,
+                (Err(i), 1) => active.insert(i, (k, 1)),
+                (Ok(i), _) => {
+                    active[i].1 -= 1;
+                    if active[i].1 == 0 {
+                        active.remove(i);
+                    }
                 }
+                (Err(_), _) => {}
             }
+            e += 1;
         }
         previous = Some(at);
     }
