@@ -5,7 +5,10 @@
 //!
 //! The kernels: reading a span JSONL line (the fast scanner), matching one article's spans,
 //! conlleval's line loop (one thread, and the input cut in two parts counted on two), and the
-//! gazetteer's automaton over Arabic text.
+//! gazetteer's search over Arabic text: one long generated text, and, when
+//! `MIZAN_BENCH_ARTICLES` names an articles JSONL file (`{"id": …, "text": …}` per line), every
+//! article of it in turn, as `mizan run -e gazetteer` searches them. `MIZAN_BENCH_ONLY=WORD`
+//! runs only the kernels whose name holds WORD (for a profiler).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -17,6 +20,9 @@ use mizan::score::scheme::{score_article, Mention};
 
 /// Runs `f` in batches for about a second; prints the median batch time per unit of work.
 fn bench(name: &str, units: u64, unit: &str, mut f: impl FnMut()) {
+    if std::env::var("MIZAN_BENCH_ONLY").is_ok_and(|only| !name.contains(&only)) {
+        return;
+    }
     let mut samples = Vec::new();
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(1) || samples.len() < 5 {
@@ -72,4 +78,23 @@ fn main() {
     bench("gazetteer automaton", text.len() as u64, "bytes", || {
         black_box(gazetteer.find(black_box(&text)));
     });
+
+    if let Some(path) = std::env::var_os("MIZAN_BENCH_ARTICLES") {
+        let contents = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.to_string_lossy()));
+        let texts: Vec<String> = contents
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(index, line)| {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{}:{}: {e}", path.to_string_lossy(), index + 1));
+                value["text"].as_str().unwrap_or_else(|| panic!("{}:{}: no \"text\" string", path.to_string_lossy(), index + 1)).to_string()
+            })
+            .collect();
+        let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
+        bench(&format!("gazetteer, {} articles", texts.len()), bytes, "bytes", || {
+            for text in &texts {
+                black_box(gazetteer.find(black_box(text)));
+            }
+        });
+    }
 }

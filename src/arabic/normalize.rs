@@ -111,6 +111,18 @@ fn fold(c: char, steps: &Steps) -> Fold {
     }
 }
 
+/// Characters that [`fold`] keeps as they are whatever the steps: everything below the Arabic
+/// block and in U+0700–U+07FF, and the Arabic letters no step changes. Most of an article's
+/// characters, for which [`normalize_with`] then skips `fold`.
+fn is_never_folded(c: char) -> bool {
+    match c {
+        '\u{0000}'..='\u{05FF}' | '\u{0700}'..='\u{07FF}' => true,
+        'آ' | 'أ' | 'ؤ' | 'إ' | 'ئ' | 'ة' | 'ى' => false,
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => true,
+        _ => false,
+    }
+}
+
 fn ascii_digit(c: char, zero: char) -> char {
     char::from(b'0' + (c as u32 - zero as u32) as u8)
 }
@@ -135,12 +147,24 @@ pub fn normalize_with(text: &str, steps: &Steps) -> Normalized {
     let mut folder = Folder { steps, out: String::with_capacity(text.len()), origins: Vec::with_capacity(text.len() / 2) };
     let original_len = match steps.unicode {
         UnicodeForm::None => {
-            let mut len = 0;
-            for (index, c) in text.chars().enumerate() {
-                folder.push(c, index, index + 1);
-                len = index + 1;
+            // Runs of characters that every step keeps as they are are copied whole, and so is
+            // a lone space after one of them (what `push` would do with it); `push` sees the
+            // others, with the text and origins up to date.
+            let (mut run_byte, mut run_index, mut index) = (0, 0, 0);
+            let mut after_kept = false;
+            for (byte, c) in text.char_indices() {
+                let space = steps.whitespace && c.is_whitespace();
+                let kept = is_never_folded(c) && (!space || (c == ' ' && after_kept));
+                if !kept {
+                    folder.copy(&text[run_byte..byte], run_index..index);
+                    folder.push(c, index, index + 1);
+                    (run_byte, run_index) = (byte + c.len_utf8(), index + 1);
+                }
+                after_kept = kept && !space;
+                index += 1;
             }
-            len
+            folder.copy(&text[run_byte..], run_index..index);
+            index
         }
         form => unicode::clusters(text, form, |c, start, end| folder.push(c, start, end)),
     };
@@ -155,6 +179,12 @@ struct Folder<'a> {
 }
 
 impl Folder<'_> {
+    /// Appends `kept`, the original's characters `indexes`, which the fold keeps as they are.
+    fn copy(&mut self, kept: &str, indexes: std::ops::Range<usize>) {
+        self.out.push_str(kept);
+        self.origins.extend(indexes.map(|index| (index, index + 1)));
+    }
+
     /// Folds one character that stands for the original code points `[start, end)`.
     fn push(&mut self, c: char, start: usize, end: usize) {
         match fold(c, self.steps) {
@@ -204,6 +234,42 @@ pub fn normalize_word(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn never_folded_characters_are_kept_by_every_step() {
+        let all = Steps { quranic_signs: true, hamza: true, whitespace: true, ..Steps::FULL };
+        for c in (0..=0x2FFFF).filter_map(char::from_u32).filter(|&c| is_never_folded(c)) {
+            // Every step changes the characters it applies to, so a character that all of them
+            // keep is kept by any of them.
+            assert!(matches!(fold(c, &all), Fold::Keep(k) if k == c), "{c:?}");
+        }
+        for c in "اأإآٱبتثجحخدذرزسشصضطظعغفقكلمنهوةىيءؤئ".chars() {
+            assert_eq!(is_never_folded(c), matches!(fold(c, &all), Fold::Keep(k) if k == c), "{c:?}");
+        }
+    }
+
+    /// [`normalize_with`] for [`UnicodeForm::None`] without its shortcut: `push` on every
+    /// character.
+    fn normalize_slowly(text: &str, steps: &Steps) -> Normalized {
+        let mut folder = Folder { steps, out: String::new(), origins: Vec::new() };
+        for (index, c) in text.chars().enumerate() {
+            folder.push(c, index, index + 1);
+        }
+        Normalized { text: folder.out, origins: folder.origins, original_len: text.chars().count() }
+    }
+
+    #[test]
+    fn the_shortcut_changes_nothing() {
+        let alphabet: Vec<char> =
+            "اأإآٱبلوةىیکؤئ٣۴3a \n\t\r\u{00A0}\u{0085}\u{2003}\u{064E}\u{0651}\u{0670}\u{0610}\u{0640}\u{200F}\u{200C}\u{FEFF}\u{061C}😀ܐ".chars().collect();
+        let mut rng = crate::random::Rng::new(11);
+        for round in 0..3000 {
+            let text: String = (0..rng.below(30)).map(|_| alphabet[rng.below(alphabet.len() as u64) as usize]).collect();
+            let mut steps = [Steps::MATCHING, Steps { whitespace: true, ..Steps::MATCHING }, Steps::NONE, Steps::SEARCH, Steps::FULL][round % 5];
+            steps.unicode = UnicodeForm::None;
+            assert_eq!(normalize_with(&text, &steps), normalize_slowly(&text, &steps), "{text:?} {steps}");
+        }
+    }
 
     #[test]
     fn folds_spelling_variants() {

@@ -9,6 +9,7 @@ mod extractor;
 mod lists;
 mod matcher;
 mod train;
+mod words;
 
 pub use extractor::GazetteerExtractor;
 pub use lists::GazetteerError;
