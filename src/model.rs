@@ -213,34 +213,11 @@ pub fn spans_jsonl(spans: &[Span]) -> Vec<u8> {
     out
 }
 
-/// One line of span JSONL as [`Span::to_json`] has it, borrowed.
-#[derive(serde::Serialize)]
-struct SpanLine<'a> {
-    article_id: &'a str,
-    layer: &'a str,
-    start: usize,
-    end: usize,
-    label: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a str>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    attrs: &'a BTreeMap<String, String>,
-}
-
 /// [`spans_jsonl`] written into `out`, without building a JSON tree per span.
 pub fn write_spans_jsonl(out: &mut dyn std::io::Write, spans: &[Span]) -> std::io::Result<()> {
     let mut lines = Vec::with_capacity(1 << 17);
     for span in spans {
-        let json = SpanLine {
-            article_id: &span.article_id,
-            layer: &span.layer,
-            start: span.start,
-            end: span.end,
-            label: &span.label,
-            text: span.text.as_deref(),
-            attrs: &span.attrs,
-        };
-        serde_json::to_writer(&mut lines, &json)?;
+        span.write_json(&mut lines);
         lines.push(b'\n');
         if lines.len() >= 1 << 16 {
             out.write_all(&lines)?;
@@ -248,6 +225,42 @@ pub fn write_spans_jsonl(out: &mut dyn std::io::Write, spans: &[Span]) -> std::i
         }
     }
     out.write_all(&lines)
+}
+
+impl Span {
+    /// `self.to_json().to_string()` appended to `out` without the JSON tree: the fields in that
+    /// order, strings escaped as serde_json escapes them. Span JSONL files and the dataset's
+    /// fingerprint are written by this.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        let string = |out: &mut Vec<u8>, value: &str| {
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, value);
+        };
+        out.extend_from_slice(b"{\"article_id\":");
+        string(out, &self.article_id);
+        out.extend_from_slice(b",\"layer\":");
+        string(out, &self.layer);
+        let _ = write!(out, ",\"start\":{},\"end\":{},\"label\":", self.start, self.end);
+        string(out, &self.label);
+        if let Some(text) = &self.text {
+            out.extend_from_slice(b",\"text\":");
+            string(out, text);
+        }
+        if !self.attrs.is_empty() {
+            out.extend_from_slice(b",\"attrs\":{");
+            for (k, (key, value)) in self.attrs.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                string(out, key);
+                out.push(b':');
+                string(out, value);
+            }
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
 }
 
 /// Bidirectional control marks that copy-pasted Arabic text often carries invisibly.

@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     folder.write("outcomes.jsonl", &outcomes)?;
     folder.write("report.md", markdown::render(&merged).as_bytes())?;
-    folder.write("report.json", (serde_json::to_string_pretty(&merged)? + "\n").as_bytes())?;
+    folder.write_with("report.json", |w| crate::report::json::write_report(w, &merged))?;
     folder.commit()?;
     print!("{}", terminal::render(&merged, args.digits, false));
     eprintln!("merged {} shards into {}", parts.len(), args.out.join("report.json").display());

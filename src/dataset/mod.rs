@@ -285,13 +285,21 @@ impl Dataset {
                 hash
             },
             || {
-                let mut spans: Vec<String> = self.gold.par_iter().map(|s| s.to_json().to_string()).collect();
+                let mut spans: Vec<Vec<u8>> = self
+                    .gold
+                    .par_iter()
+                    .map(|s| {
+                        let mut line = Vec::with_capacity(96);
+                        s.write_json(&mut line);
+                        line
+                    })
+                    .collect();
                 spans.par_sort_unstable();
                 spans
             },
         );
         for span in &spans {
-            hash.add_str(span);
+            hash.add(span);
         }
         hash.hex()
     }

@@ -342,7 +342,7 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
                     while cursor.peek().is_some_and(|span| span.article_id == id) {
                         if let Some(span) = cursor.next.take() {
                             let start = json.len();
-                            write_span_json(&span, &mut json);
+                            span.write_json(&mut json);
                             lines.push(start..json.len());
                         }
                     }
@@ -360,56 +360,4 @@ fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>
         }
         producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).then_some(hash)
     })
-}
-
-/// `span.to_json().to_string()` without the JSON tree: the fields in that order, strings
-/// escaped by serde_json.
-fn write_span_json(span: &crate::model::Span, out: &mut Vec<u8>) {
-    let string = |out: &mut Vec<u8>, value: &str| {
-        // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, value);
-    };
-    out.extend_from_slice(b"{\"article_id\":");
-    string(out, &span.article_id);
-    out.extend_from_slice(b",\"layer\":");
-    string(out, &span.layer);
-    out.extend_from_slice(format!(",\"start\":{},\"end\":{},\"label\":", span.start, span.end).as_bytes());
-    string(out, &span.label);
-    if let Some(text) = &span.text {
-        out.extend_from_slice(b",\"text\":");
-        string(out, text);
-    }
-    if !span.attrs.is_empty() {
-        out.extend_from_slice(b",\"attrs\":{");
-        for (k, (key, value)) in span.attrs.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            string(out, key);
-            out.push(b':');
-            string(out, value);
-        }
-        out.push(b'}');
-    }
-    out.push(b'}');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Span;
-
-    #[test]
-    fn span_json_is_the_json_tree_s() {
-        let spans = [
-            Span::new("a", 0, 5, "PER"),
-            Span::new("a\"b\\c\u{1}", 3, 90, "LOC").with_text("لافروف\n😀\u{200F}").with_layer("quote"),
-            Span::new("x", 1, 2, "QUOTE").with_attr("speaker", "لافروف").with_attr("role", "\t"),
-        ];
-        for span in spans {
-            let mut out = Vec::new();
-            write_span_json(&span, &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), span.to_json().to_string());
-        }
-    }
 }
