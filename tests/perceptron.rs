@@ -146,19 +146,7 @@ fn mizan_train_learner_crf_writes_a_model_mizan_run_uses() {
     assert_eq!((crf.c2, crf.max_iterations), (0.1, 40));
     assert!(crf.iterations >= 1 && crf.iterations <= 40, "{crf:?}");
 
-    std::fs::write(folder.path().join("extractors.toml"), "[extractor.crf]\nkind = \"perceptron-ner\"\nmodel = \"a.pnr\"\n").expect("registry");
-    let out = folder.path().join("run");
-    let output = assert_cmd::Command::cargo_bin("mizan")
-        .expect("binary")
-        .current_dir(root)
-        .args(["run", "sana", "--extractor", "crf", "--quiet", "--registry"])
-        .arg(folder.path().join("extractors.toml"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let predictions = std::fs::read_to_string(out.join("predictions/crf.jsonl")).expect("predictions");
+    let predictions = run_with_model(folder.path(), "crf", "a.pnr", "1");
     // Trained on sana itself, the CRF finds its entities again.
     assert!(predictions.contains("\"LOC\"") && predictions.contains("\"PER\""), "{predictions}");
 
@@ -241,22 +229,25 @@ fn every_family_trains_reproducibly_and_tags_alike_on_any_thread_count() {
         bytes.push(std::fs::read(folder.path().join(copy)).expect("written"));
     }
     assert_eq!(bytes[0], bytes[1]);
-    std::fs::write(folder.path().join("extractors.toml"), "[extractor.every]\nkind = \"perceptron-ner\"\nmodel = \"a.pnr\"\n").expect("registry");
-    let mut predictions = Vec::new();
-    for jobs in ["1", "3"] {
-        let out = folder.path().join(format!("run-{jobs}"));
-        let output = assert_cmd::Command::cargo_bin("mizan")
-            .expect("binary")
-            .current_dir(root)
-            .args(["run", "sana", "--extractor", "every", "--jobs", jobs, "--quiet", "--registry"])
-            .arg(folder.path().join("extractors.toml"))
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .expect("runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        predictions.push(std::fs::read_to_string(out.join("predictions/every.jsonl")).expect("predictions"));
-    }
+    let predictions: Vec<String> = ["1", "3"].iter().map(|jobs| run_with_model(folder.path(), "every", "a.pnr", jobs)).collect();
     assert!(!predictions[0].is_empty());
     assert_eq!(predictions[0], predictions[1]);
+}
+
+/// `mizan run sana` with one extractor `name` of kind perceptron-ner using `model` (a file in
+/// `folder`, through a registry written there) on `jobs` threads: its predictions file.
+fn run_with_model(folder: &std::path::Path, name: &str, model: &str, jobs: &str) -> String {
+    std::fs::write(folder.join("extractors.toml"), format!("[extractor.{name}]\nkind = \"perceptron-ner\"\nmodel = \"{model}\"\n")).expect("registry");
+    let out = folder.join(format!("run-{name}-{jobs}"));
+    let output = assert_cmd::Command::cargo_bin("mizan")
+        .expect("binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "sana", "--extractor", name, "--jobs", jobs, "--quiet", "--registry"])
+        .arg(folder.join("extractors.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    std::fs::read_to_string(out.join(format!("predictions/{name}.jsonl"))).expect("predictions")
 }

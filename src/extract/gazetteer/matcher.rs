@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::words::{ends_word, starts_after_lam, starts_plain, CharIndexes};
-use crate::arabic::normalize::{normalize_spacing, normalize_word};
+use crate::arabic::normalize::{normalize_spacing, normalize_word, Normalized};
 use crate::fingerprint::Fnv64;
 
 /// Up to this many bytes of search strings (the shipped lists hold about 40,000), the automaton
@@ -162,19 +162,26 @@ impl Gazetteer {
             let start = end - pattern.chars;
             candidates.extend(plain.into_iter().chain(elided).map(|label| (start, end, label)));
         }
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-        let mut matches: Vec<Match> = Vec::new();
-        let mut free_from = 0;
-        for (start, end, label) in candidates {
-            if start < free_from {
-                continue;
-            }
-            free_from = end;
-            let (start, end) = folded.original_range(start, end);
-            matches.push(Match { start, end, label: label.to_string() });
-        }
-        matches
+        leftmost_longest(candidates, &folded)
     }
+}
+
+/// The matches among `candidates` (start, end and label in the folded text's code points):
+/// overlaps go to the leftmost, then the longest, then the label first in sorted order; each
+/// kept one is carried back to the original text's code points.
+fn leftmost_longest(mut candidates: Vec<(usize, usize, &str)>, folded: &Normalized) -> Vec<Match> {
+    candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+    let mut matches: Vec<Match> = Vec::new();
+    let mut free_from = 0;
+    for (start, end, label) in candidates {
+        if start < free_from {
+            continue;
+        }
+        free_from = end;
+        let (start, end) = folded.original_range(start, end);
+        matches.push(Match { start, end, label: label.to_string() });
+    }
+    matches
 }
 
 /// Keeps in `slot` the first label in sorted order (an empty slot takes any label).

@@ -34,18 +34,7 @@ pub(super) fn find(gazetteer: &Gazetteer, text: &str) -> Vec<Match> {
             candidates.push((start, end, label));
         }
     }
-    candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
-    let mut matches: Vec<Match> = Vec::new();
-    let mut free_from = 0;
-    for (start, end, label) in candidates {
-        if start < free_from {
-            continue;
-        }
-        free_from = end;
-        let (start, end) = folded.original_range(start, end);
-        matches.push(Match { start, end, label: label.to_string() });
-    }
-    matches
+    super::leftmost_longest(candidates, &folded)
 }
 
 /// Word structure of a normalised text, by character index: where matches may start and end.
