@@ -71,13 +71,10 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     // Two clean span files and nothing else: the fast path (score::compact), which reads no
     // `Span`; files it does not take are read the general way, with all its messages.
     let simple = args.articles.is_none() && args.pred_format == AnnotationFormat::Spans && args.gold.len() == 1 && args.pred.len() == 1;
-    let bytes = if simple { read_both(&args.gold[0], &args.pred[0]) } else { None };
-    let fast = match &bytes {
+    let fast = match simple.then(|| open_both(&args.gold[0], &args.pred[0])).flatten() {
         Some((gold, pred)) => CleanSpans::read(gold, pred, DEFAULT_LAYER).map(|clean| score_clean(&clean, args.layer.as_deref())).transpose()?,
         None => None,
     };
-    // Not held while the general path reads the files again.
-    drop(bytes);
     let scored = match fast {
         Some(scored) => scored,
         None => match score_generally(&args, progress)? {
@@ -118,20 +115,18 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
 /// A layer's scores and its slices (column → value → slice).
 type Scored = (LayerScore, BTreeMap<String, BTreeMap<String, Slice>>);
 
-/// Both files whole, read side by side; `None` when either cannot be read (the general reader
-/// then says why) or is not a regular file: a pipe read here could not be read again by the
-/// general path.
-fn read_both(gold: &Path, pred: &Path) -> Option<(Vec<u8>, Vec<u8>)> {
+/// Both files opened; `None` when either cannot be opened (the general reader then says why)
+/// or is not a regular file: a pipe read here could not be read again by the general path.
+fn open_both(gold: &Path, pred: &Path) -> Option<(std::fs::File, std::fs::File)> {
     if ![gold, pred].iter().all(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file())) {
         return None;
     }
-    let (gold, pred) = rayon::join(|| std::fs::read(gold), || std::fs::read(pred));
-    Some((gold.ok()?, pred.ok()?))
+    Some((std::fs::File::open(gold).ok()?, std::fs::File::open(pred).ok()?))
 }
 
 /// Scores every layer of two clean files, or `only`.
-fn score_clean(clean: &CleanSpans<'_>, only: Option<&str>) -> anyhow::Result<Vec<Scored>> {
-    let present: Vec<String> = clean.layers().iter().map(|l| l.to_string()).collect();
+fn score_clean(clean: &CleanSpans, only: Option<&str>) -> anyhow::Result<Vec<Scored>> {
+    let present: Vec<String> = clean.layers().to_vec();
     let any = !present.is_empty();
     Ok(choose_layers(present, only, any)?.iter().map(|layer| (clean.score_layer(layer), BTreeMap::new())).collect())
 }

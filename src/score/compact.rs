@@ -1,9 +1,10 @@
 //! The fast path of `mizan score` on two clean span files, one a side and no articles file:
-//! each file is read whole, every line is scanned in place ([`parse_borrowed`]) into a 16-byte
-//! record — article, layer and label as small numbers, offsets as `u32` — and the records are
-//! sorted once, so that an article's spans of a layer are one run of each side, which
-//! [`records`](super::records) scores as they are. No [`Span`] is built, and no string copied
-//! for a span.
+//! each file is read in blocks, every line is scanned in place ([`parse_borrowed`]) into a
+//! 16-byte record — article, layer and label as small numbers, offsets as `u32` — and the
+//! records are sorted once, so that an article's spans of a layer are one run of each side,
+//! which [`records`](super::records) scores as they are. No [`Span`] is built, no string is
+//! copied for a span, and no file is held whole: what stays is the records and each article
+//! id once, end to end in one string.
 //!
 //! It takes only input the general path would say nothing about: anything else — a line the
 //! scanner does not take (an error, an escape, attributes, an unknown field), invalid UTF-8, an
@@ -14,8 +15,7 @@
 //!
 //! [`Span`]: crate::model::Span
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
 
 use crate::load::{max_line_bytes, parse_borrowed, BorrowedSpan};
 use crate::model::is_control_like;
@@ -23,39 +23,47 @@ use crate::score::evaluate::LayerScore;
 use crate::score::records::{self, Record};
 
 /// Two clean span files, read and sorted.
-pub struct CleanSpans<'a> {
+pub struct CleanSpans {
     /// Every article id of either file, sorted: the articles scored.
-    articles: Vec<&'a str>,
-    layers: Vec<&'a str>,
-    labels: Vec<&'a str>,
+    articles: Names,
+    layers: Vec<String>,
+    labels: Vec<String>,
     gold: Vec<Record>,
     pred: Vec<Record>,
 }
 
-impl<'a> CleanSpans<'a> {
-    /// The spans of a gold and a predictions file (their bytes), lines without `layer` in
-    /// `default_layer`; `None` when either holds anything but clean spans.
-    pub fn read(gold: &'a [u8], pred: &'a [u8], default_layer: &'a str) -> Option<Self> {
+impl CleanSpans {
+    /// The spans of a gold and a predictions file, lines without `layer` in `default_layer`;
+    /// `None` when either holds anything but clean spans or cannot be read (the general path
+    /// then says why). The two are read side by side, each in blocks: only the spans' numbers
+    /// and names are kept, never a whole file.
+    pub fn read(gold: impl Read + Send, pred: impl Read + Send, default_layer: &str) -> Option<Self> {
         let (gold, pred) = rayon::join(|| FileSpans::read(gold, default_layer), || FileSpans::read(pred, default_layer));
         let (gold, pred) = (gold?, pred?);
-        let (articles, gold_articles, pred_articles) = merge_names(&gold.articles, &pred.articles);
-        let (layers, gold_layers, pred_layers) = merge_names(&gold.layers, &pred.layers);
-        let (labels, gold_labels, pred_labels) = merge_names(&gold.labels, &pred.labels);
+        let (gold_ids, pred_ids) = (gold.articles.all(), pred.articles.all());
+        let (articles, gold_articles, pred_articles) = merge_names(&gold_ids, &pred_ids);
+        let articles = Names::of(&articles);
+        let (layers, gold_layers, pred_layers) = merge_names(&strs(&gold.layers), &strs(&pred.layers));
+        let layers: Vec<String> = layers.into_iter().map(str::to_string).collect();
+        let (labels, gold_labels, pred_labels) = merge_names(&strs(&gold.labels), &strs(&pred.labels));
+        let labels: Vec<String> = labels.into_iter().map(str::to_string).collect();
         if articles.len() > u32::MAX as usize || layers.len() > usize::from(u16::MAX) || labels.len() > usize::from(u16::MAX) {
             return None;
         }
-        let (gold, pred) =
-            rayon::join(|| renumbered(gold, &gold_articles, &gold_layers, &gold_labels), || renumbered(pred, &pred_articles, &pred_layers, &pred_labels));
+        let (gold, pred) = rayon::join(
+            || renumbered(gold.records, &gold_articles, &gold_layers, &gold_labels),
+            || renumbered(pred.records, &pred_articles, &pred_layers, &pred_labels),
+        );
         Some(CleanSpans { gold: gold?, pred: pred?, articles, layers, labels })
     }
 
     /// The article ids, sorted.
-    pub fn article_ids(&self) -> &[&'a str] {
-        &self.articles
+    pub fn article_ids(&self) -> Vec<&str> {
+        self.articles.all()
     }
 
     /// The layers that hold a span, sorted.
-    pub fn layers(&self) -> &[&'a str] {
+    pub fn layers(&self) -> &[String] {
         &self.layers
     }
 
@@ -64,7 +72,7 @@ impl<'a> CleanSpans<'a> {
     pub fn score_layer(&self, layer: &str) -> LayerScore {
         let runs = |records: &[Record]| -> Vec<(u32, u32)> {
             let mut runs = vec![(0, 0); self.articles.len()];
-            let Ok(layer) = self.layers.binary_search(&layer) else { return runs };
+            let Ok(layer) = self.layers.binary_search_by(|l| l.as_str().cmp(layer)) else { return runs };
             let mut at = 0;
             while at < records.len() {
                 let first = records[at];
@@ -83,13 +91,64 @@ impl<'a> CleanSpans<'a> {
         fn slice(records: &[Record], (from, to): (u32, u32)) -> &[Record] {
             &records[from as usize..to as usize]
         }
-        records::score_layer(layer, &self.articles, &self.labels, |k| (slice(&self.gold, gold_runs[k]), slice(&self.pred, pred_runs[k])))
+        let (articles, labels) = (self.articles.all(), strs(&self.labels));
+        records::score_layer(layer, &articles, &labels, |k| (slice(&self.gold, gold_runs[k]), slice(&self.pred, pred_runs[k])))
+    }
+}
+
+fn strs(names: &[String]) -> Vec<&str> {
+    names.iter().map(String::as_str).collect()
+}
+
+/// Names kept end to end in one string: no allocation per name.
+#[derive(Default)]
+struct Names {
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Names {
+    fn of(names: &[&str]) -> Self {
+        let mut all = Names { text: String::with_capacity(names.iter().map(|n| n.len()).sum()), ends: Vec::with_capacity(names.len()) };
+        for name in names {
+            all.push(name);
+        }
+        all
+    }
+
+    fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn last(&self) -> Option<&str> {
+        let end = *self.ends.last()?;
+        let start = self.ends.len().checked_sub(2).map_or(0, |k| self.ends[k]);
+        Some(&self.text[start..end])
+    }
+
+    fn all(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let name = &self.text[start..end];
+                start = end;
+                name
+            })
+            .collect()
     }
 }
 
 /// The sorted union of two files' names — article ids, layers or labels, each file's in order
-/// of first appearance — and where each file's names went in it: each side is sorted (in one
-/// pass when the file is already in order, as it usually is), then the two are merged.
+/// of appearance, perhaps more than once — and where each file's names went in it: each side is
+/// sorted (in one pass when the file is already in order, as it usually is), then the two are
+/// merged.
 fn merge_names<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec<u32>) {
     let sorted = |ids: &[&'a str]| {
         let mut order: Vec<u32> = (0..ids.len() as u32).collect();
@@ -110,11 +169,12 @@ fn merge_names<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec
             (None, None) => break,
         };
         let position = union.len() as u32;
-        if next_a == Some(id) {
+        // A file may name an id more than once (an article's spans in several runs).
+        while i < order_a.len() && a[order_a[i] as usize] == id {
             at_a[order_a[i] as usize] = position;
             i += 1;
         }
-        if next_b == Some(id) {
+        while j < order_b.len() && b[order_b[j] as usize] == id {
             at_b[order_b[j] as usize] = position;
             j += 1;
         }
@@ -126,8 +186,7 @@ fn merge_names<'a>(a: &[&'a str], b: &[&'a str]) -> (Vec<&'a str>, Vec<u32>, Vec
 /// A file's records renumbered by the shared names (where each of its article ids, layers and
 /// labels is in the union) and sorted; `None` when the file holds a span twice (which the
 /// general path warns about).
-fn renumbered(file: FileSpans<'_>, articles: &[u32], layers: &[u32], labels: &[u32]) -> Option<Vec<Record>> {
-    let mut records = file.records;
+fn renumbered(mut records: Vec<Record>, articles: &[u32], layers: &[u32], labels: &[u32]) -> Option<Vec<Record>> {
     for r in &mut records {
         r.article = articles[r.article as usize];
         r.layer = layers[usize::from(r.layer)] as u16;
@@ -137,25 +196,74 @@ fn renumbered(file: FileSpans<'_>, articles: &[u32], layers: &[u32], labels: &[u
     records.windows(2).all(|pair| pair[0] != pair[1]).then_some(records)
 }
 
-/// One file's spans, numbered by first appearance.
-struct FileSpans<'a> {
-    articles: Vec<&'a str>,
-    layers: Vec<&'a str>,
-    labels: Vec<&'a str>,
+/// One file's spans: article ids numbered by run (spans of one article usually follow each
+/// other, and [`merge_names`] gives every run of an id the same place), layers and labels by
+/// first appearance.
+#[derive(Default)]
+struct FileSpans {
+    articles: Names,
+    layers: Vec<String>,
+    labels: Vec<String>,
     records: Vec<Record>,
 }
 
-impl<'a> FileSpans<'a> {
-    fn read(bytes: &'a [u8], default_layer: &'a str) -> Option<Self> {
-        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+/// The bytes read at a time: a block stays in the processor's cache while its lines are read.
+const BLOCK: usize = 1 << 18;
+
+impl FileSpans {
+    fn read(mut input: impl Read, default_layer: &str) -> Option<Self> {
         let limit = max_line_bytes();
-        let mut file = FileSpans { articles: Vec::new(), layers: Vec::new(), labels: Vec::new(), records: Vec::with_capacity(bytes.len() / 64) };
-        let mut index: HashMap<&'a str, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
-        // Spans of one article usually follow each other: the last id is checked first.
-        let mut last: Option<(&'a str, u32)> = None;
+        let mut file = FileSpans::default();
+        let mut buffer = vec![0u8; BLOCK];
+        let (mut filled, mut first) = (0, true);
+        loop {
+            if filled == buffer.len() {
+                // A line longer than the buffer: room for it, up to the limit.
+                if buffer.len() > limit {
+                    return None;
+                }
+                buffer.resize(buffer.len() * 2, 0);
+            }
+            let read = loop {
+                match input.read(&mut buffer[filled..]) {
+                    Ok(read) => break read,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => return None,
+                }
+            };
+            let fresh = filled;
+            filled += read;
+            let done = read == 0;
+            // The complete lines in the buffer, all of it at the end of the file. What came
+            // before `fresh` holds no line feed: the lines before it were read already.
+            let end = if done {
+                filled
+            } else {
+                match memchr::memrchr(b'\n', &buffer[fresh..filled]) {
+                    Some(at) => fresh + at + 1,
+                    None => continue,
+                }
+            };
+            let mut lines = &buffer[..end];
+            if first && end > 0 {
+                lines = lines.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(lines);
+                first = false;
+            }
+            file.lines(std::str::from_utf8(lines).ok()?, limit, default_layer)?;
+            buffer.copy_within(end..filled, 0);
+            filled -= end;
+            if done {
+                return Some(file);
+            }
+        }
+    }
+
+    /// Reads complete lines (the last one's line feed may be missing).
+    fn lines(&mut self, text: &str, limit: usize, default_layer: &str) -> Option<()> {
         let mut from = 0;
-        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+        while from < text.len() {
             // A line feed is one byte of its own in UTF-8, so both ends are boundaries.
+            let end = memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at);
             let line = &text[from..end];
             from = end + 1;
             if line.len() + 1 > limit {
@@ -169,64 +277,31 @@ impl<'a> FileSpans<'a> {
             if end <= start || end > u32::MAX as usize {
                 return None;
             }
-            let article = match last {
-                Some((id, k)) if id == article_id => k,
-                _ => {
-                    let next = file.articles.len() as u32;
-                    let k = *index.entry(article_id).or_insert(next);
-                    if k == next {
-                        file.articles.push(article_id);
-                    }
-                    last = Some((article_id, k));
-                    k
-                }
-            };
-            let layer = intern(&mut file.layers, layer.unwrap_or(default_layer))?;
-            let label = intern(&mut file.labels, label)?;
-            file.records.push(Record { article, layer, start: start as u32, end: end as u32, label });
+            if self.articles.last() != Some(article_id) {
+                self.articles.push(article_id);
+            }
+            let article = (self.articles.len() - 1) as u32;
+            let layer = intern(&mut self.layers, layer.unwrap_or(default_layer))?;
+            let label = intern(&mut self.labels, label)?;
+            self.records.push(Record { article, layer, start: start as u32, end: end as u32, label });
         }
-        Some(file)
+        Some(())
     }
 }
 
 /// The number of `name` among `names` (a handful of labels or layers: a scan is fastest),
 /// added if new; `None` for a name the general path refuses (a control character) or past the
 /// 65,536th.
-fn intern<'a>(names: &mut Vec<&'a str>, name: &'a str) -> Option<u16> {
+fn intern(names: &mut Vec<String>, name: &str) -> Option<u16> {
     // Layers and labels are few and short: comparing lengths first skips most byte compares.
-    if let Some(k) = names.iter().position(|&n| n.len() == name.len() && n == name) {
+    if let Some(k) = names.iter().position(|n| n.len() == name.len() && n == name) {
         return Some(k as u16);
     }
     if name.chars().any(is_control_like) || names.len() >= usize::from(u16::MAX) {
         return None;
     }
-    names.push(name);
+    names.push(name.to_string());
     Some((names.len() - 1) as u16)
-}
-
-/// An odd constant with well-spread bits (the one FxHash uses).
-const SPREAD: u64 = 0x517c_c1b7_2722_0a95;
-
-/// A hasher for article ids, eight bytes at a time (ids are short and not chosen by an
-/// adversary who could make them collide: a slow collision only costs time).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SPREAD);
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(tail) ^ bytes.len() as u64).wrapping_mul(SPREAD);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]
@@ -300,6 +375,40 @@ mod tests {
         }
     }
 
+    /// A reader that hands out at most `step` bytes a call, so that lines and characters are
+    /// cut at every place a block can end.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.bytes.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_cut_by_blocks_and_lines_longer_than_a_block_read_the_same() {
+        let mut gold = String::from("\u{feff}");
+        for k in 0..6000 {
+            gold.push_str(&format!("{{\"article_id\": \"مقال-{}\", \"start\": {k}, \"end\": {}, \"label\": \"شخص\"}}\n", k / 7, k + 3));
+        }
+        // One line four blocks long, and no line feed at the end.
+        gold.push_str(&format!("{{\"article_id\": \"z\", \"start\": 0, \"end\": 2, \"label\": \"LOC\", \"text\": \"{}\"}}", "ن".repeat(2 * BLOCK)));
+        let pred: String = gold.lines().skip(1).step_by(3).map(|l| format!("{l}\n")).collect();
+        let whole = CleanSpans::read(gold.as_bytes(), pred.as_bytes(), "ner").expect("clean");
+        for step in [7, 4096, BLOCK - 1] {
+            let cut = CleanSpans::read(Trickle { bytes: gold.as_bytes(), step }, Trickle { bytes: pred.as_bytes(), step }, "ner").expect("clean");
+            assert_eq!(cut.article_ids(), whole.article_ids(), "step {step}");
+            assert_eq!(cut.score_layer("ner"), whole.score_layer("ner"), "step {step}");
+        }
+        same_as_the_general_path(&gold, &pred);
+    }
+
     #[test]
     fn anything_the_general_path_would_mention_leaves_the_fast_path() {
         let good = "{\"article_id\": \"a\", \"start\": 0, \"end\": 5, \"label\": \"PER\"}\n";
@@ -319,6 +428,6 @@ mod tests {
             assert!(CleanSpans::read(file.as_bytes(), good.as_bytes(), "ner").is_none(), "{bad}");
             assert!(CleanSpans::read(good.as_bytes(), file.as_bytes(), "ner").is_none(), "{bad}");
         }
-        assert!(CleanSpans::read(b"{\"article_id\": \"a\", \"start\": 0, \"end\": 5, \"label\": \"PER\"}\n\xff\n", good.as_bytes(), "ner").is_none());
+        assert!(CleanSpans::read(&b"{\"article_id\": \"a\", \"start\": 0, \"end\": 5, \"label\": \"PER\"}\n\xff\n"[..], good.as_bytes(), "ner").is_none());
     }
 }
