@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use rayon::prelude::*;
 
 use crate::random::Rng;
-use crate::score::multinomial::group_counts;
+use crate::score::multinomial::GroupDraws;
 use crate::score::{metrics, Counts, Scheme};
 
 /// Default number of resamples.
@@ -165,11 +165,12 @@ pub fn bootstrap(per_article: &[Counts], scheme: Scheme, resamples: usize, seed:
 type Figures = (f64, f64, f64);
 
 /// The distinct rows of counts and how many articles hold each, when they are few enough
-/// that drawing how often each row is drawn ([`group_counts`]) is cheaper than drawing every
+/// that drawing how often each row is drawn ([`GroupDraws`]) is cheaper than drawing every
 /// article: fewer than one row in [`GROUPED_BELOW`] articles.
 struct Groups {
     rows: Vec<[u64; 4]>,
-    sizes: Vec<u64>,
+    articles: u64,
+    draws: GroupDraws,
 }
 
 /// Rows are grouped when there are fewer than one in this many articles: a binomial draw
@@ -187,15 +188,15 @@ impl Groups {
         }
         let mut groups: Vec<([u64; 4], u64)> = sizes.into_iter().collect();
         groups.sort_unstable();
-        let (rows, sizes) = groups.into_iter().unzip();
-        Some(Groups { rows, sizes })
+        let (rows, sizes): (Vec<[u64; 4]>, Vec<u64>) = groups.into_iter().unzip();
+        Some(Groups { rows, articles: per_article.len() as u64, draws: GroupDraws::new(&sizes) })
     }
 
     /// Resample `r`'s counts, from the same stretch of the stream as its article draws.
     fn resample(&self, seed: u64, r: u64) -> Counts {
         let mut rng = Rng::after(seed, r << STRETCH_BITS);
-        let mut counts = Vec::with_capacity(self.sizes.len());
-        group_counts(&mut rng, &self.sizes, &mut counts);
+        let mut counts = Vec::with_capacity(self.rows.len());
+        self.draws.draw(&mut rng, self.articles, &mut counts);
         let mut sum = [0u64; 4];
         for (row, &count) in self.rows.iter().zip(&counts) {
             for (total, value) in sum.iter_mut().zip(row) {

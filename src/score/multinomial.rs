@@ -20,44 +20,64 @@ fn uniform(rng: &mut Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// One draw of Bin(`n`, `p`).
-pub fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
+/// One draw of Bin(`n`, `p`) (what [`GroupDraws`] draws, one at a time, for the tests).
+#[cfg(test)]
+fn binomial(rng: &mut Rng, n: u64, p: f64) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
     }
-    // Draw for the smaller of p and 1 − p, and mirror.
-    if p > 0.5 {
-        return n - binomial(rng, n, 1.0 - p);
-    }
-    if n as f64 * p < 10.0 {
-        inversion(rng, n, p)
-    } else {
-        btrs(rng, n, p)
-    }
+    Probability::new(p).draw(rng, n)
 }
 
-/// Inversion for a small mean: walks the distribution from 0 until the uniform is used up.
-fn inversion(rng: &mut Rng, n: u64, p: f64) -> u64 {
-    let q = 1.0 - p;
-    let ratio = p / q;
-    let first = ((n as f64) * q.ln()).exp();
-    loop {
-        let mut u = uniform(rng);
-        let (mut k, mut probability) = (0u64, first);
-        while u >= probability {
-            u -= probability;
-            k += 1;
-            // Rounding can leave a sliver of u beyond the last value: start again.
-            if k > n {
-                break;
-            }
-            probability *= ratio * (n - k + 1) as f64 / k as f64;
+/// A probability strictly between 0 and 1, with what its draws need of it computed once: the
+/// side drawn (the smaller of p and 1 − p, the other mirrored), and for inversion ln(1 − p)
+/// and p / (1 − p).
+#[derive(Debug, Clone, Copy)]
+struct Probability {
+    mirrored: bool,
+    p: f64,
+    ln_q: f64,
+    ratio: f64,
+}
+
+impl Probability {
+    fn new(p: f64) -> Self {
+        let (mirrored, p) = if p > 0.5 { (true, 1.0 - p) } else { (false, p) };
+        let q = 1.0 - p;
+        Probability { mirrored, p, ln_q: q.ln(), ratio: p / q }
+    }
+
+    /// One draw of Bin(`n`, p), `n` > 0.
+    fn draw(&self, rng: &mut Rng, n: u64) -> u64 {
+        let k = if n as f64 * self.p < 10.0 { self.inversion(rng, n) } else { btrs(rng, n, self.p) };
+        if self.mirrored {
+            n - k
+        } else {
+            k
         }
-        if k <= n {
-            return k;
+    }
+
+    /// Inversion for a small mean: walks the distribution from 0 until the uniform is used up.
+    fn inversion(&self, rng: &mut Rng, n: u64) -> u64 {
+        let first = (n as f64 * self.ln_q).exp();
+        loop {
+            let mut u = uniform(rng);
+            let (mut k, mut probability) = (0u64, first);
+            while u >= probability {
+                u -= probability;
+                k += 1;
+                // Rounding can leave a sliver of u beyond the last value: start again.
+                if k > n {
+                    break;
+                }
+                probability *= self.ratio * (n - k + 1) as f64 / k as f64;
+            }
+            if k <= n {
+                return k;
+            }
         }
     }
 }
@@ -119,22 +139,54 @@ fn stirling_tail(k: f64) -> f64 {
     (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / kp1sq) / kp1sq) / (k + 1.0)
 }
 
-/// How many times each group is drawn when `draws` articles are drawn uniformly from articles
-/// in groups of `sizes` (which sum to `draws`): one multinomial draw, as binomials in turn.
-pub fn group_counts(rng: &mut Rng, sizes: &[u64], counts: &mut Vec<u64>) {
-    counts.clear();
-    let (mut left, mut mass) = (sizes.iter().sum::<u64>(), sizes.iter().sum::<u64>());
-    for &size in sizes {
-        let count = if left == 0 {
-            0
-        } else if size == mass {
-            left
-        } else {
-            binomial(rng, left, size as f64 / mass as f64)
-        };
-        counts.push(count);
-        left -= count;
-        mass -= size;
+/// The binomials of one multinomial draw over groups of `sizes` articles, worked out once for
+/// every resample: group k's count is Bin(what is left, its size over the sizes from k on).
+#[derive(Debug, Clone)]
+pub struct GroupDraws {
+    steps: Vec<Step>,
+}
+
+/// How one group's count is drawn.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// The group holds all the articles from it on: it takes what is left.
+    Rest,
+    Empty,
+    Binomial(Probability),
+}
+
+impl GroupDraws {
+    pub fn new(sizes: &[u64]) -> Self {
+        let mut mass: u64 = sizes.iter().sum();
+        let mut steps = Vec::with_capacity(sizes.len());
+        for &size in sizes {
+            steps.push(if size == mass {
+                Step::Rest
+            } else if size == 0 {
+                Step::Empty
+            } else {
+                Step::Binomial(Probability::new(size as f64 / mass as f64))
+            });
+            mass -= size;
+        }
+        GroupDraws { steps }
+    }
+
+    /// How many times each group is drawn when as many articles as the groups hold are drawn
+    /// uniformly: one multinomial draw, as binomials in turn.
+    pub fn draw(&self, rng: &mut Rng, draws: u64, counts: &mut Vec<u64>) {
+        counts.clear();
+        let mut left = draws;
+        for step in &self.steps {
+            let count = match step {
+                _ if left == 0 => 0,
+                Step::Rest => left,
+                Step::Empty => 0,
+                Step::Binomial(probability) => probability.draw(rng, left),
+            };
+            counts.push(count);
+            left -= count;
+        }
     }
 }
 
@@ -201,15 +253,16 @@ mod tests {
     /// Group counts always add up to the draws, and each group is drawn in proportion to its
     /// size on average.
     #[test]
-    fn group_counts_add_up_and_are_proportional() {
+    fn group_draws_add_up_and_are_proportional() {
         let sizes = [3609u64, 2674, 1895, 1, 1, 17, 400, 1];
         let n: u64 = sizes.iter().sum();
         let mut rng = Rng::new(7);
+        let draws = GroupDraws::new(&sizes);
         let mut counts = Vec::new();
         let mut totals = vec![0u64; sizes.len()];
         let rounds = 2000;
         for _ in 0..rounds {
-            group_counts(&mut rng, &sizes, &mut counts);
+            draws.draw(&mut rng, n, &mut counts);
             assert_eq!(counts.iter().sum::<u64>(), n);
             for (total, count) in totals.iter_mut().zip(&counts) {
                 *total += count;
