@@ -8,6 +8,7 @@
 //! general path's (a test compares them).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -27,10 +28,8 @@ pub(crate) struct Record {
     pub label: u16,
 }
 
-/// What a stretch of articles adds up to.
+/// What the articles one piece of work scored add up to.
 struct Tally {
-    /// Each article's overall and strict+attrs counts, in order.
-    articles: Vec<(SchemeCounts, Counts)>,
     per_label: Vec<SchemeCounts>,
     /// Whether a span of the label was seen (a label is listed only then).
     seen: Vec<bool>,
@@ -38,46 +37,53 @@ struct Tally {
     confusion: Vec<u64>,
     gold_spans: u64,
     predicted_spans: u64,
-    /// The sums of `articles`.
+    /// The sums of the articles' counts.
     overall: SchemeCounts,
     strict_attrs: Counts,
 }
 
-/// Articles scored by one task.
+/// The fewest articles scored by one piece of work.
 const STRETCH: usize = 2048;
 
 /// Scores one layer of `articles` (ids, sorted): `spans(k)` gives article `k`'s gold and
 /// predicted spans of the layer, each sorted by start, end and label.
 pub(crate) fn score_layer<'s>(layer: &str, articles: &[&str], labels: &[&str], spans: impl Fn(usize) -> (&'s [Record], &'s [Record]) + Sync) -> LayerScore {
     let n = labels.len();
-    let tallies: Vec<Tally> = (0..articles.len().div_ceil(STRETCH))
+    // Each article's counts are written in place into the list, on every core; what they add
+    // to the per-label and confusion tables goes into one tally per piece of work rayon makes
+    // (kept in `tallies`, each locked only by the thread working that piece), summed after.
+    let tallies: Mutex<Vec<Arc<Mutex<Tally>>>> = Mutex::new(Vec::new());
+    let new_tally = || {
+        let tally = Arc::new(Mutex::new(Tally {
+            per_label: vec![SchemeCounts::default(); n],
+            seen: vec![false; n],
+            confusion: vec![0; (n + 1) * (n + 1)],
+            gold_spans: 0,
+            predicted_spans: 0,
+            overall: SchemeCounts::default(),
+            strict_attrs: Counts::default(),
+        }));
+        tallies.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&tally));
+        (tally, Scratch::default())
+    };
+    let per_article: Vec<ArticleCounts> = (0..articles.len())
         .into_par_iter()
-        .map(|part| {
-            let mut tally = Tally {
-                articles: Vec::with_capacity(STRETCH),
-                per_label: vec![SchemeCounts::default(); n],
-                seen: vec![false; n],
-                confusion: vec![0; (n + 1) * (n + 1)],
-                gold_spans: 0,
-                predicted_spans: 0,
-                overall: SchemeCounts::default(),
-                strict_attrs: Counts::default(),
-            };
-            let mut scratch = Scratch::default();
-            for k in part * STRETCH..((part + 1) * STRETCH).min(articles.len()) {
-                let (gold, pred) = spans(k);
-                let counts = tally.article(gold, pred, labels, &mut scratch);
-                tally.overall.add(&counts.0);
-                tally.strict_attrs.add(&counts.1);
-                tally.articles.push(counts);
-            }
-            tally
+        .with_min_len(STRETCH)
+        .map_init(new_tally, |(tally, scratch), k| {
+            let (gold, pred) = spans(k);
+            let mut tally = tally.lock().unwrap_or_else(PoisonError::into_inner);
+            let (counts, strict_attrs) = tally.article(gold, pred, labels, scratch);
+            tally.overall.add(&counts);
+            tally.strict_attrs.add(&strict_attrs);
+            ArticleCounts { article_id: articles[k].to_string(), counts, strict_attrs }
         })
         .collect();
 
     let mut result = LayerScore::empty(layer, 0);
+    result.per_article = per_article;
     let (mut per_label, mut seen, mut confusion) = (vec![SchemeCounts::default(); n], vec![false; n], vec![0u64; (n + 1) * (n + 1)]);
-    for tally in &tallies {
+    for tally in tallies.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        let tally = tally.lock().unwrap_or_else(PoisonError::into_inner);
         result.gold_spans += tally.gold_spans;
         result.predicted_spans += tally.predicted_spans;
         result.overall.add(&tally.overall);
@@ -92,16 +98,6 @@ pub(crate) fn score_layer<'s>(layer: &str, articles: &[&str], labels: &[&str], s
             *total += part;
         }
     }
-    // Written in place on every core: the ids' strings and the list's pages are most of the
-    // time this function takes when done on one.
-    result.per_article = (0..articles.len())
-        .into_par_iter()
-        .with_min_len(STRETCH)
-        .map(|k| {
-            let (counts, strict_attrs) = tallies[k / STRETCH].articles[k % STRETCH];
-            ArticleCounts { article_id: articles[k].to_string(), counts, strict_attrs }
-        })
-        .collect();
     result.per_label = (0..n).filter(|&l| seen[l]).map(|l| (labels[l].to_string(), per_label[l])).collect();
     let name = |l: usize, extra: &str| if l < n { labels[l].to_string() } else { extra.to_string() };
     for (cell, &pairs) in confusion.iter().enumerate().filter(|(_, &pairs)| pairs > 0) {
