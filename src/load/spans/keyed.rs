@@ -3,6 +3,8 @@
 //! their first byte and compared whole as literals, and values are read with no layer of
 //! closures or `Cow`s in between: the scorer's fast path reads hundreds of thousands of such
 //! lines, and the general scanner of [`super::fast`] spent most of its time on that machinery.
+//! The two usual layouts (mizan's own and Python's `json.dumps`) are tried first, by their
+//! literals in order.
 //!
 //! It answers only when it is sure: a line with an escape, a control character, `null`,
 //! `attrs`, an unknown or repeated key, or an offset that is not a plain whole number gets
@@ -15,6 +17,9 @@ use super::fast::BorrowedSpan;
 /// The fields of a clean common line and its `text`, or `None` to let the general scanner decide.
 #[inline]
 pub(super) fn read(line: &str) -> Option<(BorrowedSpan<'_>, Option<&str>)> {
+    if let Some(found) = canonical(line) {
+        return Some(found);
+    }
     let bytes = line.as_bytes();
     let mut at = space(bytes, 0);
     if bytes.get(at) != Some(&b'{') {
@@ -48,6 +53,69 @@ pub(super) fn read(line: &str) -> Option<(BorrowedSpan<'_>, Option<&str>)> {
         return None;
     }
     Some((BorrowedSpan { article_id: article_id?, layer, start: start?, end: end?, label: label? }, text))
+}
+
+/// The line laid out as mizan writes it (`{"article_id":"…","layer":"…","start":N,…}`) or as
+/// Python's `json.dumps` does (`", "` and `": "` between the parts): the keys in the order
+/// `article_id`, `layer`, `start`, `end`, `label`, `text`, `layer` and `text` optional, read by
+/// matching each literal in turn. Anything else — another order or spacing, a trailing space —
+/// gets `None`, and [`read`] reads it by its keys; where this answers, that would answer the same.
+#[inline]
+fn canonical(line: &str) -> Option<(BorrowedSpan<'_>, Option<&str>)> {
+    let bytes = line.as_bytes();
+    if !is(bytes, b"{\"article_id\":") {
+        return None;
+    }
+    let spaced = bytes.get(14) == Some(&b' ');
+    let mut at = 14 + usize::from(spaced);
+    let article_id = string(line, &mut at)?;
+    let layer = if next_key(bytes, &mut at, spaced, b"\"layer\"") { Some(string(line, &mut at)?) } else { None };
+    if !next_key(bytes, &mut at, spaced, b"\"start\"") {
+        return None;
+    }
+    let start = offset(bytes, &mut at)?;
+    if !next_key(bytes, &mut at, spaced, b"\"end\"") {
+        return None;
+    }
+    let end = offset(bytes, &mut at)?;
+    if !next_key(bytes, &mut at, spaced, b"\"label\"") {
+        return None;
+    }
+    let label = string(line, &mut at)?;
+    let text = if next_key(bytes, &mut at, spaced, b"\"text\"") { Some(string(line, &mut at)?) } else { None };
+    if at + 1 != bytes.len() || bytes[at] != b'}' {
+        return None;
+    }
+    Some((BorrowedSpan { article_id, layer, start, end, label }, text))
+}
+
+/// Whether `bytes` starts with `literal`: a fixed-size comparison, which compiles to a word
+/// compare or two.
+#[inline]
+fn is<const N: usize>(bytes: &[u8], literal: &[u8; N]) -> bool {
+    bytes.first_chunk::<N>() == Some(literal)
+}
+
+/// Moves `at` past a comma, the quoted `name` and a colon, each separator followed by one
+/// space when `spaced`, if they come next.
+#[inline]
+fn next_key<const N: usize>(bytes: &[u8], at: &mut usize, spaced: bool, name: &[u8; N]) -> bool {
+    let gap = usize::from(spaced);
+    let mut k = *at;
+    let separator = |k: usize, byte: u8| bytes.get(k) == Some(&byte) && (!spaced || bytes.get(k + 1) == Some(&b' '));
+    if !separator(k, b',') {
+        return false;
+    }
+    k += 1 + gap;
+    if !bytes.get(k..).is_some_and(|rest| is(rest, name)) {
+        return false;
+    }
+    k += N;
+    if !separator(k, b':') {
+        return false;
+    }
+    *at = k + 1 + gap;
+    true
 }
 
 /// The keys this reader knows, each with its quotes.
@@ -175,6 +243,50 @@ mod tests {
             r#"{"article_id": "a", "start": 0, "end": 8}"#,
         ] {
             assert_eq!(read(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn the_usual_layouts_are_read_by_their_literals_as_the_general_scanner_reads_them() {
+        let mut lines = Vec::new();
+        for (comma, colon) in [(",", ":"), (", ", ": ")] {
+            for layer in [None, Some("quote")] {
+                for text in [None, Some("سيرغي لافروف")] {
+                    let mut line = format!("{{\"article_id\"{colon}\"مقال-7\"");
+                    if let Some(layer) = layer {
+                        line.push_str(&format!("{comma}\"layer\"{colon}\"{layer}\""));
+                    }
+                    line.push_str(&format!("{comma}\"start\"{colon}0{comma}\"end\"{colon}120{comma}\"label\"{colon}\"PER\""));
+                    if let Some(text) = text {
+                        line.push_str(&format!("{comma}\"text\"{colon}\"{text}\""));
+                    }
+                    line.push('}');
+                    let (span, read_text) = canonical(&line).unwrap_or_else(|| panic!("{line}"));
+                    assert_eq!((span.article_id, span.layer, span.start, span.end, span.label, read_text), ("مقال-7", layer, 0, 120, "PER", text));
+                    lines.push(line);
+                }
+            }
+        }
+        // Near misses: each goes past the literal reader and is read (or refused) by its keys.
+        for near in [
+            r#"{"article_id": "a", "start": 0, "end": 8, "label": "LOC"} "#,
+            r#"{"article_id": "a", "start": 0, "end": 8, "label": "LOC","text": "x"}"#,
+            r#"{"article_id":"a","start":0,"end":8,"label":"LOC", "text":"x"}"#,
+            r#"{"article_id": "a", "end": 8, "start": 0, "label": "LOC"}"#,
+            r#"{"article_id": "a", "start": 01, "end": 8, "label": "LOC"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 8e0, "label": "LOC"}"#,
+            r#"{"article_id": "a\u0041", "start": 0, "end": 8, "label": "LOC"}"#,
+            r#"{"article_id": "a", "layer": null, "start": 0, "end": 8, "label": "LOC"}"#,
+            r#"{"article_id": "a", "start": 0, "end": 8, "label": "LOC", "attrs": {}}"#,
+            r#"{"article_id": "a", "start": 0, "end": 8, "label": "LOC"}}"#,
+            r#"{"article_id": "a", "start": 0, "end": 8, "label": "LOC""#,
+        ] {
+            assert_eq!(canonical(near), None, "{near}");
+            lines.push(near.to_string());
+        }
+        for line in &lines {
+            assert_eq!(super::super::fast::parse_borrowed(line), general(line), "{line}");
+            assert_eq!(super::super::fast::parse(line, "ner", None), super::super::fast::general_parse(line, "ner", None), "{line}");
         }
     }
 
