@@ -1,7 +1,9 @@
 //! Stable content hashes: dataset fingerprints, extractor configuration hashes and prediction
 //! cache keys. They must not change between Rust versions or machines (std's `DefaultHasher`
-//! may), so this is a fixed 128-bit FNV-1a: two 64-bit lanes with different offsets. It is for
-//! telling contents apart, not for security.
+//! may), so they are fixed algorithms: a 128-bit FNV-1a (two 64-bit lanes with different
+//! offsets) for small things and the first definition of dataset fingerprints, XXH3-128
+//! (which `xxhash-rust` implements to its published specification) for datasets from mizan
+//! 0.2.0. They are for telling contents apart, not for security.
 
 /// An incremental 128-bit FNV-1a hash.
 #[derive(Debug, Clone)]
@@ -55,6 +57,83 @@ impl Fingerprint {
     /// 32 hex digits.
     pub fn hex(&self) -> String {
         format!("{:016x}{:016x}", self.lanes[0], self.lanes[1])
+    }
+}
+
+/// The mizan version from which [`DatasetHash`] defines dataset fingerprints; reports and
+/// manifest versions written by earlier versions carry [`Dataset::fingerprint_v1`]'s.
+///
+/// [`Dataset::fingerprint_v1`]: crate::dataset::Dataset::fingerprint_v1
+pub const DATASET_HASH_SINCE: (u64, u64) = (0, 2);
+
+/// Which definition of the dataset fingerprint a mizan version wrote: 1 before 0.2.0 (one
+/// serial hash over the articles in id order, then the sorted span lines), 2 from 0.2.0
+/// ([`DatasetHash`]). An unreadable version counts as the current one.
+pub fn fingerprint_definition(mizan_version: &str) -> u8 {
+    let mut parts = mizan_version.split('.').map(|p| p.parse::<u64>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(major)), Some(Ok(minor))) if (major, minor) < DATASET_HASH_SINCE => 1,
+        _ => 2,
+    }
+}
+
+/// A dataset's fingerprint (definition 2): the articles and the gold spans as two multisets.
+/// Each article's digest is the 128-bit XXH3 of its id, text and metadata JSON, each followed
+/// by its length as a little-endian u64; each span's, of its JSON line
+/// ([`Span::write_json`]). The digests are summed (wrapping, per multiset) and the fingerprint
+/// is the XXH3-128 of a tag, the article count and sum, and the span count and sum. So it
+/// does not depend on the order of articles, spans or files, and parts of a dataset hashed
+/// apart (on several threads, while streaming) [`DatasetHash::merge`] into the whole's.
+///
+/// [`Span::write_json`]: crate::model::Span::write_json
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DatasetHash {
+    articles: u64,
+    article_sum: u128,
+    spans: u64,
+    span_sum: u128,
+}
+
+impl DatasetHash {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one article; `metadata` is its metadata as JSON (`serde_json::to_string` of the
+    /// map, `{}` when empty).
+    pub fn add_article(&mut self, id: &str, text: &str, metadata: &str) {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in [id, text, metadata] {
+            hasher.update(part.as_bytes());
+            hasher.update(&(part.len() as u64).to_le_bytes());
+        }
+        self.articles += 1;
+        self.article_sum = self.article_sum.wrapping_add(hasher.digest128());
+    }
+
+    /// Adds one gold span by its JSON line (without the newline).
+    pub fn add_span_line(&mut self, line: &[u8]) {
+        self.spans += 1;
+        self.span_sum = self.span_sum.wrapping_add(xxhash_rust::xxh3::xxh3_128(line));
+    }
+
+    /// Adds what `other` holds, as if its articles and spans had been added here.
+    pub fn merge(&mut self, other: &DatasetHash) {
+        self.articles += other.articles;
+        self.article_sum = self.article_sum.wrapping_add(other.article_sum);
+        self.spans += other.spans;
+        self.span_sum = self.span_sum.wrapping_add(other.span_sum);
+    }
+
+    /// 32 hex digits.
+    pub fn hex(&self) -> String {
+        let mut bytes = Vec::with_capacity(64);
+        bytes.extend_from_slice(b"mizan dataset fingerprint 2");
+        bytes.extend_from_slice(&self.articles.to_le_bytes());
+        bytes.extend_from_slice(&self.article_sum.to_le_bytes());
+        bytes.extend_from_slice(&self.spans.to_le_bytes());
+        bytes.extend_from_slice(&self.span_sum.to_le_bytes());
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes))
     }
 }
 
@@ -146,6 +225,52 @@ mod tests {
             hash.add(part);
         }
         assert_eq!(hash.hex(), lane_by_lane(&parts));
+    }
+
+    #[test]
+    fn fingerprint_definitions_follow_the_version() {
+        for (version, definition) in [("0.1.0", 1), ("0.1.7-dev", 1), ("0.2.0", 2), ("0.10.1", 2), ("1.0.0", 2), ("garbage", 2)] {
+            assert_eq!(fingerprint_definition(version), definition, "{version}");
+        }
+    }
+
+    #[test]
+    fn dataset_hash_is_a_multiset_hash_with_a_fixed_value() {
+        let mut whole = DatasetHash::new();
+        whole.add_article("a", "نص", "{}");
+        whole.add_article("b", "text", r#"{"split":"test"}"#);
+        whole.add_span_line(br#"{"article_id":"a","start":0,"end":2,"label":"LOC"}"#);
+        // A fixed value, computed from the definition with Python's `xxhash` package (3.x,
+        // `xxh3_128`) rather than with this code: a change here breaks every stored
+        // fingerprint of definition 2.
+        assert_eq!(whole.hex(), "847f5a46e648f1eb6c9f78eb42ca4eae");
+        // Another order, hashed in two parts, gives the same.
+        let (mut first, mut second) = (DatasetHash::new(), DatasetHash::new());
+        first.add_span_line(br#"{"article_id":"a","start":0,"end":2,"label":"LOC"}"#);
+        first.add_article("b", "text", r#"{"split":"test"}"#);
+        second.add_article("a", "نص", "{}");
+        first.merge(&second);
+        assert_eq!(first, whole);
+        // Every field counts, and so do the boundaries between them and the multiplicity.
+        let changed = |article: (&str, &str, &str)| {
+            let mut hash = DatasetHash::new();
+            hash.add_article(article.0, article.1, article.2);
+            hash.add_article("b", "text", r#"{"split":"test"}"#);
+            hash.add_span_line(br#"{"article_id":"a","start":0,"end":2,"label":"LOC"}"#);
+            hash.hex()
+        };
+        assert_eq!(changed(("a", "نص", "{}")), whole.hex());
+        for article in [("a", "نص ", "{}"), ("an", "ص", "{}"), ("a", "نص", r#"{"split":"train"}"#)] {
+            assert_ne!(changed(article), whole.hex(), "{article:?}");
+        }
+        let mut twice = whole;
+        twice.add_span_line(br#"{"article_id":"a","start":0,"end":2,"label":"LOC"}"#);
+        assert_ne!(twice.hex(), whole.hex());
+        // An article is not a span with the same bytes.
+        let (mut as_article, mut as_span) = (DatasetHash::new(), DatasetHash::new());
+        as_article.add_article("x", "", "");
+        as_span.add_span_line(b"x");
+        assert_ne!(as_article.hex(), as_span.hex());
     }
 
     #[test]

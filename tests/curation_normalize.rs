@@ -50,6 +50,34 @@ fn remaps_every_span_and_reports_the_ones_that_vanish() {
     assert_eq!(stats["version"]["matches"], true);
     assert!(stats["version"]["command"].as_str().unwrap().starts_with("mizan normalize --articles"));
     assert_eq!(stats["version"]["parent"].as_str().map(str::len), Some(32));
+    assert_eq!(stats["version"]["mizan_version"], env!("CARGO_PKG_VERSION"));
+
+    // A version written before mizan 0.2.0 (no `mizan_version`) recorded the fingerprint of
+    // that definition: stats checks it by that definition and still prints the current one.
+    let spec = mizan::DatasetSpec::Named(out.display().to_string());
+    let (dataset, _) = mizan::Dataset::load(&spec, &mizan::progress::NoProgress).unwrap();
+    let (current, old) = (dataset.fingerprint(), dataset.fingerprint_v1());
+    assert_eq!(stats["fingerprint"], current.as_str());
+    assert_ne!(old, current);
+    let manifest_path = out.join("manifest.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    let fingerprint_line = format!("fingerprint = \"{current}\"");
+    assert!(manifest.contains(&fingerprint_line), "{manifest}");
+    let rewritten: String = manifest
+        .lines()
+        .filter(|l| !l.starts_with("mizan_version"))
+        .map(|l| if l == fingerprint_line { format!("fingerprint = \"{old}\"\n") } else { format!("{l}\n") })
+        .collect();
+    std::fs::write(&manifest_path, &rewritten).unwrap();
+    let stats: Value = serde_json::from_slice(&mizan().arg("stats").arg(&out).arg("--json").assert().success().get_output().stdout).unwrap();
+    assert_eq!((stats["fingerprint"].as_str(), stats["version"]["fingerprint"].as_str()), (Some(current.as_str()), Some(old.as_str())));
+    assert_eq!(stats["version"]["matches"], true);
+    let text = String::from_utf8(mizan().arg("stats").arg(&out).assert().success().get_output().stdout.clone()).unwrap();
+    assert!(text.contains("(matches the content)") && text.contains("as mizan before 0.2.0 defined it"), "{text}");
+    // Another old fingerprint does not match.
+    std::fs::write(&manifest_path, rewritten.replace(&old, &"0".repeat(32))).unwrap();
+    let stats: Value = serde_json::from_slice(&mizan().arg("stats").arg(&out).arg("--json").assert().success().get_output().stdout).unwrap();
+    assert_eq!(stats["version"]["matches"], false);
 }
 
 #[test]

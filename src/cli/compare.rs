@@ -143,16 +143,20 @@ fn article_text(args: &Args, comparison: &Comparison) -> (Vec<Article>, String) 
             (DatasetSpec::Named(info.name.clone()), dir.display().to_string())
         }
     };
-    match Dataset::load(&spec, &NoProgress).context("loading the dataset") {
-        Ok((dataset, _)) if dataset.fingerprint() == info.fingerprint => {
+    // By the definition the first report's mizan used.
+    let version = &comparison.reports[0].mizan_version;
+    match Dataset::load(&spec, &NoProgress).context("loading the dataset").map(|(dataset, _)| {
+        let fingerprint = dataset.fingerprint_as(version);
+        (dataset, fingerprint)
+    }) {
+        Ok((dataset, fingerprint)) if fingerprint == info.fingerprint => {
             let note = format!("Article text from {named} (fingerprint {}).", info.fingerprint);
             (dataset.articles, note)
         }
-        Ok((dataset, _)) => (
+        Ok((_, fingerprint)) => (
             Vec::new(),
             format!(
-                "The dataset {named} (fingerprint {}) is not the one the reports were run on ({}): article text is not shown, only the spans' labels and offsets.",
-                dataset.fingerprint(),
+                "The dataset {named} (fingerprint {fingerprint}) is not the one the reports were run on ({}): article text is not shown, only the spans' labels and offsets.",
                 info.fingerprint
             ),
         ),

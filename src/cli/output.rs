@@ -56,6 +56,7 @@ pub fn write_dataset_from(out: &Path, folder: &crate::dataset::DatasetFolder<'_>
         command: command_line(),
         created: crate::report::now_rfc3339(),
         parent: parent.map(str::to_string),
+        mizan_version: Some(env!("CARGO_PKG_VERSION").to_string()),
     });
     write_atomic(&manifest_path, manifest.to_toml().as_bytes())
 }

@@ -24,16 +24,18 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
     if report_problems(&diagnostics) {
         return Ok(ExitCode::from(1));
     }
-    let Summary { stats, fingerprint, manifest, .. } = summary;
+    let Summary { stats, fingerprint, version_fingerprint, manifest, .. } = summary;
     let fingerprint = fingerprint.unwrap_or_default();
     let version = manifest.as_ref().and_then(|m| m.version.as_ref());
+    // A version written before mizan 0.2.0 recorded the fingerprint of that definition.
+    let recorded_as = version_fingerprint.as_ref().unwrap_or(&fingerprint);
     if args.json {
         let mut json = serde_json::to_value(&stats)?;
         if let Some(object) = json.as_object_mut() {
             object.insert("fingerprint".into(), fingerprint.clone().into());
             if let Some(version) = version {
                 let mut recorded = serde_json::to_value(version)?;
-                recorded["matches"] = (version.fingerprint == fingerprint).into();
+                recorded["matches"] = (version.fingerprint == *recorded_as).into();
                 object.insert("version".into(), recorded);
             }
         }
@@ -42,8 +44,11 @@ pub fn run(args: Args, progress: &Bar) -> anyhow::Result<ExitCode> {
         print!("{}", lines_for_terminal(&render(&stats)));
         println!("\nfingerprint {fingerprint}");
         if let Some(version) = version {
-            let state = if version.fingerprint == fingerprint { "matches the content" } else { "differs: the files changed since" };
+            let state = if version.fingerprint == *recorded_as { "matches the content" } else { "differs: the files changed since" };
             println!("version {} ({state}), written {} by `{}`", version.fingerprint, version.created, version.command);
+            if version_fingerprint.is_some() {
+                println!("(a fingerprint as mizan before 0.2.0 defined it; a command that writes the folder, such as `mizan import`, records the one above)");
+            }
             if let Some(parent) = &version.parent {
                 println!("made from the dataset with fingerprint {parent}");
             }

@@ -123,7 +123,7 @@ mod tests {
         Comparison {
             settings: Settings { trials: 100, resamples: 10, seed: 0, alpha: 0.05, level: 0.95 },
             reports: Vec::new(),
-            dataset: DatasetCheck { same: true, differences: Vec::new() },
+            dataset: DatasetCheck { same: true, differences: Vec::new(), unchecked: Vec::new() },
             extractors: vec![ExtractorComparison { name: "x".into(), versions: Vec::new(), layers }],
             only_in: Vec::new(),
             gate: None,

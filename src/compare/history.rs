@@ -9,6 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::compare::source::Source;
+use crate::fingerprint::fingerprint_definition;
 use crate::report::terminal::align;
 use crate::report::DatasetInfo;
 
@@ -50,7 +51,8 @@ pub struct Point {
     pub config_hash: String,
     /// Scheme → F1.
     pub f1: BTreeMap<String, f64>,
-    /// The dataset's fingerprint differs from the series' previous point.
+    /// The dataset's fingerprint differs from the series' previous point (both of one
+    /// definition: across mizan 0.2.0 the fingerprints tell nothing).
     pub data_changed: bool,
 }
 
@@ -71,17 +73,20 @@ pub fn history(sources: &[Source]) -> History {
             }
         })
         .collect();
-    // (dataset, extractor, layer) → the points so far, and the fingerprint of the last one.
+    // (dataset, extractor, layer) → the points so far, and the fingerprint of the last one with
+    // its definition (fingerprints of two definitions tell nothing about each other).
     type Key = (String, String, String);
-    let mut series: BTreeMap<Key, (Vec<Point>, Option<String>)> = BTreeMap::new();
+    type Last = Option<(String, u8)>;
+    let mut series: BTreeMap<Key, (Vec<Point>, Last)> = BTreeMap::new();
     for (v, &k) in order.iter().enumerate() {
         let report = &sources[k].report;
         for (name, extractor) in &report.extractors {
             for (layer, scores) in &extractor.layers {
                 let key = (report.dataset.name.clone(), name.clone(), layer.clone());
                 let (points, fingerprint) = series.entry(key).or_default();
-                let data_changed = fingerprint.as_ref().is_some_and(|f| *f != report.dataset.fingerprint);
-                *fingerprint = Some(report.dataset.fingerprint.clone());
+                let current = (report.dataset.fingerprint.clone(), fingerprint_definition(&report.mizan_version));
+                let data_changed = fingerprint.as_ref().is_some_and(|(f, definition)| *definition == current.1 && *f != current.0);
+                *fingerprint = Some(current);
                 points.push(Point {
                     version: v,
                     extractor_version: extractor.version.clone(),

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::fingerprint::fingerprint_definition;
 use crate::report::{DatasetInfo, Report};
 pub use changes::{ChangeKind, ChangedArticle, SpanChange};
 pub use deltas::{Delta, Figures, LabelRows, SchemeRow};
@@ -94,6 +95,10 @@ pub struct DatasetCheck {
     /// What differs from the first report (names, fingerprints, article counts), one entry
     /// per difference, naming the report.
     pub differences: Vec<String>,
+    /// Reports whose fingerprint could not be compared with the first's, being of another
+    /// definition (one written by mizan before 0.2.0, one after): only the name and the article
+    /// count were checked.
+    pub unchecked: Vec<String>,
 }
 
 /// One extractor across the reports.
@@ -155,13 +160,14 @@ pub struct Presence {
     pub reports: Vec<usize>,
 }
 
-/// What differs between two reports' datasets; empty when they are the same.
-pub fn dataset_differences(first: &DatasetInfo, other: &DatasetInfo) -> Vec<String> {
+/// What differs between two reports' datasets; empty when they are the same. The fingerprints
+/// are compared when `fingerprints` (they have the same definition).
+pub fn dataset_differences(first: &DatasetInfo, other: &DatasetInfo, fingerprints: bool) -> Vec<String> {
     let mut out = Vec::new();
     if first.name != other.name {
         out.push(format!("name {} → {}", first.name, other.name));
     }
-    if first.fingerprint != other.fingerprint {
+    if fingerprints && first.fingerprint != other.fingerprint {
         out.push(format!("fingerprint {} → {}", first.fingerprint, other.fingerprint));
     }
     if first.articles != other.articles {
@@ -176,9 +182,14 @@ pub fn compare(sources: &[Source], options: &Options) -> Result<Comparison, Comp
     if sources.len() < 2 {
         return Err(CompareError::TooFew);
     }
-    let mut differences = Vec::new();
+    let (mut differences, mut unchecked) = (Vec::new(), Vec::new());
     for other in &sources[1..] {
-        let found = dataset_differences(&first.report.dataset, &other.report.dataset);
+        let (a, b) = (&first.report.mizan_version, &other.report.mizan_version);
+        let comparable = fingerprint_definition(a) == fingerprint_definition(b);
+        if !comparable {
+            unchecked.push(format!("{}: fingerprint not compared with {}'s (mizan {b} and {a} define it differently)", other.name, first.name));
+        }
+        let found = dataset_differences(&first.report.dataset, &other.report.dataset, comparable);
         if !found.is_empty() && !options.allow_dataset_change {
             return Err(CompareError::DatasetChanged { first: first.name.clone(), other: other.name.clone(), differences: found });
         }
@@ -245,7 +256,7 @@ pub fn compare(sources: &[Source], options: &Options) -> Result<Comparison, Comp
                 outcomes: s.outcomes.is_some(),
             })
             .collect(),
-        dataset: DatasetCheck { same: differences.is_empty(), differences },
+        dataset: DatasetCheck { same: differences.is_empty(), differences, unchecked },
         extractors,
         only_in,
         gate: None,
@@ -358,8 +369,24 @@ pub(crate) mod tests {
             (info("d", "g", 2), vec!["fingerprint f → g", "articles 1 → 2"]),
         ];
         for (other, expected) in cases {
-            assert_eq!(dataset_differences(&info("d", "f", 1), &other), expected);
+            assert_eq!(dataset_differences(&info("d", "f", 1), &other, true), expected);
         }
+        assert_eq!(dataset_differences(&info("d", "f", 1), &info("d", "g", 2), false), vec!["articles 1 → 2"]);
+    }
+
+    #[test]
+    fn fingerprints_of_two_definitions_are_not_compared() {
+        let a = source("a", "f1", &[("x", &[("ner", 4)])]);
+        let mut b = source("b", "f2", &[("x", &[("ner", 2)])]);
+        b.report.mizan_version = "0.2.0".into();
+        let comparison = compare(&[a.clone(), b.clone()], &QUICK).unwrap();
+        assert!(comparison.dataset.same);
+        assert_eq!(comparison.dataset.unchecked, vec!["b: fingerprint not compared with a's (mizan 0.2.0 and 0.1.0 define it differently)".to_string()]);
+        let rendered = terminal::render(&comparison, 3, &terminal::Texts::default());
+        assert!(rendered.contains("b: fingerprint not compared"), "{rendered}");
+        // Of the same definition, they are compared again.
+        b.report.mizan_version = "0.1.0".into();
+        assert!(compare(&[a, b], &QUICK).is_err());
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub fn render(comparison: &Comparison, top: usize, texts: &Texts<'_>) -> String 
     } else {
         let _ = writeln!(out, "datasets differ: {}; the tests use only the articles both reports scored", comparison.dataset.differences.join("; "));
     }
+    for note in &comparison.dataset.unchecked {
+        let _ = writeln!(out, "note: {note}; only the dataset's name and article count were checked");
+    }
     let s = &comparison.settings;
     let _ = writeln!(
         out,

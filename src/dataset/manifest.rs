@@ -49,6 +49,18 @@ pub struct DatasetVersion {
     /// The fingerprint of the dataset the command read, when it read one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// The mizan that wrote it, which says how its fingerprints are defined
+    /// ([`crate::fingerprint::fingerprint_definition`]); absent before 0.2.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mizan_version: Option<String>,
+}
+
+impl DatasetVersion {
+    /// The definition of the fingerprints recorded here: 1 for versions written before mizan
+    /// 0.2.0, which did not say who wrote them.
+    pub fn fingerprint_definition(&self) -> u8 {
+        self.mizan_version.as_deref().map_or(1, crate::fingerprint::fingerprint_definition)
+    }
 }
 
 fn default_language() -> String {

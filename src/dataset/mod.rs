@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
+use crate::fingerprint::DatasetHash;
 use crate::load::{articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError, SpanRow};
 use crate::model::{Article, Span, DEFAULT_LAYER};
 use crate::progress::Progress;
@@ -63,6 +64,10 @@ pub struct Summary {
     pub stats: Stats,
     /// [`Dataset::fingerprint`], when asked for and the data has no errors.
     pub fingerprint: Option<String>,
+    /// With `fingerprint`, the fingerprint by the definition of the manifest's `[version]`
+    /// when that is not the current one ([`Dataset::fingerprint_v1`] for a version written
+    /// before mizan 0.2.0): what to check the recorded fingerprint against.
+    pub version_fingerprint: Option<String>,
 }
 
 /// Where a dataset's parts are on disk.
@@ -246,7 +251,7 @@ impl Dataset {
 
     /// [`Dataset::summarize`] in bounded memory, or `Ok(None)` when the files do not allow it
     /// (spans out of the articles' order, an unknown or repeated id, a read error, `.txt`
-    /// articles; for the fingerprint, articles out of id order).
+    /// articles; for the fingerprint, a manifest version of mizan before 0.2.0).
     pub fn summarize_streaming(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<Option<(Summary, Diagnostics)>, LoadError> {
         stream::summarize(spec, fingerprint, progress)
     }
@@ -255,12 +260,16 @@ impl Dataset {
     pub fn summarize_whole(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Progress) -> Result<(Summary, Diagnostics), LoadError> {
         let (dataset, diagnostics) = Dataset::load(spec, progress)?;
         let stats = stats(&dataset)?;
-        let fingerprint = (fingerprint && diagnostics.error_count() == 0).then(|| dataset.fingerprint());
+        let fingerprint = fingerprint && diagnostics.error_count() == 0;
+        let old_version = dataset.manifest.as_ref().and_then(|m| m.version.as_ref()).filter(|v| v.fingerprint_definition() == 1);
+        let version_fingerprint = (fingerprint && old_version.is_some()).then(|| dataset.fingerprint_v1());
+        let fingerprint = fingerprint.then(|| dataset.fingerprint());
         let summary = Summary {
             articles: dataset.articles.len() as u64,
             valid_spans: dataset.gold.len() as u64,
             stats,
             fingerprint,
+            version_fingerprint,
             name: dataset.name,
             manifest: dataset.manifest,
         };
@@ -268,8 +277,58 @@ impl Dataset {
     }
 
     /// A hash of every article (id, text, metadata) and gold span, independent of file order:
-    /// two datasets with the same fingerprint hold the same data.
+    /// two datasets with the same fingerprint hold the same data. The definition is
+    /// [`DatasetHash`]'s (mizan 0.2.0 on); [`Dataset::fingerprint_as`] gives either.
     pub fn fingerprint(&self) -> String {
+        use rayon::prelude::*;
+        let (mut hash, spans) = rayon::join(
+            || {
+                self.articles
+                    .par_iter()
+                    .fold(DatasetHash::new, |mut hash, article| {
+                        hash.add_article(&article.id, &article.text, &serde_json::to_string(&article.metadata).unwrap_or_default());
+                        hash
+                    })
+                    .reduce(DatasetHash::new, |mut a, b| {
+                        a.merge(&b);
+                        a
+                    })
+            },
+            || {
+                self.gold
+                    .par_iter()
+                    .fold(
+                        || (DatasetHash::new(), Vec::with_capacity(128)),
+                        |(mut hash, mut line), span| {
+                            line.clear();
+                            span.write_json(&mut line);
+                            hash.add_span_line(&line);
+                            (hash, line)
+                        },
+                    )
+                    .map(|(hash, _)| hash)
+                    .reduce(DatasetHash::new, |mut a, b| {
+                        a.merge(&b);
+                        a
+                    })
+            },
+        );
+        hash.merge(&spans);
+        hash.hex()
+    }
+
+    /// The fingerprint by the definition a report or manifest of mizan `version` carries
+    /// ([`crate::fingerprint::fingerprint_definition`]), to check it against the data.
+    pub fn fingerprint_as(&self, version: &str) -> String {
+        match crate::fingerprint::fingerprint_definition(version) {
+            1 => self.fingerprint_v1(),
+            _ => self.fingerprint(),
+        }
+    }
+
+    /// The fingerprint as mizan wrote it before 0.2.0: one 128-bit FNV-1a over every article's
+    /// id, text and metadata JSON in id order, then every span's JSON line in byte order.
+    pub fn fingerprint_v1(&self) -> String {
         use rayon::prelude::*;
         // The articles are hashed while the spans' lines are written and sorted (on the current
         // rayon pool); equal lines are equal strings, so an unstable sort gives the same order.

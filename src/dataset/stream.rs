@@ -1,12 +1,13 @@
 //! `validate` and `stats` in bounded memory: the articles file and the span files are read side
 //! by side, one article and its spans at a time, on two threads (articles on one, spans and
-//! their checks on the other), and nothing is kept but counts, a hash per article id and one bit
-//! per span line. That works when each span file lists an article's spans together, articles in
-//! the order of the articles file — the order mizan writes, and the usual one — and `stats`'
-//! fingerprint also needs the articles in id order. Anything else (spans scattered through a
-//! file, an unknown or duplicate id, a read error, a folder of `.txt` articles) makes the
-//! reader give up (`None`) and the caller load the dataset whole, so every message and figure
-//! is the one the whole-dataset path gives.
+//! their checks on the other), and nothing is kept but counts, a hash per article id and the
+//! fingerprint's sums ([`DatasetHash`], which does not depend on order). That works when each
+//! span file lists an article's spans together, articles in the order of the articles file —
+//! the order mizan writes, and the usual one. Anything else (spans scattered through a file, an
+//! unknown or duplicate id, a read error, a folder of `.txt` articles, a manifest version whose
+//! fingerprint has the definition of mizan before 0.2.0) makes the reader give up (`None`) and
+//! the caller load the dataset whole, so every message and figure is the one the whole-dataset
+//! path gives.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -16,8 +17,8 @@ use crate::dataset::check::check_spans_with;
 use crate::dataset::manifest::{ArticleFormat, Manifest};
 use crate::dataset::stats::{count_cell, SpanCounts, SplitStats, Stats};
 use crate::dataset::{locate, DatasetSpec, Summary};
-use crate::fingerprint::{Fingerprint, Fnv64};
-use crate::load::{parse_span, read_articles_jsonl, Diagnostics, Lines, LoadError, Records, SpanRecord};
+use crate::fingerprint::{DatasetHash, Fnv64};
+use crate::load::{parse_span, read_articles_jsonl, Diagnostics, LoadError, Records, SpanRecord};
 use crate::model::{Article, DEFAULT_LAYER};
 use crate::progress::{NoProgress, Progress};
 
@@ -36,10 +37,15 @@ pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Pr
         return Ok(None);
     }
     let manifest = location.manifest.as_ref().map(|(_, m)| m);
+    if fingerprint && manifest.and_then(|m| m.version.as_ref()).is_some_and(|v| v.fingerprint_definition() != 2) {
+        // The recorded fingerprint is checked by its own definition, which needs the whole
+        // dataset in memory.
+        return Ok(None);
+    }
     let (articles, spans) = std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel(IN_FLIGHT);
         let reader = scope.spawn(|| read_articles(&location.articles, manifest, fingerprint, progress, sender));
-        let spans = check_in_step(&location.gold, manifest, receiver);
+        let spans = check_in_step(&location.gold, manifest, fingerprint, receiver);
         let articles = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (articles, spans)
     });
@@ -58,16 +64,11 @@ pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Pr
     }
     diagnostics.extend(spans.diagnostics);
 
-    let mut hash = None;
-    if fingerprint && diagnostics.error_count() == 0 {
-        let Some(articles_hash) = articles.hash else {
-            return Ok(None);
-        };
-        let Some(full) = hash_spans(articles_hash, &location.gold, &spans.valid) else {
-            return Ok(None);
-        };
-        hash = Some(full.hex());
-    }
+    let hash = (fingerprint && diagnostics.error_count() == 0).then(|| {
+        let mut hash = articles.hash;
+        hash.merge(&spans.hash);
+        hash.hex()
+    });
     let mut splits: BTreeMap<String, SplitStats> =
         articles.splits.into_iter().map(|(name, (count, characters))| (name, SplitStats { articles: count, characters, spans: SpanCounts::new() })).collect();
     for (name, counts) in spans.split_spans {
@@ -83,6 +84,7 @@ pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Pr
         valid_spans: spans.count,
         stats,
         fingerprint: hash,
+        version_fingerprint: None,
     };
     Ok(Some((summary, diagnostics)))
 }
@@ -96,8 +98,8 @@ struct ArticleSide {
     splits: BTreeMap<String, (u64, u64)>,
     /// The split in the file of each article the manifest's `[splits]` lists.
     listed: HashMap<String, Option<String>>,
-    /// The fingerprint's articles part, while the articles come in id order.
-    hash: Option<Fingerprint>,
+    /// The fingerprint's articles part (empty when no fingerprint was asked for).
+    hash: DatasetHash,
 }
 
 /// Reads the articles, sending each on (the manifest's split applied); `None` when the file
@@ -115,16 +117,9 @@ fn read_articles(
             first_listing.entry(id.as_str()).or_insert(split.as_str());
         }
     }
-    let mut side = ArticleSide {
-        diagnostics: Diagnostics::default(),
-        count: 0,
-        characters: 0,
-        splits: BTreeMap::new(),
-        listed: HashMap::new(),
-        hash: fingerprint.then(Fingerprint::new),
-    };
+    let mut side =
+        ArticleSide { diagnostics: Diagnostics::default(), count: 0, characters: 0, splits: BTreeMap::new(), listed: HashMap::new(), hash: DatasetHash::new() };
     let mut seen: HashSet<u64> = HashSet::new();
-    let mut previous: Option<(String, String)> = None;
     let mut usable = true;
     let mut batch = Vec::with_capacity(BATCH);
     let mut diagnostics = Diagnostics::default();
@@ -140,19 +135,8 @@ fn read_articles(
             side.listed.insert(article.id.clone(), article.metadata.get("split").cloned());
             article.metadata.entry("split".into()).or_insert_with(|| split.to_string());
         }
-        if side.hash.is_some() {
-            // The fingerprint hashes articles in id order, and spans in the order of their JSON,
-            // which starts with the article id quoted: both orders must hold.
-            let quoted = serde_json::to_string(&article.id).unwrap_or_default();
-            if previous.as_ref().is_some_and(|(id, json)| *id >= article.id || *json >= quoted) {
-                side.hash = None;
-            } else {
-                previous = Some((article.id.clone(), quoted));
-            }
-        }
-        if let Some(hash) = &mut side.hash {
-            hash.add_str(&article.id).add_str(&article.text);
-            hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
+        if fingerprint {
+            side.hash.add_article(&article.id, &article.text, &serde_json::to_string(&article.metadata).unwrap_or_default());
         }
         let characters = article.char_len() as u64;
         side.count += 1;
@@ -203,8 +187,8 @@ struct SpanSide {
     count: u64,
     counts: SpanCounts,
     split_spans: BTreeMap<String, SpanCounts>,
-    /// Per span file, a bit per line: set on the lines whose span passed the checks.
-    valid: Vec<Vec<u64>>,
+    /// The fingerprint's spans part: the spans that passed the checks.
+    hash: DatasetHash,
 }
 
 /// One span file read in step with the articles.
@@ -214,7 +198,6 @@ struct SpanFile<'a> {
     records: Records<std::io::BufReader<std::fs::File>>,
     next: Option<SpanRecord>,
     done: bool,
-    valid: Vec<u64>,
 }
 
 impl SpanFile<'_> {
@@ -244,13 +227,16 @@ impl SpanFile<'_> {
 fn check_in_step(
     gold: &[(std::path::PathBuf, Option<String>)],
     manifest: Option<&Manifest>,
+    fingerprint: bool,
     articles: Receiver<Vec<Article>>,
 ) -> Result<Option<SpanSide>, LoadError> {
     let mut files = Vec::with_capacity(gold.len());
     for (path, layer) in gold {
-        files.push(SpanFile { path, layer: layer.as_deref(), records: Records::open(path)?, next: None, done: false, valid: Vec::new() });
+        files.push(SpanFile { path, layer: layer.as_deref(), records: Records::open(path)?, next: None, done: false });
     }
-    let mut side = SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), valid: Vec::new() };
+    let mut side =
+        SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), hash: DatasetHash::new() };
+    let mut line = Vec::with_capacity(128);
     for article in articles.into_iter().flatten() {
         let lookup = |id: &str| (id == article.id).then_some(&article);
         let split = article.metadata.get("split");
@@ -260,11 +246,11 @@ fn check_in_step(
                 continue;
             }
             for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
-                let (word, bit) = (checked.line / 64, checked.line % 64);
-                if file.valid.len() <= word {
-                    file.valid.resize(word + 1, 0);
+                if fingerprint {
+                    line.clear();
+                    checked.span.write_json(&mut line);
+                    side.hash.add_span_line(&line);
                 }
-                file.valid[word] |= 1 << bit;
                 side.count += 1;
                 count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);
                 if let Some(split) = split {
@@ -282,82 +268,5 @@ fn check_in_step(
             return Ok(None);
         }
     }
-    side.valid = files.into_iter().map(|f| f.valid).collect();
     Ok(Some(side))
-}
-
-/// The fingerprint's spans part: the valid spans of every file, read again, hashed in the order
-/// of their JSON (article by article: each file's articles come in id order). `None` on a read
-/// error (a file changed under the reader).
-fn hash_spans(mut hash: Fingerprint, gold: &[(std::path::PathBuf, Option<String>)], valid: &[Vec<u64>]) -> Option<Fingerprint> {
-    struct Cursor<'a> {
-        lines: Lines<std::io::BufReader<std::fs::File>>,
-        layer: Option<&'a str>,
-        valid: &'a [u64],
-        next: Option<crate::model::Span>,
-        broken: bool,
-    }
-    impl Cursor<'_> {
-        fn peek(&mut self) -> Option<&crate::model::Span> {
-            while self.next.is_none() && !self.broken {
-                let line = match self.lines.next_borrowed() {
-                    Ok(Some(line)) => line,
-                    Ok(None) => return None,
-                    Err(_) => {
-                        self.broken = true;
-                        return None;
-                    }
-                };
-                if self.valid.get(line.number / 64).is_some_and(|word| word & (1 << (line.number % 64)) != 0) {
-                    let (default, required) = (self.layer.unwrap_or(DEFAULT_LAYER), self.layer);
-                    match line.text.map(|text| parse_span(text, default, required)) {
-                        Some(Ok((span, _))) => self.next = Some(span),
-                        _ => self.broken = true,
-                    }
-                }
-            }
-            self.next.as_ref()
-        }
-    }
-    let mut cursors = Vec::with_capacity(gold.len());
-    for ((path, layer), valid) in gold.iter().zip(valid) {
-        cursors.push(Cursor { lines: Lines::open(path).ok()?, layer: layer.as_deref(), valid, next: None, broken: false });
-    }
-    // One thread reads and writes the JSON lines, a batch at a time (each article's sorted), and
-    // this one hashes them: the hash cannot start before the articles' part is done, so it is
-    // the part of `stats` that runs alone.
-    type Batch = (Vec<u8>, Vec<std::ops::Range<usize>>);
-    const BATCH_BYTES: usize = 1 << 16;
-    let (sender, receiver) = sync_channel::<Batch>(4);
-    std::thread::scope(|scope| {
-        let producer = scope.spawn(move || {
-            let (mut json, mut lines) = (Vec::new(), Vec::new());
-            loop {
-                let Some(id) = cursors.iter_mut().filter_map(|c| c.peek().map(|s| s.article_id.clone())).min() else {
-                    let _ = sender.send((json, lines));
-                    return cursors.iter().all(|c| !c.broken);
-                };
-                let first = lines.len();
-                for cursor in &mut cursors {
-                    while cursor.peek().is_some_and(|span| span.article_id == id) {
-                        if let Some(span) = cursor.next.take() {
-                            let start = json.len();
-                            span.write_json(&mut json);
-                            lines.push(start..json.len());
-                        }
-                    }
-                }
-                lines[first..].sort_by(|a, b| json[a.clone()].cmp(&json[b.clone()]));
-                if json.len() >= BATCH_BYTES && sender.send((std::mem::take(&mut json), std::mem::take(&mut lines))).is_err() {
-                    return false;
-                }
-            }
-        });
-        for (json, lines) in receiver {
-            for line in lines {
-                hash.add(&json[line]);
-            }
-        }
-        producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).then_some(hash)
-    })
 }

@@ -101,6 +101,9 @@ fn notes(comparison: &Comparison) -> String {
             html(&comparison.dataset.differences.join("; "))
         );
     }
+    for note in &comparison.dataset.unchecked {
+        let _ = write!(out, "<p class=\"warn\">{}; only the dataset's name and article count were checked.</p>", html(note));
+    }
     let s = &comparison.settings;
     let _ = write!(
         out,
