@@ -137,6 +137,28 @@ impl DatasetHash {
     }
 }
 
+/// Hashes that are keys already (well mixed in every bit, such as XXH3's or the tagger's
+/// feature keys), used by hash tables as they are instead of being hashed again.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+pub(crate) type KeyMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+pub(crate) type KeySet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// 64-bit FNV-1a, incremental: the small hash of one thing (a model file, a gazetteer's
 /// entries, a feature key). [`Fingerprint`] is the wider one for contents that must not
 /// collide across a whole dataset.

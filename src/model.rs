@@ -96,15 +96,41 @@ impl TextIndex {
         if text.is_ascii() {
             return TextIndex { char_len: text.len(), checkpoints: Vec::new() };
         }
+        let bytes = text.as_bytes();
         let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
-        let mut char_len = 0;
-        for (k, (byte, _)) in text.char_indices().enumerate() {
-            if k % Self::STRIDE == 0 {
-                checkpoints.push(byte);
+        // Characters are counted eight bytes at a time (a byte starts one unless it is a
+        // continuation byte, `10xxxxxx`); only the words where a checkpoint falls are looked
+        // at byte by byte.
+        let (mut char_len, mut next) = (0, 0);
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let continuations = (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+            let starts = 8 - continuations;
+            if char_len + starts > next {
+                Self::mark(word, at, &mut char_len, &mut next, &mut checkpoints);
+            } else {
+                char_len += starts;
             }
-            char_len = k + 1;
+            at += 8;
         }
+        Self::mark(words.remainder(), at, &mut char_len, &mut next, &mut checkpoints);
         TextIndex { char_len, checkpoints }
+    }
+
+    /// Counts the characters starting in `bytes` (at byte `at` of the text), recording the
+    /// byte offset of character `next` and of every `STRIDE`th after it.
+    fn mark(bytes: &[u8], at: usize, char_len: &mut usize, next: &mut usize, checkpoints: &mut Vec<usize>) {
+        for (k, &byte) in bytes.iter().enumerate() {
+            if (byte as i8) >= -0x40 {
+                if *char_len == *next {
+                    checkpoints.push(at + k);
+                    *next += Self::STRIDE;
+                }
+                *char_len += 1;
+            }
+        }
     }
 
     fn byte_offset(&self, text: &str, chars: usize) -> usize {
@@ -118,12 +144,33 @@ impl TextIndex {
         base + self.bytes_between(&text[base..], chars - block * Self::STRIDE)
     }
 
-    /// Bytes taken by the first `chars` characters of `rest`.
+    /// Bytes taken by the first `chars` characters of `rest` (all of it when it has fewer).
     fn bytes_between(&self, rest: &str, chars: usize) -> usize {
         if self.checkpoints.is_empty() {
             return chars;
         }
-        rest.char_indices().nth(chars).map_or(rest.len(), |(byte, _)| byte)
+        // Whole words of eight bytes are skipped while the character wanted starts after them
+        // (a byte starts a character unless it is a continuation byte, `10xxxxxx`).
+        let bytes = rest.as_bytes();
+        let (mut at, mut remaining) = (0, chars);
+        while let Some(word) = bytes.get(at..at + 8) {
+            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let starts = 8 - (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+            if starts > remaining {
+                break;
+            }
+            remaining -= starts;
+            at += 8;
+        }
+        for (k, &byte) in bytes[at..].iter().enumerate() {
+            if (byte as i8) >= -0x40 {
+                if remaining == 0 {
+                    return at + k;
+                }
+                remaining -= 1;
+            }
+        }
+        bytes.len()
     }
 
     fn char_offset(&self, text: &str, byte: usize) -> usize {
@@ -232,16 +279,28 @@ impl Span {
     /// order, strings escaped as serde_json escapes them. Span JSONL files and the dataset's
     /// fingerprint are written by this.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        use std::io::Write as _;
         let string = |out: &mut Vec<u8>, value: &str| {
-            // Writing into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *out, value);
+            // What serde_json escapes: `"`, `\` and the control characters below U+0020. A
+            // string without them is written as it is (most are), the rest by serde_json.
+            if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+                out.push(b'"');
+                out.extend_from_slice(value.as_bytes());
+                out.push(b'"');
+            } else {
+                // Writing into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, value);
+            }
         };
+        let mut digits = itoa::Buffer::new();
         out.extend_from_slice(b"{\"article_id\":");
         string(out, &self.article_id);
         out.extend_from_slice(b",\"layer\":");
         string(out, &self.layer);
-        let _ = write!(out, ",\"start\":{},\"end\":{},\"label\":", self.start, self.end);
+        out.extend_from_slice(b",\"start\":");
+        out.extend_from_slice(digits.format(self.start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(digits.format(self.end).as_bytes());
+        out.extend_from_slice(b",\"label\":");
         string(out, &self.label);
         if let Some(text) = &self.text {
             out.extend_from_slice(b",\"text\":");
@@ -365,6 +424,32 @@ pub struct ArticleWarning {
 mod tests {
     use super::*;
 
+    #[test]
+    fn text_index_counts_characters_as_char_indices_does() {
+        let reference = |text: &str| {
+            let checkpoints: Vec<usize> = text.char_indices().step_by(TextIndex::STRIDE).map(|(b, _)| b).collect();
+            (text.chars().count(), if text.is_ascii() { Vec::new() } else { checkpoints })
+        };
+        let pieces = ["a", "ب", "😀", "é", " ", "\u{200F}", "ـ", "ّ", "٣", "\n"];
+        let mut state = 7u64;
+        for length in 0..300 {
+            let mut text = String::new();
+            for _ in 0..length {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let index = TextIndex::new(&text);
+            assert_eq!((index.char_len, index.checkpoints.clone()), reference(&text), "{text:?}");
+            // (Past the end only for texts that are not ASCII: an ASCII text's index trusts the
+            // caller, `byte_range`, to stay within it.)
+            let within = |skip: &usize| !text.is_ascii() || *skip <= text.len();
+            for skip in [0, 1, 3, 7, 8, 9, 31, 32, 33, length / 2, length, length + 5].into_iter().filter(within) {
+                let expected = text.char_indices().nth(skip).map_or(text.len(), |(b, _)| b);
+                assert_eq!(index.bytes_between(&text, skip), expected, "{skip} of {text:?}");
+            }
+        }
+    }
+
     fn article(text: &str) -> Article {
         Article::new("a", text, BTreeMap::new())
     }
@@ -437,6 +522,8 @@ mod tests {
             Span::new("a", 0, 5, "PER"),
             Span::new("a\"b\\c\u{1}", 3, 90, "LOC").with_text("لافروف\n😀\u{200F}\u{2028}</script>").with_layer("quote"),
             Span::new("x", 1, 2, "QUOTE").with_attr("speaker", "لافروف").with_attr("role", "\t"),
+            Span::new("d\u{7f}\u{1f}", 1_234_567_890, usize::MAX, "ORG \u{0}").with_attr("k\"", "v\\"),
+            Span::new("", 0, 10, ""),
         ];
         let expected: String = spans.iter().map(|s| s.to_json().to_string() + "\n").collect();
         assert_eq!(String::from_utf8(spans_jsonl(&spans)).unwrap(), expected);

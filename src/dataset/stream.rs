@@ -9,7 +9,7 @@
 //! the caller load the dataset whole, so every message and figure is the one the whole-dataset
 //! path gives.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -17,15 +17,17 @@ use crate::dataset::check::check_spans_with;
 use crate::dataset::manifest::{ArticleFormat, Manifest};
 use crate::dataset::stats::{count_cell, SpanCounts, SplitStats, Stats};
 use crate::dataset::{locate, DatasetSpec, Summary};
-use crate::fingerprint::{DatasetHash, Fnv64};
+use crate::fingerprint::{DatasetHash, KeySet};
 use crate::load::{parse_span, read_articles_jsonl, Diagnostics, LoadError, Records, SpanRecord};
 use crate::model::{Article, DEFAULT_LAYER};
 use crate::progress::{NoProgress, Progress};
 
-/// Articles go from one thread to the other in batches (a hand-over per article costs more than
-/// reading it); at most `IN_FLIGHT` batches are in flight: the memory the side-by-side reading
-/// holds.
-const BATCH: usize = 16;
+/// Articles go from one thread to the other in batches of `BATCH` articles or `BATCH_BYTES` of
+/// text, whichever comes first (each hand-over can wake the other thread, which costs more than
+/// reading a short article); at most `IN_FLIGHT` batches are in flight: the memory the
+/// side-by-side reading holds.
+const BATCH: usize = 1024;
+const BATCH_BYTES: usize = 256 << 10;
 const IN_FLIGHT: usize = 4;
 
 /// Reads and checks the dataset in bounded memory; `Ok(None)` when it cannot be done that way.
@@ -44,8 +46,9 @@ pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Pr
     }
     let (articles, spans) = std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel(IN_FLIGHT);
-        let reader = scope.spawn(|| read_articles(&location.articles, manifest, fingerprint, progress, sender));
-        let spans = check_in_step(&location.gold, manifest, fingerprint, receiver);
+        let (used, recycled) = sync_channel(IN_FLIGHT + 2);
+        let reader = scope.spawn(|| read_articles(&location.articles, manifest, fingerprint, progress, (sender, recycled)));
+        let spans = check_in_step(&location.gold, manifest, fingerprint, (receiver, used));
         let articles = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (articles, spans)
     });
@@ -109,7 +112,7 @@ fn read_articles(
     manifest: Option<&Manifest>,
     fingerprint: bool,
     progress: &dyn Progress,
-    sender: SyncSender<Vec<Article>>,
+    (sender, recycled): (SyncSender<Vec<Article>>, Receiver<Vec<Article>>),
 ) -> Result<Option<ArticleSide>, LoadError> {
     let mut first_listing: HashMap<&str, &str> = HashMap::new();
     for (split, ids) in manifest.iter().flat_map(|m| &m.splits) {
@@ -119,13 +122,13 @@ fn read_articles(
     }
     let mut side =
         ArticleSide { diagnostics: Diagnostics::default(), count: 0, characters: 0, splits: BTreeMap::new(), listed: HashMap::new(), hash: DatasetHash::new() };
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen = KeySet::default();
     let mut usable = true;
-    let mut batch = Vec::with_capacity(BATCH);
+    let (mut batch, mut batch_bytes) = (Vec::with_capacity(BATCH), 0);
     let mut diagnostics = Diagnostics::default();
     progress.start("articles", std::fs::metadata(path).ok().map(|m| m.len()));
     let read = read_articles_jsonl(path, &mut diagnostics, progress, |mut article, _| {
-        if !usable || !seen.insert(Fnv64::new().write(article.id.as_bytes()).finish()) {
+        if !usable || !seen.insert(xxhash_rust::xxh3::xxh3_64(article.id.as_bytes())) {
             // A repeated id, or (rarely) two ids with the same 64-bit hash: either way the
             // whole-dataset path decides.
             usable = false;
@@ -146,9 +149,19 @@ fn read_articles(
             entry.0 += 1;
             entry.1 += characters;
         }
+        batch_bytes += article.text.len();
         batch.push(article);
-        if batch.len() == BATCH {
-            usable = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_ok();
+        if batch.len() == BATCH || batch_bytes >= BATCH_BYTES {
+            // The articles the other thread is done with are freed here, where they were
+            // allocated: freed there, they would make the two threads wait for each other's
+            // allocator lock at every article.
+            let mut next = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            next.clear();
+            while let Ok(done) = recycled.try_recv() {
+                drop(done);
+            }
+            usable = sender.send(std::mem::replace(&mut batch, next)).is_ok();
+            batch_bytes = 0;
         }
     });
     if usable && !batch.is_empty() {
@@ -228,7 +241,7 @@ fn check_in_step(
     gold: &[(std::path::PathBuf, Option<String>)],
     manifest: Option<&Manifest>,
     fingerprint: bool,
-    articles: Receiver<Vec<Article>>,
+    (articles, used): (Receiver<Vec<Article>>, SyncSender<Vec<Article>>),
 ) -> Result<Option<SpanSide>, LoadError> {
     let mut files = Vec::with_capacity(gold.len());
     for (path, layer) in gold {
@@ -237,31 +250,35 @@ fn check_in_step(
     let mut side =
         SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), hash: DatasetHash::new() };
     let mut line = Vec::with_capacity(128);
-    for article in articles.into_iter().flatten() {
-        let lookup = |id: &str| (id == article.id).then_some(&article);
-        let split = article.metadata.get("split");
-        for file in &mut files {
-            let group = file.group(&article.id, &mut side.diagnostics)?;
-            if group.is_empty() {
-                continue;
-            }
-            for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
-                if fingerprint {
-                    line.clear();
-                    checked.span.write_json(&mut line);
-                    side.hash.add_span_line(&line);
+    for batch in articles {
+        for article in &batch {
+            let lookup = |id: &str| (id == article.id).then_some(article);
+            let split = article.metadata.get("split");
+            for file in &mut files {
+                let group = file.group(&article.id, &mut side.diagnostics)?;
+                if group.is_empty() {
+                    continue;
                 }
-                side.count += 1;
-                count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);
-                if let Some(split) = split {
-                    let counts = match side.split_spans.get_mut(split) {
-                        Some(counts) => counts,
-                        None => side.split_spans.entry(split.clone()).or_default(),
-                    };
-                    count_cell(counts, &checked.span.layer, &checked.span.label);
+                for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
+                    if fingerprint {
+                        line.clear();
+                        checked.span.write_json(&mut line);
+                        side.hash.add_span_line(&line);
+                    }
+                    side.count += 1;
+                    count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);
+                    if let Some(split) = split {
+                        let counts = match side.split_spans.get_mut(split) {
+                            Some(counts) => counts,
+                            None => side.split_spans.entry(split.clone()).or_default(),
+                        };
+                        count_cell(counts, &checked.span.layer, &checked.span.label);
+                    }
                 }
             }
         }
+        // Back to the reading thread, which frees them (or, when its queue is full, here).
+        let _ = used.try_send(batch);
     }
     for file in &mut files {
         if file.peek(&mut side.diagnostics)?.is_some() {

@@ -43,6 +43,7 @@ pub use imported::{dedup_spans, label_counts, nested_layers, span_problem, Impor
 pub use jsonl::{read_jsonl, write_jsonl};
 pub use label_studio::{read_label_studio, LabelStudioOptions};
 pub use label_studio_writer::write_label_studio;
+pub(crate) use lines::utf8;
 pub use lines::{
     max_line_bytes, missing_path_message, read_bounded_text, BorrowedLine, LineLimit, LineTooLong, Lines, Records, DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV,
 };

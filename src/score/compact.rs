@@ -249,7 +249,7 @@ impl FileSpans {
                 lines = lines.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(lines);
                 first = false;
             }
-            file.lines(std::str::from_utf8(lines).ok()?, limit, default_layer)?;
+            file.lines(crate::load::utf8(lines)?, limit, default_layer)?;
             buffer.copy_within(end..filled, 0);
             filled -= end;
             if done {

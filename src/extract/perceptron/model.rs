@@ -2,8 +2,6 @@
 //! neighbouring tags, with the tag set and the summary of its training. It tags a text by
 //! tokenising it, scoring every token's features and decoding each sentence with Viterbi.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use super::classes::WordClasses;
@@ -20,24 +18,7 @@ use crate::extract::gazetteer::Gazetteer;
 
 /// Feature keys are already well-mixed hashes (see `features`), so the table uses them as they
 /// are instead of hashing them again.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
-}
-
-pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+pub(crate) use crate::fingerprint::KeyMap;
 
 /// One entity the tagger found, in code points of the tagged text.
 #[derive(Debug, Clone, PartialEq, Eq)]
