@@ -2,7 +2,7 @@
 //! against its article and the manifest's schema. Every problem names the file and line and
 //! says what to do; nothing here panics on input.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -88,13 +88,36 @@ pub fn check_spans(
     manifest: Option<&Manifest>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<CheckedSpan> {
-    match articles {
-        Some((articles, index)) => {
-            let lookup = |id: &str| index.get(id).map(|&i| &articles[i]);
-            check_spans_with(path, records, Some(&lookup), manifest, diagnostics)
+    use rayon::prelude::*;
+    // Each span's own checks run on the rayon pool in blocks of lines; the blocks' spans and
+    // problems are put back in line order, so the result is the serial one.
+    const BLOCK: usize = 4096;
+    let check_block = |block: Vec<SpanRecord>| {
+        let mut problems = Diagnostics::default();
+        let checked = match articles {
+            Some((articles, index)) => {
+                let lookup = |id: &str| index.get(id).map(|&i| &articles[i]);
+                check_each(path, block, Some(&lookup), manifest, &mut problems)
+            }
+            None => check_each(path, block, None, manifest, &mut problems),
+        };
+        (checked, problems)
+    };
+    let checked = if records.len() <= BLOCK {
+        let (checked, problems) = check_block(records);
+        diagnostics.extend(problems);
+        checked
+    } else {
+        let blocks: Vec<(Vec<CheckedSpan>, Diagnostics)> = records.into_par_iter().chunks(BLOCK).map(check_block).collect();
+        let mut checked = Vec::with_capacity(blocks.iter().map(|(c, _)| c.len()).sum());
+        for (block, problems) in blocks {
+            checked.extend(block);
+            diagnostics.extend(problems);
         }
-        None => check_spans_with(path, records, None, manifest, diagnostics),
-    }
+        checked
+    };
+    check_overlaps(path, &checked, manifest, diagnostics);
+    checked
 }
 
 /// Finds an article by id.
@@ -103,6 +126,19 @@ pub type ArticleLookup<'f, 'a> = &'f dyn Fn(&str) -> Option<&'a Article>;
 /// [`check_spans`] with the articles behind a lookup by id: the streaming `validate` hands it
 /// one article and that article's spans at a time.
 pub fn check_spans_with<'a>(
+    path: &Path,
+    records: Vec<SpanRecord>,
+    articles: Option<ArticleLookup<'_, 'a>>,
+    manifest: Option<&Manifest>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<CheckedSpan> {
+    let checked = check_each(path, records, articles, manifest, diagnostics);
+    check_overlaps(path, &checked, manifest, diagnostics);
+    checked
+}
+
+/// The checks of each span on its own (fields, schema, offsets, `text`, surface), in line order.
+fn check_each<'a>(
     path: &Path,
     records: Vec<SpanRecord>,
     articles: Option<ArticleLookup<'_, 'a>>,
@@ -160,7 +196,6 @@ pub fn check_spans_with<'a>(
         check_surface(path, line, &span, covered, diagnostics);
         checked.push(CheckedSpan { span, bytes: Some(bytes), line });
     }
-    check_overlaps(path, &checked, manifest, diagnostics);
     checked
 }
 
@@ -295,13 +330,17 @@ fn utf16_to_chars(text: &str, start: usize, end: usize) -> Option<(usize, usize)
 
 /// Duplicates anywhere, and overlaps in layers the manifest declares flat.
 fn check_overlaps(path: &Path, spans: &[CheckedSpan], manifest: Option<&Manifest>, diagnostics: &mut Diagnostics) {
-    let mut groups: BTreeMap<(&str, &str), Vec<&CheckedSpan>> = BTreeMap::new();
-    for checked in spans {
-        groups.entry((&checked.span.article_id, &checked.span.layer)).or_default().push(checked);
+    use rayon::prelude::*;
+    // One sort (on the rayon pool) by article, layer, then start, longest first, then line —
+    // lines are unique, so the order is total — and each article's layer is a run of it.
+    fn key(c: &CheckedSpan) -> (&str, &str, usize, std::cmp::Reverse<usize>, usize) {
+        (&c.span.article_id, &c.span.layer, c.span.start, std::cmp::Reverse(c.span.end), c.line)
     }
-    for ((_, layer), mut group) in groups {
+    let mut order: Vec<&CheckedSpan> = spans.iter().collect();
+    order.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    for group in order.chunk_by(|a, b| a.span.article_id == b.span.article_id && a.span.layer == b.span.layer) {
+        let layer = group[0].span.layer.as_str();
         let flat = manifest.and_then(|m| m.layers.get(layer)).is_some_and(|schema| schema.flat);
-        group.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end), c.line));
         let mut reach: Option<&CheckedSpan> = None;
         for (k, current) in group.iter().enumerate() {
             if k > 0 {
@@ -343,6 +382,7 @@ fn check_overlaps(path: &Path, spans: &[CheckedSpan], manifest: Option<&Manifest
 mod tests {
     use super::*;
     use crate::load::parse_span;
+    use std::collections::BTreeMap;
 
     fn run(text: &str, lines: &[&str], manifest: Option<&Manifest>) -> Vec<String> {
         let articles = vec![Article::new("a", text, BTreeMap::new())];

@@ -233,8 +233,8 @@ impl Dataset {
             }
         }
         let rows: Vec<SpanRow<'_>> = gold.iter().zip(bytes).zip(&sources).map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line }).collect();
-        let span_frame = spans_frame(&rows)?;
-        let article_frame = articles_frame(&set.articles)?;
+        let (span_frame, article_frame) = rayon::join(|| spans_frame(&rows), || articles_frame(&set.articles));
+        let (span_frame, article_frame) = (span_frame?, article_frame?);
         let dataset = Dataset { name: location.name, manifest: location.manifest.map(|(_, m)| m), articles: set.articles, gold, article_frame, span_frame };
         Ok((dataset, diagnostics))
     }

@@ -123,26 +123,41 @@ pub fn score_layer_counts(layer: &str, articles: &[String], gold: &[Span], pred:
     score(layer, articles, gold, pred, false)
 }
 
-/// Articles scored at a time: their spans are copied into the scorer's form only while they
-/// are scored, so memory holds one batch of copies, not the whole layer's.
-const BATCH: usize = 4096;
-
 fn score<'a>(layer: &str, articles: &'a [String], gold: &'a [Span], pred: &'a [Span], keep_outcomes: bool) -> LayerScore {
-    let mut by_article: BTreeMap<&'a str, (Vec<&'a Span>, Vec<&'a Span>)> = articles.iter().map(|id| (id.as_str(), (Vec::new(), Vec::new()))).collect();
-    for span in gold.iter().filter(|s| s.layer == layer) {
-        by_article.entry(&span.article_id).or_default().0.push(span);
+    // Every article once, in id order: the ones given and any other a span names, each with its
+    // gold and predictions — sorted on the rayon pool and merged, not looked up one by one.
+    let by_article = |spans: &'a [Span]| {
+        let mut refs: Vec<&'a Span> = spans.par_iter().filter(|s| s.layer == layer).collect();
+        refs.par_sort_by(|a, b| a.article_id.cmp(&b.article_id));
+        refs
+    };
+    let ((gold, pred), mut ids) = rayon::join(
+        || rayon::join(|| by_article(gold), || by_article(pred)),
+        || {
+            let mut ids: Vec<&'a str> = articles.iter().map(String::as_str).collect();
+            ids.par_sort_unstable();
+            ids
+        },
+    );
+    ids.extend(gold.iter().chain(&pred).map(|s| s.article_id.as_str()));
+    ids.par_sort_unstable();
+    ids.dedup();
+    fn run<'s, 'a>(spans: &'s [&'a Span], at: &mut usize, id: &str) -> &'s [&'a Span] {
+        let start = *at;
+        while spans.get(*at).is_some_and(|s| s.article_id == id) {
+            *at += 1;
+        }
+        &spans[start..*at]
     }
-    for span in pred.iter().filter(|s| s.layer == layer) {
-        by_article.entry(&span.article_id).or_default().1.push(span);
-    }
-    let work: Vec<(&'a str, Vec<&'a Span>, Vec<&'a Span>)> = by_article.into_iter().map(|(id, (g, p))| (id, g, p)).collect();
+    let (mut g, mut p) = (0, 0);
+    let work: Vec<(&str, &[&Span], &[&Span])> = ids.into_iter().map(|id| (id, run(&gold, &mut g, id), run(&pred, &mut p, id))).collect();
     // Sorted input makes every per-article result independent of file order.
     let sorted = |spans: &[&Span]| {
         let mut mentions: Vec<Mention> = spans.iter().map(|s| mention(s)).collect();
         mentions.sort();
         mentions
     };
-    tally(layer, &work, |(id, g, p)| ArticleMentions { id, gold: sorted(g), pred: sorted(p) }, keep_outcomes)
+    tally(layer, &work, |&(id, g, p)| ArticleMentions { id, gold: sorted(g), pred: sorted(p) }, keep_outcomes)
 }
 
 /// One article's spans of a layer in the scorer's form, each side sorted.
@@ -152,69 +167,132 @@ struct ArticleMentions<'a> {
     pred: Vec<Mention>,
 }
 
-/// Scores the articles of `work`, in its order (article id order), each turned into its sorted
-/// mentions by `mentions` only while its batch is scored, and adds up every count.
-fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
-    let mut result = LayerScore::empty(layer, work.len());
-    // Gold label → predicted label → pairs, looked up by borrowed labels: a string is owned
-    // once per cell, not once per pair.
-    let mut confusion: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for batch in work.chunks(BATCH) {
-        let scored: Vec<(ArticleMentions<'a>, ArticleScore)> = batch
-            .par_iter()
-            .map(|item| {
-                let article = mentions(item);
-                let score = score_article(&article.gold, &article.pred);
-                (article, score)
-            })
-            .collect();
-        for (ArticleMentions { id, gold, pred }, score) in scored {
-            result.gold_spans += gold.len() as u64;
-            result.predicted_spans += pred.len() as u64;
-            result.overall.add(&score.overall);
-            for (label, counts) in score.per_label {
-                match result.per_label.get_mut(&label) {
-                    Some(total) => total.add(&counts),
-                    None => {
-                        result.per_label.insert(label, counts);
-                    }
-                }
+/// What one article adds to a layer's sums, worked out on the rayon pool.
+struct ArticleTally<'a> {
+    article: ArticleMentions<'a>,
+    score: ArticleScore,
+    counts: ArticleCounts,
+    /// Each attribute compared (of gold spans with attributes only): its name, and whether the
+    /// prediction has the same value.
+    attributes: Vec<(String, bool)>,
+    outcomes: Vec<SpanOutcome>,
+}
+
+/// A layer's sums over a run of consecutive articles. Runs are summed on the rayon pool and
+/// joined in article order ([`Sums::join`]), so every count and list is the serial one.
+struct Sums {
+    score: LayerScore,
+    /// Gold label → predicted label → pairs, looked up by borrowed labels: a string is owned
+    /// once per cell, not once per pair.
+    confusion: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl Sums {
+    fn new(layer: &str) -> Self {
+        Sums { score: LayerScore::empty(layer, 0), confusion: BTreeMap::new() }
+    }
+
+    fn add(mut self, ArticleTally { article, score, counts, attributes, outcomes }: ArticleTally<'_>) -> Self {
+        let result = &mut self.score;
+        result.gold_spans += article.gold.len() as u64;
+        result.predicted_spans += article.pred.len() as u64;
+        result.overall.add(&score.overall);
+        add_labels(&mut result.per_label, score.per_label);
+        for pair in &score.pairs {
+            let row = pair.gold.map_or(SPURIOUS, |i| article.gold[i].label.as_str());
+            let column = pair.pred.map_or(MISSED, |i| article.pred[i].label.as_str());
+            count_cell(&mut self.confusion, row, column);
+        }
+        for (key, correct) in attributes {
+            let counts = result.attributes.entry(key).or_default();
+            counts.compared += 1;
+            counts.correct += u64::from(correct);
+        }
+        result.outcomes.extend(outcomes);
+        result.strict_attrs.add(&counts.strict_attrs);
+        result.per_article.push(counts);
+        self
+    }
+
+    /// `self` followed by `later`, the sums of the articles after it.
+    fn join(mut self, later: Sums) -> Self {
+        let (result, other) = (&mut self.score, later.score);
+        result.gold_spans += other.gold_spans;
+        result.predicted_spans += other.predicted_spans;
+        result.overall.add(&other.overall);
+        add_labels(&mut result.per_label, other.per_label);
+        for (row, cells) in later.confusion {
+            let target = self.confusion.entry(row).or_default();
+            for (column, n) in cells {
+                *target.entry(column).or_default() += n;
             }
-            let mut strict_attrs = Counts::default();
-            for pair in &score.pairs {
-                let g = pair.gold.map(|i| &gold[i]);
-                let p = pair.pred.map(|i| &pred[i]);
-                let (row, column) = (g.map_or(SPURIOUS, |m| m.label.as_str()), p.map_or(MISSED, |m| m.label.as_str()));
-                count_cell(&mut confusion, row, column);
-                let mut attrs_match = None;
-                if let (Some(g), Some(p)) = (g, p) {
-                    if !g.attrs.is_empty() {
-                        attrs_match = Some(attrs_agree(g, p));
-                    }
-                    if matches!(pair.outcome, Outcome::Correct | Outcome::WrongBoundary) {
-                        for (key, value) in &g.attrs {
-                            let counts = result.attributes.entry(key.clone()).or_default();
-                            counts.compared += 1;
-                            counts.correct += u64::from(p.attrs.get(key) == Some(value));
-                        }
-                    }
-                }
-                match pair.outcome {
-                    Outcome::Correct if attrs_match != Some(false) => strict_attrs.correct += 1,
-                    Outcome::Missed => strict_attrs.missed += 1,
-                    Outcome::Spurious => strict_attrs.spurious += 1,
-                    _ => strict_attrs.incorrect += 1,
-                }
-                if keep_outcomes {
-                    result.outcomes.push(SpanOutcome { article_id: id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
-                }
+        }
+        for (key, counts) in other.attributes {
+            let target = result.attributes.entry(key).or_default();
+            target.compared += counts.compared;
+            target.correct += counts.correct;
+        }
+        result.outcomes.extend(other.outcomes);
+        result.strict_attrs.add(&other.strict_attrs);
+        result.per_article.extend(other.per_article);
+        self
+    }
+}
+
+fn add_labels(total: &mut BTreeMap<String, SchemeCounts>, more: BTreeMap<String, SchemeCounts>) {
+    for (label, counts) in more {
+        match total.get_mut(&label) {
+            Some(sum) => sum.add(&counts),
+            None => {
+                total.insert(label, counts);
             }
-            result.strict_attrs.add(&strict_attrs);
-            result.per_article.push(ArticleCounts { article_id: id.to_string(), counts: score.overall, strict_attrs });
         }
     }
-    result.confusion = confusion.into_iter().flat_map(|(row, cells)| cells.into_iter().map(move |(column, n)| ((row.clone(), column), n))).collect();
-    result
+}
+
+/// Scores the articles of `work`, in its order (article id order), each turned into its sorted
+/// mentions by `mentions` only while it is scored, and adds up every count.
+fn tally<'a, W: Sync>(layer: &str, work: &'a [W], mentions: impl Fn(&'a W) -> ArticleMentions<'a> + Sync, keep_outcomes: bool) -> LayerScore {
+    let Sums { mut score, confusion } =
+        work.par_iter().fold(|| Sums::new(layer), |sums, item| sums.add(article_tally(mentions(item), keep_outcomes))).reduce(|| Sums::new(layer), Sums::join);
+    score.confusion = confusion.into_iter().flat_map(|(row, cells)| cells.into_iter().map(move |(column, n)| ((row.clone(), column), n))).collect();
+    score
+}
+
+/// Scores one article and works out everything it adds that does not need the others: its
+/// counts, the attributes compared, and its outcomes.
+fn article_tally(article: ArticleMentions<'_>, keep_outcomes: bool) -> ArticleTally<'_> {
+    let score = score_article(&article.gold, &article.pred);
+    let (gold, pred) = (&article.gold, &article.pred);
+    let mut strict_attrs = Counts::default();
+    let mut attributes = Vec::new();
+    let mut outcomes = Vec::new();
+    for pair in &score.pairs {
+        let g = pair.gold.map(|i| &gold[i]);
+        let p = pair.pred.map(|i| &pred[i]);
+        let mut attrs_match = None;
+        if let (Some(g), Some(p)) = (g, p) {
+            if !g.attrs.is_empty() {
+                attrs_match = Some(attrs_agree(g, p));
+            }
+            if matches!(pair.outcome, Outcome::Correct | Outcome::WrongBoundary) {
+                for (key, value) in &g.attrs {
+                    attributes.push((key.clone(), p.attrs.get(key) == Some(value)));
+                }
+            }
+        }
+        match pair.outcome {
+            Outcome::Correct if attrs_match != Some(false) => strict_attrs.correct += 1,
+            Outcome::Missed => strict_attrs.missed += 1,
+            Outcome::Spurious => strict_attrs.spurious += 1,
+            _ => strict_attrs.incorrect += 1,
+        }
+        if keep_outcomes {
+            outcomes.push(SpanOutcome { article_id: article.id.to_string(), gold: g.cloned(), pred: p.cloned(), outcome: pair.outcome, attrs_match });
+        }
+    }
+    let counts = ArticleCounts { article_id: article.id.to_string(), counts: score.overall, strict_attrs };
+    ArticleTally { article, score, counts, attributes, outcomes }
 }
 
 /// The layers to score: every layer in gold or predictions, or just `only`.
