@@ -26,7 +26,7 @@ pub struct Normalized {
     /// For each character of `text`: the original code-point range it stands for. The range
     /// starts at the character itself and runs over the diacritics that follow it, which
     /// belong to that letter even though the fold removed them.
-    origins: Vec<(usize, usize)>,
+    origins: Origins,
     /// Code points in the original text.
     original_len: usize,
 }
@@ -53,15 +53,15 @@ impl Normalized {
         if end <= start {
             return (begin, begin);
         }
-        (begin, self.origins[end - 1].1)
+        (begin, self.origins.get(end - 1).map_or(self.original_len, |o| o.1))
     }
 
     /// The folded range that the original range `[start, end)` becomes: the folded
     /// characters whose origin starts inside it. A removed character contributes nothing, a
     /// cluster that starts inside the range comes whole.
     pub fn normalized_range(&self, start: usize, end: usize) -> (usize, usize) {
-        let begin = self.origins.partition_point(|o| o.0 < start);
-        let finish = self.origins.partition_point(|o| o.0 < end).max(begin);
+        let begin = self.origins.starting_before(start);
+        let finish = self.origins.starting_before(end).max(begin);
         (begin, finish)
     }
 
@@ -69,6 +69,92 @@ impl Normalized {
     /// past the end).
     pub fn original_offset(&self, index: usize) -> usize {
         self.origins.get(index).map_or(self.original_len, |o| o.0)
+    }
+}
+
+/// The original range of every folded character, stored as pieces: runs of characters that
+/// each stand for one original character, the next one after the other (what folding leaves
+/// of most text), of which only the last may stand for more (its diacritics, a run of
+/// whitespace). A piece ends where the origins jump (a removed character) or where its last
+/// character took more than itself; so the pieces of a mapping are always the same, and equal
+/// mappings compare equal. An article of a million characters keeps a few thousand pieces
+/// instead of a pair of offsets per character.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Origins {
+    pieces: Vec<Piece>,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    /// Index of its first folded character.
+    first: usize,
+    /// Original index of its first character; its `k`th stands for `start + k`.
+    start: usize,
+    len: usize,
+    /// Where the last character's original range ends (`start + len` when it stands for itself
+    /// alone).
+    end: usize,
+}
+
+impl Origins {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends a character standing for the original `[start, end)`.
+    fn push(&mut self, start: usize, end: usize) {
+        self.extend(start, 1, end);
+    }
+
+    /// Appends `len` characters standing for themselves from original index `start` on, the
+    /// last for `[start + len - 1, end)`.
+    fn extend(&mut self, start: usize, len: usize, end: usize) {
+        if len == 0 {
+            return;
+        }
+        match self.pieces.last_mut() {
+            Some(last) if last.end == last.start + last.len && last.end == start => {
+                last.len += len;
+                last.end = end;
+            }
+            _ => self.pieces.push(Piece { first: self.len, start, len, end }),
+        }
+        self.len += len;
+    }
+
+    /// The original range of the last character.
+    fn last(&self) -> Option<(usize, usize)> {
+        self.pieces.last().map(|p| (p.start + p.len - 1, p.end))
+    }
+
+    /// Makes the last character's original range end at `end`.
+    fn set_last_end(&mut self, end: usize) {
+        if let Some(last) = self.pieces.last_mut() {
+            last.end = end;
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<(usize, usize)> {
+        if index >= self.len {
+            return None;
+        }
+        let piece = self.pieces[self.pieces.partition_point(|p| p.first <= index) - 1];
+        let start = piece.start + (index - piece.first);
+        let end = if index + 1 == piece.first + piece.len { piece.end } else { start + 1 };
+        Some((start, end))
+    }
+
+    /// How many characters stand for originals that start before `original`. The starts never
+    /// go down, so those are the first ones.
+    fn starting_before(&self, original: usize) -> usize {
+        match self.pieces.partition_point(|p| p.start < original) {
+            0 => 0,
+            after => {
+                let piece = self.pieces[after - 1];
+                piece.first + piece.len.min(original - piece.start)
+            }
+        }
     }
 }
 
@@ -144,7 +230,7 @@ pub(crate) fn normalize_spacing(text: &str) -> Normalized {
 
 /// Folds `text` with `steps`, keeping the way back to the original's code points.
 pub fn normalize_with(text: &str, steps: &Steps) -> Normalized {
-    let mut folder = Folder { steps, out: String::with_capacity(text.len()), origins: Vec::with_capacity(text.len() / 2) };
+    let mut folder = Folder { steps, out: String::with_capacity(text.len()), origins: Origins::default() };
     let original_len = match steps.unicode {
         UnicodeForm::None => {
             // Runs of characters that every step keeps as they are are copied whole, and so is
@@ -175,14 +261,14 @@ pub fn normalize_with(text: &str, steps: &Steps) -> Normalized {
 struct Folder<'a> {
     steps: &'a Steps,
     out: String,
-    origins: Vec<(usize, usize)>,
+    origins: Origins,
 }
 
 impl Folder<'_> {
     /// Appends `kept`, the original's characters `indexes`, which the fold keeps as they are.
     fn copy(&mut self, kept: &str, indexes: std::ops::Range<usize>) {
         self.out.push_str(kept);
-        self.origins.extend(indexes.map(|index| (index, index + 1)));
+        self.origins.extend(indexes.start, indexes.len(), indexes.end);
     }
 
     /// Folds one character that stands for the original code points `[start, end)`.
@@ -196,23 +282,21 @@ impl Folder<'_> {
                         self.out.pop();
                         self.out.push('\n');
                     }
-                    if let Some(last) = self.origins.last_mut() {
-                        last.1 = last.1.max(end);
+                    if let Some((_, last_end)) = self.origins.last() {
+                        self.origins.set_last_end(last_end.max(end));
                     }
                 } else {
                     self.out.push(folded);
-                    self.origins.push((start, end));
+                    self.origins.push(start, end);
                 }
             }
             Fold::Keep(c) => {
                 self.out.push(c);
-                self.origins.push((start, end));
+                self.origins.push(start, end);
             }
             Fold::Attach => {
-                if let Some(last) = self.origins.last_mut() {
-                    if last.1 == start {
-                        last.1 = end;
-                    }
+                if self.origins.last().is_some_and(|(_, last_end)| last_end == start) {
+                    self.origins.set_last_end(end);
                 }
             }
             Fold::Drop => {}
@@ -251,11 +335,65 @@ mod tests {
     /// [`normalize_with`] for [`UnicodeForm::None`] without its shortcut: `push` on every
     /// character.
     fn normalize_slowly(text: &str, steps: &Steps) -> Normalized {
-        let mut folder = Folder { steps, out: String::new(), origins: Vec::new() };
+        let mut folder = Folder { steps, out: String::new(), origins: Origins::default() };
         for (index, c) in text.chars().enumerate() {
             folder.push(c, index, index + 1);
         }
         Normalized { text: folder.out, origins: folder.origins, original_len: text.chars().count() }
+    }
+
+    #[test]
+    fn origins_in_pieces_answer_as_a_pair_per_character_would() {
+        let mut state = 11u64;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..300 {
+            let (mut pieces, mut pairs) = (Origins::default(), Vec::<(usize, usize)>::new());
+            let mut at = 0;
+            for _ in 0..next(40) {
+                match next(5) {
+                    // A run copied as it is, a character standing for several (a cluster),
+                    // a character repeated (a ligature expanded), a gap (removed characters).
+                    0 | 1 => {
+                        let len = next(6);
+                        pieces.extend(at, len, at + len);
+                        pairs.extend((at..at + len).map(|k| (k, k + 1)));
+                        at += len;
+                    }
+                    2 => {
+                        let wide = 1 + next(3);
+                        pieces.push(at, at + wide);
+                        pairs.push((at, at + wide));
+                        if next(2) == 0 {
+                            pieces.push(at, at + wide);
+                            pairs.push((at, at + wide));
+                        }
+                        at += wide;
+                    }
+                    3 => at += 1 + next(3),
+                    _ => {
+                        // The last character takes what follows it (diacritics, whitespace).
+                        if let Some(last) = pairs.last_mut() {
+                            let end = last.1.max(at) + next(3);
+                            last.1 = end;
+                            pieces.set_last_end(end);
+                            at = end;
+                        }
+                    }
+                }
+                assert_eq!(pieces.last(), pairs.last().copied());
+            }
+            assert_eq!(pieces.len(), pairs.len());
+            for (k, pair) in pairs.iter().enumerate() {
+                assert_eq!(pieces.get(k), Some(*pair), "{k} of {pairs:?}");
+            }
+            assert_eq!(pieces.get(pairs.len()), None);
+            for original in 0..=at + 1 {
+                assert_eq!(pieces.starting_before(original), pairs.partition_point(|p| p.0 < original), "{original} in {pairs:?}");
+            }
+        }
     }
 
     #[test]
