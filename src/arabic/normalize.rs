@@ -77,8 +77,8 @@ impl Normalized {
 /// of most text), of which only the last may stand for more (its diacritics, a run of
 /// whitespace). A piece ends where the origins jump (a removed character) or where its last
 /// character took more than itself; so the pieces of a mapping are always the same, and equal
-/// mappings compare equal. An article of a million characters keeps a few thousand pieces
-/// instead of a pair of offsets per character.
+/// mappings compare equal. A text keeps a piece per removed character or merged run, not a
+/// pair of offsets per character.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Origins {
     pieces: Vec<Piece>,
