@@ -117,6 +117,18 @@ impl DatasetHash {
         self.span_sum = self.span_sum.wrapping_add(xxhash_rust::xxh3::xxh3_128(line));
     }
 
+    /// Adds an article of a dataset.
+    pub fn add(&mut self, article: &crate::model::Article) {
+        self.add_article(&article.id, &article.text, &article.metadata_json());
+    }
+
+    /// Adds a gold span of a dataset, writing its line in `line` (a buffer to reuse).
+    pub fn add_span(&mut self, span: &crate::model::Span, line: &mut Vec<u8>) {
+        line.clear();
+        span.write_json(line);
+        self.add_span_line(line);
+    }
+
     /// Adds what `other` holds, as if its articles and spans had been added here.
     pub fn merge(&mut self, other: &DatasetHash) {
         self.articles += other.articles;

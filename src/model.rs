@@ -48,6 +48,12 @@ impl Article {
         Article { id: id.into(), text, metadata, index }
     }
 
+    /// The metadata as one JSON object (`{}` when there is none), as fingerprints and cache
+    /// keys hash it.
+    pub fn metadata_json(&self) -> String {
+        serde_json::to_string(&self.metadata).unwrap_or_default()
+    }
+
     /// Length of the text in code points.
     pub fn char_len(&self) -> usize {
         self.index.char_len
@@ -98,16 +104,13 @@ impl TextIndex {
         }
         let bytes = text.as_bytes();
         let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
-        // Characters are counted eight bytes at a time (a byte starts one unless it is a
-        // continuation byte, `10xxxxxx`); only the words where a checkpoint falls are looked
-        // at byte by byte.
+        // Characters are counted eight bytes at a time; only the words where a checkpoint falls
+        // are looked at byte by byte.
         let (mut char_len, mut next) = (0, 0);
         let mut words = bytes.chunks_exact(8);
         let mut at = 0;
         for word in &mut words {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            let continuations = (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
-            let starts = 8 - continuations;
+            let starts = char_starts(word);
             if char_len + starts > next {
                 Self::mark(word, at, &mut char_len, &mut next, &mut checkpoints);
             } else {
@@ -123,7 +126,7 @@ impl TextIndex {
     /// byte offset of character `next` and of every `STRIDE`th after it.
     fn mark(bytes: &[u8], at: usize, char_len: &mut usize, next: &mut usize, checkpoints: &mut Vec<usize>) {
         for (k, &byte) in bytes.iter().enumerate() {
-            if (byte as i8) >= -0x40 {
+            if !is_continuation(byte) {
                 if *char_len == *next {
                     checkpoints.push(at + k);
                     *next += Self::STRIDE;
@@ -149,13 +152,11 @@ impl TextIndex {
         if self.checkpoints.is_empty() {
             return chars;
         }
-        // Whole words of eight bytes are skipped while the character wanted starts after them
-        // (a byte starts a character unless it is a continuation byte, `10xxxxxx`).
+        // Whole words of eight bytes are skipped while the character wanted starts after them.
         let bytes = rest.as_bytes();
         let (mut at, mut remaining) = (0, chars);
         while let Some(word) = bytes.get(at..at + 8) {
-            let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            let starts = 8 - (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+            let starts = char_starts(word);
             if starts > remaining {
                 break;
             }
@@ -163,7 +164,7 @@ impl TextIndex {
             at += 8;
         }
         for (k, &byte) in bytes[at..].iter().enumerate() {
-            if (byte as i8) >= -0x40 {
+            if !is_continuation(byte) {
                 if remaining == 0 {
                     return at + k;
                 }
@@ -181,6 +182,18 @@ impl TextIndex {
         let base = self.checkpoints[block];
         block * Self::STRIDE + text[base..byte].chars().count()
     }
+}
+
+/// A UTF-8 byte that continues a character rather than starting one (`10xxxxxx`).
+pub(crate) fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// How many characters start in `word`, eight bytes of UTF-8: those that are not continuation
+/// bytes, counted at once.
+fn char_starts(word: &[u8]) -> usize {
+    let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+    8 - (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize
 }
 
 /// One annotated (or predicted) span over an article, in code points, end-exclusive.

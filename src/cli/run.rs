@@ -135,6 +135,9 @@ struct Predictions {
 pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<ExitCode> {
     // A bad --out fails now, not after the whole extraction.
     ReportTarget::check(&args.out)?;
+    let Ok(dataset) = args.dataset.load_checked(progress)? else {
+        return Ok(ExitCode::from(1));
+    };
     let mut all = registry.declarations(registry_path(args.registry.as_ref()).as_deref())?;
     let mut names = args.extractor.clone();
     if names.is_empty() && args.predictions.is_empty() {
@@ -152,21 +155,6 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         all.push(declaration);
         names.push(name.clone());
     }
-    // The built-in gazetteer lists (of the `gazetteer` kind without `lists`, and of the tagger's
-    // features) are compiled on another thread while the dataset loads.
-    let builtin_lists = names.iter().filter_map(|n| find(&all, n).ok()).any(|d| match d.kind.as_str() {
-        "gazetteer" => !d.params.contains_key("lists"),
-        kind => kind == "perceptron-ner",
-    });
-    let loaded = std::thread::scope(|scope| {
-        if builtin_lists {
-            scope.spawn(crate::extract::gazetteer::Gazetteer::builtin);
-        }
-        args.dataset.load_checked(progress)
-    });
-    let Ok(dataset) = loaded? else {
-        return Ok(ExitCode::from(1));
-    };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let context = Context { gold: &dataset.gold, articles: &dataset.articles, jobs };
 

@@ -103,19 +103,12 @@ pub fn check_spans(
         };
         (checked, problems)
     };
-    let checked = if records.len() <= BLOCK {
-        let (checked, problems) = check_block(records);
+    let blocks: Vec<(Vec<CheckedSpan>, Diagnostics)> = records.into_par_iter().chunks(BLOCK).map(check_block).collect();
+    let mut checked = Vec::with_capacity(blocks.iter().map(|(c, _)| c.len()).sum());
+    for (block, problems) in blocks {
+        checked.extend(block);
         diagnostics.extend(problems);
-        checked
-    } else {
-        let blocks: Vec<(Vec<CheckedSpan>, Diagnostics)> = records.into_par_iter().chunks(BLOCK).map(check_block).collect();
-        let mut checked = Vec::with_capacity(blocks.iter().map(|(c, _)| c.len()).sum());
-        for (block, problems) in blocks {
-            checked.extend(block);
-            diagnostics.extend(problems);
-        }
-        checked
-    };
+    }
     check_overlaps(path, &checked, manifest, diagnostics);
     checked
 }

@@ -55,6 +55,14 @@ pub struct DatasetVersion {
     pub mizan_version: Option<String>,
 }
 
+impl Manifest {
+    /// Whether its `[version]` records a fingerprint of the definition before mizan 0.2.0,
+    /// which only the whole dataset in memory can be checked against.
+    pub fn records_old_fingerprint(&self) -> bool {
+        self.version.as_ref().is_some_and(|v| v.fingerprint_definition() == 1)
+    }
+}
+
 impl DatasetVersion {
     /// The definition of the fingerprints recorded here: 1 for versions written before mizan
     /// 0.2.0, which did not say who wrote them.

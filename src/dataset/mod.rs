@@ -261,8 +261,8 @@ impl Dataset {
         let (dataset, diagnostics) = Dataset::load(spec, progress)?;
         let stats = stats(&dataset)?;
         let fingerprint = fingerprint && diagnostics.error_count() == 0;
-        let old_version = dataset.manifest.as_ref().and_then(|m| m.version.as_ref()).filter(|v| v.fingerprint_definition() == 1);
-        let version_fingerprint = (fingerprint && old_version.is_some()).then(|| dataset.fingerprint_v1());
+        let old = dataset.manifest.as_ref().is_some_and(Manifest::records_old_fingerprint);
+        let version_fingerprint = (fingerprint && old).then(|| dataset.fingerprint_v1());
         let fingerprint = fingerprint.then(|| dataset.fingerprint());
         let summary = Summary {
             articles: dataset.articles.len() as u64,
@@ -281,40 +281,27 @@ impl Dataset {
     /// [`DatasetHash`]'s (mizan 0.2.0 on); [`Dataset::fingerprint_as`] gives either.
     pub fn fingerprint(&self) -> String {
         use rayon::prelude::*;
-        let (mut hash, spans) = rayon::join(
+        let merged = |mut a: DatasetHash, b: DatasetHash| {
+            a.merge(&b);
+            a
+        };
+        let (articles, spans) = rayon::join(
             || {
-                self.articles
-                    .par_iter()
-                    .fold(DatasetHash::new, |mut hash, article| {
-                        hash.add_article(&article.id, &article.text, &serde_json::to_string(&article.metadata).unwrap_or_default());
-                        hash
-                    })
-                    .reduce(DatasetHash::new, |mut a, b| {
-                        a.merge(&b);
-                        a
-                    })
+                let add = |mut hash: DatasetHash, article| {
+                    hash.add(article);
+                    hash
+                };
+                self.articles.par_iter().fold(DatasetHash::new, add).reduce(DatasetHash::new, merged)
             },
             || {
-                self.gold
-                    .par_iter()
-                    .fold(
-                        || (DatasetHash::new(), Vec::with_capacity(128)),
-                        |(mut hash, mut line), span| {
-                            line.clear();
-                            span.write_json(&mut line);
-                            hash.add_span_line(&line);
-                            (hash, line)
-                        },
-                    )
-                    .map(|(hash, _)| hash)
-                    .reduce(DatasetHash::new, |mut a, b| {
-                        a.merge(&b);
-                        a
-                    })
+                let add = |(mut hash, mut line): (DatasetHash, Vec<u8>), span| {
+                    hash.add_span(span, &mut line);
+                    (hash, line)
+                };
+                self.gold.par_iter().fold(|| (DatasetHash::new(), Vec::new()), add).map(|(hash, _)| hash).reduce(DatasetHash::new, merged)
             },
         );
-        hash.merge(&spans);
-        hash.hex()
+        merged(articles, spans).hex()
     }
 
     /// The fingerprint by the definition a report or manifest of mizan `version` carries
@@ -339,7 +326,7 @@ impl Dataset {
                 let mut hash = crate::fingerprint::Fingerprint::new();
                 for article in articles {
                     hash.add_str(&article.id).add_str(&article.text);
-                    hash.add_str(&serde_json::to_string(&article.metadata).unwrap_or_default());
+                    hash.add_str(&article.metadata_json());
                 }
                 hash
             },

@@ -39,9 +39,7 @@ pub(super) fn summarize(spec: &DatasetSpec, fingerprint: bool, progress: &dyn Pr
         return Ok(None);
     }
     let manifest = location.manifest.as_ref().map(|(_, m)| m);
-    if fingerprint && manifest.and_then(|m| m.version.as_ref()).is_some_and(|v| v.fingerprint_definition() != 2) {
-        // The recorded fingerprint is checked by its own definition, which needs the whole
-        // dataset in memory.
+    if fingerprint && manifest.is_some_and(Manifest::records_old_fingerprint) {
         return Ok(None);
     }
     let (articles, spans) = std::thread::scope(|scope| {
@@ -139,7 +137,7 @@ fn read_articles(
             article.metadata.entry("split".into()).or_insert_with(|| split.to_string());
         }
         if fingerprint {
-            side.hash.add_article(&article.id, &article.text, &serde_json::to_string(&article.metadata).unwrap_or_default());
+            side.hash.add(&article);
         }
         let characters = article.char_len() as u64;
         side.count += 1;
@@ -261,9 +259,7 @@ fn check_in_step(
                 }
                 for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
                     if fingerprint {
-                        line.clear();
-                        checked.span.write_json(&mut line);
-                        side.hash.add_span_line(&line);
+                        side.hash.add_span(&checked.span, &mut line);
                     }
                     side.count += 1;
                     count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);

@@ -29,7 +29,7 @@ impl PredictionCache {
             .add_str(extractor.version())
             .add_str(&extractor.parameters().to_string())
             .add_str(&article.id)
-            .add_str(&serde_json::to_string(&article.metadata).unwrap_or_default())
+            .add_str(&article.metadata_json())
             .add_str(&article.text)
             .hex();
         let name: String = extractor.name().chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();

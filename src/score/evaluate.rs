@@ -74,15 +74,15 @@ pub struct LayerScore {
 }
 
 impl LayerScore {
-    /// A layer with nothing counted yet, room made for `articles` articles' counts.
-    pub(crate) fn empty(layer: &str, articles: usize) -> Self {
+    /// A layer with nothing counted yet.
+    pub(crate) fn empty(layer: &str) -> Self {
         LayerScore {
             layer: layer.to_string(),
             gold_spans: 0,
             predicted_spans: 0,
             overall: SchemeCounts::default(),
             per_label: BTreeMap::new(),
-            per_article: Vec::with_capacity(articles),
+            per_article: Vec::new(),
             confusion: BTreeMap::new(),
             attributes: BTreeMap::new(),
             strict_attrs: Counts::default(),
@@ -189,7 +189,7 @@ struct Sums {
 
 impl Sums {
     fn new(layer: &str) -> Self {
-        Sums { score: LayerScore::empty(layer, 0), confusion: BTreeMap::new() }
+        Sums { score: LayerScore::empty(layer), confusion: BTreeMap::new() }
     }
 
     fn add(mut self, ArticleTally { article, score, counts, attributes, outcomes }: ArticleTally<'_>) -> Self {

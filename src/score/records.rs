@@ -79,7 +79,7 @@ pub(crate) fn score_layer<'s>(layer: &str, articles: &[&str], labels: &[&str], s
         })
         .collect();
 
-    let mut result = LayerScore::empty(layer, 0);
+    let mut result = LayerScore::empty(layer);
     result.per_article = per_article;
     let (mut per_label, mut seen, mut confusion) = (vec![SchemeCounts::default(); n], vec![false; n], vec![0u64; (n + 1) * (n + 1)]);
     for tally in tallies.into_inner().unwrap_or_else(PoisonError::into_inner) {

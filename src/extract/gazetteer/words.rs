@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 use crate::arabic::clitics::{MIN_STEM, PROCLITICS};
+use crate::model::is_continuation;
 
 /// A letter or digit: `char::is_alphanumeric`, answered from a bitmap for the first 2,048 code
 /// points (Latin, Greek, Cyrillic, Hebrew, Arabic and its supplement), whose lookups in the
@@ -94,11 +95,6 @@ impl CharIndexes {
         self.byte = byte;
         self.index
     }
-}
-
-/// A UTF-8 byte that continues a character rather than starting one.
-fn is_continuation(byte: u8) -> bool {
-    byte & 0xC0 == 0x80
 }
 
 #[cfg(test)]
