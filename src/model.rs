@@ -51,7 +51,7 @@ impl Article {
     /// The metadata as one JSON object (`{}` when there is none), as fingerprints and cache
     /// keys hash it.
     pub fn metadata_json(&self) -> String {
-        serde_json::to_string(&self.metadata).unwrap_or_default()
+        metadata_json(&self.metadata)
     }
 
     /// Length of the text in code points.
@@ -83,6 +83,15 @@ impl Article {
         }
         Some(self.index.char_offset(&self.text, byte))
     }
+}
+
+/// Metadata as one JSON object (`{}` when there is none), as fingerprints and cache keys hash
+/// it: [`Article::metadata_json`] for the fields of an article not yet built.
+pub(crate) fn metadata_json(metadata: &BTreeMap<String, String>) -> String {
+    if metadata.is_empty() {
+        return "{}".to_string();
+    }
+    serde_json::to_string(metadata).unwrap_or_default()
 }
 
 /// Code-point ↔ byte conversion for one text. Stores the byte offset of every
@@ -152,26 +161,7 @@ impl TextIndex {
         if self.checkpoints.is_empty() {
             return chars;
         }
-        // Whole words of eight bytes are skipped while the character wanted starts after them.
-        let bytes = rest.as_bytes();
-        let (mut at, mut remaining) = (0, chars);
-        while let Some(word) = bytes.get(at..at + 8) {
-            let starts = char_starts(word);
-            if starts > remaining {
-                break;
-            }
-            remaining -= starts;
-            at += 8;
-        }
-        for (k, &byte) in bytes[at..].iter().enumerate() {
-            if !is_continuation(byte) {
-                if remaining == 0 {
-                    return at + k;
-                }
-                remaining -= 1;
-            }
-        }
-        bytes.len()
+        char_bytes(rest, chars)
     }
 
     fn char_offset(&self, text: &str, byte: usize) -> usize {
@@ -182,6 +172,30 @@ impl TextIndex {
         let base = self.checkpoints[block];
         block * Self::STRIDE + text[base..byte].chars().count()
     }
+}
+
+/// Bytes taken by the first `chars` characters of `rest` (all of it when it has fewer).
+pub(crate) fn char_bytes(rest: &str, chars: usize) -> usize {
+    // Whole words of eight bytes are skipped while the character wanted starts after them.
+    let bytes = rest.as_bytes();
+    let (mut at, mut remaining) = (0, chars);
+    while let Some(word) = bytes.get(at..at + 8) {
+        let starts = char_starts(word);
+        if starts > remaining {
+            break;
+        }
+        remaining -= starts;
+        at += 8;
+    }
+    for (k, &byte) in bytes[at..].iter().enumerate() {
+        if !is_continuation(byte) {
+            if remaining == 0 {
+                return at + k;
+            }
+            remaining -= 1;
+        }
+    }
+    bytes.len()
 }
 
 /// A UTF-8 byte that continues a character rather than starting one (`10xxxxxx`).
@@ -292,6 +306,27 @@ impl Span {
     /// order, strings escaped as serde_json escapes them. Span JSONL files and the dataset's
     /// fingerprint are written by this.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        let line =
+            SpanLine { article_id: &self.article_id, layer: &self.layer, start: self.start, end: self.end, label: &self.label, text: self.text.as_deref() };
+        line.write_json(out, &self.attrs);
+    }
+}
+
+/// A span's fields, borrowed, as its JSON line names them: what [`Span::write_json`] writes,
+/// for a reader that checks spans where they lie in its line buffer and builds no [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SpanLine<'a> {
+    pub article_id: &'a str,
+    pub layer: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub label: &'a str,
+    pub text: Option<&'a str>,
+}
+
+impl SpanLine<'_> {
+    /// [`Span::write_json`] of the span with these fields and `attrs`.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>, attrs: &BTreeMap<String, String>) {
         let string = |out: &mut Vec<u8>, value: &str| {
             // What serde_json escapes: `"`, `\` and the control characters below U+0020. A
             // string without them is written as it is (most are), the rest by serde_json.
@@ -306,22 +341,22 @@ impl Span {
         };
         let mut digits = itoa::Buffer::new();
         out.extend_from_slice(b"{\"article_id\":");
-        string(out, &self.article_id);
+        string(out, self.article_id);
         out.extend_from_slice(b",\"layer\":");
-        string(out, &self.layer);
+        string(out, self.layer);
         out.extend_from_slice(b",\"start\":");
         out.extend_from_slice(digits.format(self.start).as_bytes());
         out.extend_from_slice(b",\"end\":");
         out.extend_from_slice(digits.format(self.end).as_bytes());
         out.extend_from_slice(b",\"label\":");
-        string(out, &self.label);
-        if let Some(text) = &self.text {
+        string(out, self.label);
+        if let Some(text) = self.text {
             out.extend_from_slice(b",\"text\":");
             string(out, text);
         }
-        if !self.attrs.is_empty() {
+        if !attrs.is_empty() {
             out.extend_from_slice(b",\"attrs\":{");
-            for (k, (key, value)) in self.attrs.iter().enumerate() {
+            for (k, (key, value)) in attrs.iter().enumerate() {
                 if k > 0 {
                     out.push(b',');
                 }

@@ -7,6 +7,7 @@
 pub(crate) mod check;
 pub mod dedupe;
 pub mod folder;
+mod in_step;
 pub mod leakage;
 pub mod manifest;
 pub mod minhash;

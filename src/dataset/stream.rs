@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use crate::dataset::check::check_spans_with;
+use crate::dataset::in_step::{Incoming, SpanFile, SpanSide};
 use crate::dataset::manifest::{ArticleFormat, Manifest};
-use crate::dataset::stats::{count_cell, SpanCounts, SplitStats, Stats};
+use crate::dataset::stats::{SpanCounts, SplitStats, Stats};
 use crate::dataset::{locate, DatasetSpec, Summary};
 use crate::fingerprint::{DatasetHash, KeySet};
-use crate::load::{parse_span, read_articles_jsonl, Diagnostics, LoadError, Records, SpanRecord};
-use crate::model::{Article, DEFAULT_LAYER};
-use crate::progress::{NoProgress, Progress};
+use crate::load::{read_article_fields, Diagnostics, LoadError};
+use crate::model::metadata_json;
+use crate::progress::Progress;
 
 /// Articles go from one thread to the other in batches of `BATCH` articles or `BATCH_BYTES` of
 /// text, whichever comes first (each hand-over can wake the other thread, which costs more than
@@ -110,7 +110,7 @@ fn read_articles(
     manifest: Option<&Manifest>,
     fingerprint: bool,
     progress: &dyn Progress,
-    (sender, recycled): (SyncSender<Vec<Article>>, Receiver<Vec<Article>>),
+    (sender, recycled): (SyncSender<Vec<Incoming>>, Receiver<Vec<Incoming>>),
 ) -> Result<Option<ArticleSide>, LoadError> {
     let mut first_listing: HashMap<&str, &str> = HashMap::new();
     for (split, ids) in manifest.iter().flat_map(|m| &m.splits) {
@@ -125,7 +125,7 @@ fn read_articles(
     let (mut batch, mut batch_bytes) = (Vec::with_capacity(BATCH), 0);
     let mut diagnostics = Diagnostics::default();
     progress.start("articles", std::fs::metadata(path).ok().map(|m| m.len()));
-    let read = read_articles_jsonl(path, &mut diagnostics, progress, |mut article, _| {
+    let read = read_article_fields(path, &mut diagnostics, progress, |mut article, _| {
         if !usable || !seen.insert(xxhash_rust::xxh3::xxh3_64(article.id.as_bytes())) {
             // A repeated id, or (rarely) two ids with the same 64-bit hash: either way the
             // whole-dataset path decides.
@@ -137,16 +137,22 @@ fn read_articles(
             article.metadata.entry("split".into()).or_insert_with(|| split.to_string());
         }
         if fingerprint {
-            side.hash.add(&article);
+            side.hash.add_article(&article.id, &article.text, &metadata_json(&article.metadata));
         }
-        let characters = article.char_len() as u64;
+        let char_len = article.text.chars().count();
+        let characters = char_len as u64;
         side.count += 1;
         side.characters += characters;
-        if let Some(split) = article.metadata.get("split") {
-            let entry = side.splits.entry(split.clone()).or_default();
+        let split = article.metadata.remove("split");
+        if let Some(split) = &split {
+            let entry = match side.splits.get_mut(split) {
+                Some(entry) => entry,
+                None => side.splits.entry(split.clone()).or_default(),
+            };
             entry.0 += 1;
             entry.1 += characters;
         }
+        let article = Incoming { id: article.id, text: article.text, split, char_len };
         batch_bytes += article.text.len();
         batch.push(article);
         if batch.len() == BATCH || batch_bytes >= BATCH_BYTES {
@@ -192,92 +198,31 @@ fn report_splits(manifest: &Manifest, path: &Path, mut listed: HashMap<String, O
     }
 }
 
-/// What the spans side found.
-struct SpanSide {
-    diagnostics: Diagnostics,
-    count: u64,
-    counts: SpanCounts,
-    split_spans: BTreeMap<String, SpanCounts>,
-    /// The fingerprint's spans part: the spans that passed the checks.
-    hash: DatasetHash,
-}
-
-/// One span file read in step with the articles.
-struct SpanFile<'a> {
-    path: &'a Path,
-    layer: Option<&'a str>,
-    records: Records<std::io::BufReader<std::fs::File>>,
-    next: Option<SpanRecord>,
-    done: bool,
-}
-
-impl SpanFile<'_> {
-    fn peek(&mut self, diagnostics: &mut Diagnostics) -> Result<Option<&SpanRecord>, LoadError> {
-        if self.next.is_none() && !self.done {
-            let (default, required) = (self.layer.unwrap_or(DEFAULT_LAYER), self.layer);
-            match self.records.next(diagnostics, &NoProgress, |line| parse_span(line, default, required))? {
-                Some((span, line)) => self.next = Some(SpanRecord { span, line }),
-                None => self.done = true,
-            }
-        }
-        Ok(self.next.as_ref())
-    }
-
-    /// The spans of `id` that come next in the file.
-    fn group(&mut self, id: &str, diagnostics: &mut Diagnostics) -> Result<Vec<SpanRecord>, LoadError> {
-        let mut group = Vec::new();
-        while self.peek(diagnostics)?.is_some_and(|record| record.span.article_id == id) {
-            group.extend(self.next.take());
-        }
-        Ok(group)
-    }
-}
-
 /// Checks each article's spans as the article arrives; `None` when a file has spans left once
 /// the articles are done (an unknown id, or spans out of the articles' order).
 fn check_in_step(
     gold: &[(std::path::PathBuf, Option<String>)],
     manifest: Option<&Manifest>,
     fingerprint: bool,
-    (articles, used): (Receiver<Vec<Article>>, SyncSender<Vec<Article>>),
+    (articles, used): (Receiver<Vec<Incoming>>, SyncSender<Vec<Incoming>>),
 ) -> Result<Option<SpanSide>, LoadError> {
     let mut files = Vec::with_capacity(gold.len());
     for (path, layer) in gold {
-        files.push(SpanFile { path, layer: layer.as_deref(), records: Records::open(path)?, next: None, done: false });
+        files.push(SpanFile::open(path, layer.as_deref())?);
     }
-    let mut side =
-        SpanSide { diagnostics: Diagnostics::default(), count: 0, counts: SpanCounts::new(), split_spans: BTreeMap::new(), hash: DatasetHash::new() };
+    let mut side = SpanSide::default();
     let mut line = Vec::with_capacity(128);
     for batch in articles {
         for article in &batch {
-            let lookup = |id: &str| (id == article.id).then_some(article);
-            let split = article.metadata.get("split");
             for file in &mut files {
-                let group = file.group(&article.id, &mut side.diagnostics)?;
-                if group.is_empty() {
-                    continue;
-                }
-                for checked in check_spans_with(file.path, group, Some(&lookup), manifest, &mut side.diagnostics) {
-                    if fingerprint {
-                        side.hash.add_span(&checked.span, &mut line);
-                    }
-                    side.count += 1;
-                    count_cell(&mut side.counts, &checked.span.layer, &checked.span.label);
-                    if let Some(split) = split {
-                        let counts = match side.split_spans.get_mut(split) {
-                            Some(counts) => counts,
-                            None => side.split_spans.entry(split.clone()).or_default(),
-                        };
-                        count_cell(counts, &checked.span.layer, &checked.span.label);
-                    }
-                }
+                file.take(article, manifest, fingerprint, &mut side, &mut line)?;
             }
         }
         // Back to the reading thread, which frees them (or, when its queue is full, here).
         let _ = used.try_send(batch);
     }
     for file in &mut files {
-        if file.peek(&mut side.diagnostics)?.is_some() {
+        if file.has_more(&mut side.diagnostics)? {
             return Ok(None);
         }
     }

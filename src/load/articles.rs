@@ -33,12 +33,32 @@ impl LoadedArticles {
 }
 
 /// Builds an article, adding dateline metadata unless the source already gave it.
-pub fn make_article(id: String, text: String, mut metadata: BTreeMap<String, String>) -> Article {
-    if let Some(dateline) = text.lines().next().and_then(parse_dateline) {
-        metadata.entry("dateline_place".into()).or_insert(dateline.place);
-        metadata.entry("dateline_agency".into()).or_insert(dateline.agency);
+pub fn make_article(id: String, text: String, metadata: BTreeMap<String, String>) -> Article {
+    ArticleFields::new(id, text, metadata).into_article()
+}
+
+/// An article's fields as a reader gives them (dateline metadata added), before the [`Article`]
+/// and its offsets index are built: all that a reader that counts and hashes articles needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFields {
+    pub id: String,
+    pub text: String,
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl ArticleFields {
+    /// The fields, with dateline metadata added unless the source already gave it.
+    pub fn new(id: String, text: String, mut metadata: BTreeMap<String, String>) -> Self {
+        if let Some(dateline) = text.lines().next().and_then(parse_dateline) {
+            metadata.entry("dateline_place".into()).or_insert(dateline.place);
+            metadata.entry("dateline_agency".into()).or_insert(dateline.agency);
+        }
+        ArticleFields { id, text, metadata }
     }
-    Article::new(id, text, metadata)
+
+    pub fn into_article(self) -> Article {
+        Article::new(self.id, self.text, self.metadata)
+    }
 }
 
 /// Reads every `*.txt` file directly in `dir`, in file-name order.
@@ -101,10 +121,21 @@ pub fn load_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress:
 /// caller that does not keep them reads in bounded memory. A file without articles (and without
 /// errors that would explain it) is an error.
 pub fn read_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress: &dyn Progress, mut each: impl FnMut(Article, usize)) -> Result<(), LoadError> {
+    read_article_fields(path, diagnostics, progress, |fields, line| each(fields.into_article(), line))
+}
+
+/// [`read_articles_jsonl`] giving each article's fields, for a caller that does not need the
+/// [`Article`] (the streaming `validate` and `stats`).
+pub fn read_article_fields(
+    path: &Path,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+    mut each: impl FnMut(ArticleFields, usize),
+) -> Result<(), LoadError> {
     let mut any = false;
-    read_records(path, diagnostics, progress, parse_article, |article, line| {
+    read_records(path, diagnostics, progress, parse_article, |fields, line| {
         any = true;
-        each(article, line);
+        each(fields, line);
     })?;
     if !any && diagnostics.error_count() == 0 {
         diagnostics.error(path, None, "no articles in this file");
@@ -112,7 +143,7 @@ pub fn read_articles_jsonl(path: &Path, diagnostics: &mut Diagnostics, progress:
     Ok(())
 }
 
-fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
+fn parse_article(line: &str) -> Result<(ArticleFields, Vec<String>), String> {
     match parse_clean_article(line) {
         Some(article) => Ok((article, Vec::new())),
         None => parse_article_generally(line),
@@ -122,7 +153,7 @@ fn parse_article(line: &str) -> Result<(Article, Vec<String>), String> {
 /// The fast path: a clean article line — `id`, `text` and string metadata, each key once, with
 /// nothing to warn about — read by the span scanner without a JSON tree. `None` sends the line
 /// to the general reader, which gives it its usual messages.
-fn parse_clean_article(line: &str) -> Option<Article> {
+fn parse_clean_article(line: &str) -> Option<ArticleFields> {
     let (mut id, mut text, mut metadata) = (None, None, BTreeMap::new());
     crate::load::spans::fast::string_object(line, |key, value| {
         let value = value?;
@@ -137,11 +168,11 @@ fn parse_clean_article(line: &str) -> Option<Article> {
     if id.is_empty() || text.trim().is_empty() {
         return None;
     }
-    Some(make_article(id.into_owned(), text.into_owned(), metadata))
+    Some(ArticleFields::new(id.into_owned(), text.into_owned(), metadata))
 }
 
 /// The general reader: any JSON, every check, every message.
-fn parse_article_generally(line: &str) -> Result<(Article, Vec<String>), String> {
+fn parse_article_generally(line: &str) -> Result<(ArticleFields, Vec<String>), String> {
     let object = parse_object(line)?;
     let id = required_string(&object, "id")?;
     let text = required_text(&object, "text")?;
@@ -176,7 +207,7 @@ fn parse_article_generally(line: &str) -> Result<(Article, Vec<String>), String>
             )),
         }
     }
-    Ok((make_article(id, text, metadata), warnings))
+    Ok((ArticleFields::new(id, text, metadata), warnings))
 }
 
 #[cfg(test)]

@@ -79,6 +79,14 @@ impl<R: BufRead> LineLimit<R> {
     }
 }
 
+impl<R: BufRead> LineLimit<R> {
+    /// What the last `fill_buf` handed out, again, without looking for the line's end twice.
+    fn offered_again(&mut self) -> std::io::Result<&[u8]> {
+        let end = self.offered.0;
+        Ok(&self.inner.fill_buf()?[..end])
+    }
+}
+
 impl<R: BufRead> Read for LineLimit<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let available = self.fill_buf()?;
@@ -107,13 +115,14 @@ impl<R: BufRead> BufRead for LineLimit<R> {
 
     fn consume(&mut self, n: usize) {
         self.inner.consume(n);
-        if self.offered.1 && n == self.offered.0 {
+        if self.offered.1 && n == self.offered.0 && n > 0 {
             self.current = 0;
             self.line += 1;
+            self.offered = (0, false);
         } else {
             self.current += n;
+            self.offered = (self.offered.0.saturating_sub(n), self.offered.1);
         }
-        self.offered = (self.offered.0.saturating_sub(n), self.offered.1);
     }
 }
 
@@ -122,6 +131,8 @@ impl<R: BufRead> BufRead for LineLimit<R> {
 pub struct Lines<R> {
     reader: LineLimit<R>,
     buffer: Vec<u8>,
+    /// Bytes of the reader's buffer the last line was borrowed from, consumed on the next read.
+    unconsumed: usize,
     number: usize,
     bytes_read: u64,
 }
@@ -140,7 +151,7 @@ impl<R: BufRead> Lines<R> {
     }
 
     pub fn with_limit(reader: R, path: impl Into<PathBuf>, limit: usize) -> Self {
-        Lines { reader: LineLimit::new(reader, path, limit), buffer: Vec::new(), number: 0, bytes_read: 0 }
+        Lines { reader: LineLimit::new(reader, path, limit), buffer: Vec::new(), unconsumed: 0, number: 0, bytes_read: 0 }
     }
 
     /// The next line, `Ok(None)` at the end of input.
@@ -150,14 +161,39 @@ impl<R: BufRead> Lines<R> {
 
     /// The next line borrowed from the reader's buffer, for readers that parse it in place.
     pub fn next_borrowed(&mut self) -> std::io::Result<Option<BorrowedLine<'_>>> {
+        self.reader.consume(std::mem::take(&mut self.unconsumed));
         self.buffer.clear();
-        let read = self.reader.read_until(b'\n', &mut self.buffer)?;
+        // `LineLimit` hands out at most one line at a time, found with `memchr`: a line that
+        // lies whole in the reader's buffer is read from there, consumed on the next call; one
+        // that crosses the buffer's end is gathered in `buffer`.
+        let mut read = 0;
+        let whole = loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            let (len, ends_line) = (chunk.len(), chunk.last() == Some(&b'\n'));
+            if len == 0 {
+                break false;
+            }
+            read += len;
+            if ends_line && self.buffer.is_empty() {
+                self.unconsumed = len;
+                break true;
+            }
+            self.buffer.extend_from_slice(chunk);
+            self.reader.consume(len);
+            if ends_line {
+                break false;
+            }
+        };
         if read == 0 {
             return Ok(None);
         }
         self.number += 1;
         self.bytes_read += read as u64;
-        let mut bytes: &[u8] = &self.buffer;
+        let mut bytes: &[u8] = if whole { self.reader.offered_again()? } else { &self.buffer };
         if self.number == 1 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
@@ -369,6 +405,36 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        /// Borrowed lines, whether they lie whole in the reader's buffer or cross its end: the
+        /// input's lines (a byte-order mark, CRLF and a missing last newline included), each with
+        /// the bytes read up to its end.
+        #[test]
+        fn borrowed_lines_across_buffer_ends(parts in proptest::collection::vec(proptest::prop_oneof![proptest::prelude::Just("\n"), proptest::prelude::Just("a"), proptest::prelude::Just("\r\n"), proptest::prelude::Just("ب")], 0..200), bom: bool, capacity in 1usize..40) {
+            let input = format!("{}{}", if bom { "\u{FEFF}" } else { "" }, parts.concat());
+            let mut lines = Lines::new(BufReader::with_capacity(capacity, input.as_bytes()), "p");
+            let mut expected: Vec<&str> = input.split('\n').collect();
+            if input.ends_with('\n') || input.is_empty() {
+                expected.pop();
+            }
+            let mut ends = Vec::new();
+            let mut at = 0;
+            for line in &expected {
+                at = (at + line.len() + 1).min(input.len());
+                ends.push(at as u64);
+            }
+            if let Some(first) = expected.first_mut() {
+                *first = first.strip_prefix('\u{FEFF}').unwrap_or(first);
+            }
+            let mut k = 0;
+            while let Some(line) = lines.next_borrowed().unwrap() {
+                proptest::prop_assert_eq!(line.number, k + 1);
+                proptest::prop_assert_eq!(line.text, Some(expected[k].strip_suffix('\r').unwrap_or(expected[k])));
+                proptest::prop_assert_eq!(line.bytes_read, ends[k]);
+                k += 1;
+            }
+            proptest::prop_assert_eq!(k, expected.len());
+        }
 
         /// Through any buffer size, the bounded reader gives back exactly the input's lines, or
         /// stops at the first line longer than the limit having kept none longer.

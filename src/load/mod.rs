@@ -31,7 +31,7 @@ pub mod tokens;
 
 use std::path::PathBuf;
 
-pub use articles::{load_articles_jsonl, load_text_folder, make_article, read_articles_jsonl, LoadedArticles, Origin};
+pub use articles::{load_articles_jsonl, load_text_folder, make_article, read_article_fields, read_articles_jsonl, ArticleFields, LoadedArticles, Origin};
 pub use brat::read_brat;
 pub use brat_writer::write_brat;
 pub use conll_writer::{write_conll, ConllExport};
@@ -51,7 +51,7 @@ pub use predictions::{read_predictions, AnnotationFormat};
 pub use spacy::{read_spacy, SpacyOptions};
 pub use spacy_writer::write_spacy;
 pub use spans::{load_spans, parse_span, SpanRecord};
-pub(crate) use spans::{parse_borrowed, BorrowedSpan};
+pub(crate) use spans::{parse_borrowed, parse_common, BorrowedSpan};
 
 pub(crate) use crate::progress::Progress;
 

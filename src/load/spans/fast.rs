@@ -96,6 +96,13 @@ pub(crate) fn parse_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
     }
 }
 
+/// The fields and `text` of the commonest clean line, borrowed from it, as [`parse`] reads
+/// them (its first reader, [`super::keyed`], and the same refusals): `None` for any line that
+/// reader does not take, which [`parse`] then reads the slower way.
+pub(crate) fn parse_common(line: &str) -> Option<(BorrowedSpan<'_>, Option<&str>)> {
+    super::keyed::read(line).filter(|(span, _)| plain(span.article_id, span.label))
+}
+
 /// [`parse_borrowed`] by the general scanner.
 pub(super) fn general_borrowed(line: &str) -> Option<BorrowedSpan<'_>> {
     let mut scanner = Scanner { bytes: line.as_bytes(), line, at: 0 };

@@ -1,0 +1,416 @@
+//! The span side of the streaming `validate` and `stats` (`stream.rs`): each span file read in
+//! step with the articles, one article's spans at a time, checked and counted without a
+//! [`Span`] where nothing is wrong with them.
+//!
+//! A span on a common clean line (the span reader's first fast path, `load::parse_common`) is
+//! checked where it lies in the line, against the article's text through a cursor that moves
+//! forward: it passes when `dataset::check` would say nothing about it — offsets inside the
+//! text, `text` equal to what they cover, no whitespace at its edges, no bidi mark inside,
+//! identifiers and schema in order, no duplicate and, in a flat layer, no overlap. An article
+//! whose spans all pass (the usual case) is counted and hashed from those fields. Anything else
+//! among an article's spans — a line the fast path does not read, a problem of any kind — sends
+//! that article's spans through `check_spans_with`, as the whole-dataset path checks them, so
+//! every message, count and hash is that path's. Lines that do not parse are reported as they
+//! are read, as `Records` reports them.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::dataset::check::check_spans_with;
+use crate::dataset::manifest::Manifest;
+use crate::dataset::stats::{count_cell, SpanCounts};
+use crate::fingerprint::DatasetHash;
+use crate::load::{parse_common, parse_span, BorrowedSpan, Diagnostics, Lines, LoadError, SpanRecord};
+use crate::model::{char_bytes, is_bidi_mark, is_control_like, Article, Span, SpanLine, DEFAULT_LAYER};
+
+/// An article as the span side needs it: what its spans are checked against and counted under.
+#[derive(Debug)]
+pub(super) struct Incoming {
+    pub id: String,
+    pub text: String,
+    /// Its `split` metadata (the manifest's applied).
+    pub split: Option<String>,
+    /// Length of the text in code points.
+    pub char_len: usize,
+}
+
+/// What the spans side found.
+#[derive(Debug, Default)]
+pub(super) struct SpanSide {
+    pub diagnostics: Diagnostics,
+    pub count: u64,
+    pub counts: SpanCounts,
+    pub split_spans: BTreeMap<String, SpanCounts>,
+    /// The fingerprint's spans part: the spans that passed the checks.
+    pub hash: DatasetHash,
+}
+
+impl SpanSide {
+    fn add(&mut self, span: SpanLine<'_>, split: Option<&str>, fingerprint: bool, line: &mut Vec<u8>) {
+        if fingerprint {
+            line.clear();
+            span.write_json(line, &BTreeMap::new());
+            self.hash.add_span_line(line);
+        }
+        self.count += 1;
+        count_cell(&mut self.counts, span.layer, span.label);
+        if let Some(split) = split {
+            let counts = match self.split_spans.get_mut(split) {
+                Some(counts) => counts,
+                None => self.split_spans.entry(split.to_string()).or_default(),
+            };
+            count_cell(counts, span.layer, span.label);
+        }
+    }
+}
+
+/// A field of a line kept in [`SpanFile::arena`]: its byte range there.
+type Field = Range<usize>;
+
+/// A span on a common clean line of the current article, its fields in the arena.
+#[derive(Debug)]
+struct Clean {
+    line: usize,
+    /// The whole line.
+    raw: Field,
+    /// `None`: the file's layer.
+    layer: Option<Field>,
+    label: Field,
+    text: Option<Field>,
+    start: usize,
+    end: usize,
+}
+
+/// One of the current article's spans, in file order.
+#[derive(Debug)]
+enum Entry {
+    Clean(Clean),
+    /// A line the common reader does not take, read by [`parse_span`].
+    Parsed(SpanRecord),
+}
+
+/// The first span of a later article, read while looking for the end of this one's.
+#[derive(Debug)]
+enum Pending {
+    /// A common clean line, kept in [`SpanFile::held`].
+    Common {
+        line: usize,
+    },
+    Parsed(SpanRecord),
+}
+
+/// One span file read in step with the articles.
+pub(super) struct SpanFile<'a> {
+    path: &'a Path,
+    /// The layer its path names, which every line must have.
+    required: Option<&'a str>,
+    default: &'a str,
+    lines: Lines<BufReader<File>>,
+    /// The lines of the current article's clean spans, one after the other.
+    arena: String,
+    entries: Vec<Entry>,
+    pending: Option<Pending>,
+    held: String,
+    /// Scratch for the overlap check: indexes into `entries`.
+    order: Vec<usize>,
+    done: bool,
+}
+
+impl<'a> SpanFile<'a> {
+    pub(super) fn open(path: &'a Path, layer: Option<&'a str>) -> Result<Self, LoadError> {
+        Ok(SpanFile {
+            path,
+            required: layer,
+            default: layer.unwrap_or(DEFAULT_LAYER),
+            lines: Lines::open(path)?,
+            arena: String::new(),
+            entries: Vec::new(),
+            pending: None,
+            held: String::new(),
+            order: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// Whether the file has spans left (of an article that did not come, or out of order).
+    pub(super) fn has_more(&mut self, diagnostics: &mut Diagnostics) -> Result<bool, LoadError> {
+        if self.pending.is_none() && !self.done {
+            self.read_group(None, diagnostics)?;
+        }
+        Ok(self.pending.is_some())
+    }
+
+    /// Reads, checks and counts the spans of `article` that come next in the file.
+    pub(super) fn take(
+        &mut self,
+        article: &Incoming,
+        manifest: Option<&Manifest>,
+        fingerprint: bool,
+        side: &mut SpanSide,
+        line: &mut Vec<u8>,
+    ) -> Result<(), LoadError> {
+        let clean = self.read_group(Some((article, manifest)), &mut side.diagnostics)?;
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        if clean && self.no_overlaps(manifest) {
+            for entry in &self.entries {
+                let Entry::Clean(span) = entry else { continue };
+                let fields = SpanLine {
+                    article_id: &article.id,
+                    layer: span.layer.clone().map_or(self.default, |f| &self.arena[f]),
+                    start: span.start,
+                    end: span.end,
+                    label: &self.arena[span.label.clone()],
+                    text: span.text.clone().map(|f| &self.arena[f]),
+                };
+                side.add(fields, article.split.as_deref(), fingerprint, line);
+            }
+            return Ok(());
+        }
+        // Something to say about these spans: the whole-dataset path's checks say it.
+        let mut records = Vec::with_capacity(self.entries.len());
+        for entry in self.entries.drain(..) {
+            match entry {
+                Entry::Parsed(record) => records.push(record),
+                Entry::Clean(span) => match parse_span(&self.arena[span.raw], self.default, self.required) {
+                    Ok((parsed, _)) => records.push(SpanRecord { span: parsed, line: span.line }),
+                    // The common reader takes only lines that `parse_span` reads without a word.
+                    Err(message) => side.diagnostics.error(self.path, Some(span.line), message),
+                },
+            }
+        }
+        let whole = Article::new(article.id.clone(), article.text.clone(), BTreeMap::new());
+        let lookup = |id: &str| (id == whole.id).then_some(&whole);
+        for checked in check_spans_with(self.path, records, Some(&lookup), manifest, &mut side.diagnostics) {
+            let Span { article_id, layer, start, end, label, text, attrs } = &checked.span;
+            let fields = SpanLine { article_id, layer, start: *start, end: *end, label, text: text.as_deref() };
+            if fingerprint {
+                line.clear();
+                fields.write_json(line, attrs);
+                side.hash.add_span_line(line);
+            }
+            side.add(fields, article.split.as_deref(), false, line);
+        }
+        Ok(())
+    }
+
+    /// Reads the spans of `article` that come next into `entries`, checking the clean ones
+    /// against it; `true` when all of them are clean and pass. The first span of a later
+    /// article (of any, when `article` is `None`) is kept in `pending`.
+    fn read_group(&mut self, article: Option<(&Incoming, Option<&Manifest>)>, diagnostics: &mut Diagnostics) -> Result<bool, LoadError> {
+        let SpanFile { path, required, default, lines, arena, entries, pending, held, done, .. } = self;
+        let (path, required, default) = (*path, *required, *default);
+        let mut group = Group { article, default, arena, entries, cursor: Cursor::default(), clean: true };
+        group.arena.clear();
+        group.entries.clear();
+        match pending.take() {
+            Some(Pending::Common { line }) => {
+                // Only lines the common reader takes are held.
+                if let Some(fields) = parse_common(held) {
+                    if !group.common(held, fields, line) {
+                        *pending = Some(Pending::Common { line });
+                        return Ok(group.clean);
+                    }
+                }
+            }
+            Some(Pending::Parsed(record)) => {
+                if !group.parsed(record.span.article_id.as_str()) {
+                    *pending = Some(Pending::Parsed(record));
+                    return Ok(group.clean);
+                }
+                group.entries.push(Entry::Parsed(record));
+            }
+            None => {}
+        }
+        let io = |source| LoadError::Io { path: path.to_path_buf(), source };
+        while !*done {
+            let Some(read) = lines.next_borrowed().map_err(io)? else {
+                *done = true;
+                break;
+            };
+            let number = read.number;
+            let Some(text) = read.text else {
+                diagnostics.error(path, Some(number), "invalid UTF-8 on this line; re-encode the file as UTF-8");
+                continue;
+            };
+            if !text.starts_with('{') && text.trim().is_empty() {
+                continue;
+            }
+            if let Some(fields) = parse_common(text).filter(|(span, _)| required.is_none_or(|r| span.layer.unwrap_or(default) == r)) {
+                if !group.common(text, fields, number) {
+                    held.clear();
+                    held.push_str(text);
+                    *pending = Some(Pending::Common { line: number });
+                    break;
+                }
+                continue;
+            }
+            match parse_span(text, default, required) {
+                Ok((span, warnings)) => {
+                    for warning in warnings {
+                        diagnostics.warning(path, Some(number), warning);
+                    }
+                    let record = SpanRecord { span, line: number };
+                    if !group.parsed(record.span.article_id.as_str()) {
+                        *pending = Some(Pending::Parsed(record));
+                        break;
+                    }
+                    group.entries.push(Entry::Parsed(record));
+                }
+                Err(message) => diagnostics.error(path, Some(number), message),
+            }
+        }
+        Ok(group.clean)
+    }
+
+    /// Whether the current article's clean spans hold no duplicate and, in flat layers, no
+    /// overlap: the conditions under which `check_overlaps` says nothing, read the same way
+    /// (by layer, then start, longest first, then line).
+    fn no_overlaps(&mut self, manifest: Option<&Manifest>) -> bool {
+        if self.entries.len() < 2 {
+            return true;
+        }
+        let spans: Vec<&Clean> = self.entries.iter().filter_map(|e| if let Entry::Clean(c) = e { Some(c) } else { None }).collect();
+        let layer = |c: &Clean| c.layer.clone().map_or(self.default, |f| &self.arena[f]);
+        let label = |c: &Clean| &self.arena[c.label.clone()];
+        self.order.clear();
+        self.order.extend(0..spans.len());
+        self.order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (spans[a], spans[b]);
+            (layer(a), a.start, std::cmp::Reverse(a.end), a.line).cmp(&(layer(b), b.start, std::cmp::Reverse(b.end), b.line))
+        });
+        for group in self.order.chunk_by(|&a, &b| layer(spans[a]) == layer(spans[b])) {
+            let flat = manifest.and_then(|m| m.layers.get(layer(spans[group[0]]))).is_some_and(|schema| schema.flat);
+            let mut reach: Option<usize> = None;
+            for (k, &current) in group.iter().enumerate() {
+                let current = spans[current];
+                if k > 0 {
+                    let previous = spans[group[k - 1]];
+                    if (previous.start, previous.end) == (current.start, current.end) && label(previous) == label(current) {
+                        return false;
+                    }
+                }
+                if flat && reach.is_some_and(|end| end > current.start) {
+                    return false;
+                }
+                if reach.is_none_or(|end| current.end > end) {
+                    reach = Some(current.end);
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The spans of one article as they are read.
+struct Group<'g, 'a> {
+    article: Option<(&'g Incoming, Option<&'g Manifest>)>,
+    default: &'a str,
+    arena: &'g mut String,
+    entries: &'g mut Vec<Entry>,
+    cursor: Cursor,
+    /// Every span so far is on a common clean line and passes.
+    clean: bool,
+}
+
+impl Group<'_, '_> {
+    /// A span read by `parse_span`: whether it is one of this article's (it is then not clean).
+    fn parsed(&mut self, article_id: &str) -> bool {
+        let belongs = self.article.is_some_and(|(article, _)| article.id == article_id);
+        self.clean &= !belongs;
+        belongs
+    }
+
+    /// A common clean line (`text`, read as `fields`): added and checked when it is one of this
+    /// article's spans (`true`).
+    fn common(&mut self, text: &str, (span, span_text): (BorrowedSpan<'_>, Option<&str>), line: usize) -> bool {
+        let Some((article, manifest)) = self.article.filter(|(article, _)| article.id == span.article_id) else {
+            return false;
+        };
+        let layer = span.layer.unwrap_or(self.default);
+        self.clean = self.clean && passes(article, &mut self.cursor, span.start, span.end, layer, span.label, span_text, manifest);
+        let base = self.arena.len();
+        let field = |value: &str| {
+            let at = base + (value.as_ptr() as usize - text.as_ptr() as usize);
+            at..at + value.len()
+        };
+        let entry = Clean {
+            line,
+            raw: base..base + text.len(),
+            layer: span.layer.map(field),
+            label: field(span.label),
+            text: span_text.map(field),
+            start: span.start,
+            end: span.end,
+        };
+        self.arena.push_str(text);
+        self.entries.push(Entry::Clean(entry));
+        true
+    }
+}
+
+/// Where the last span looked up starts, in code points and bytes: spans mostly come in text
+/// order, so the next one is found by counting on from there.
+#[derive(Debug, Default)]
+struct Cursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl Cursor {
+    /// The byte range of `start..end` (code points, within the text).
+    fn locate(&mut self, text: &str, start: usize, end: usize) -> Range<usize> {
+        if start < self.chars {
+            *self = Cursor::default();
+        }
+        let begin = self.bytes + char_bytes(&text[self.bytes..], start - self.chars);
+        let finish = begin + char_bytes(&text[begin..], end - start);
+        *self = Cursor { chars: start, bytes: begin };
+        begin..finish
+    }
+}
+
+/// Whether a span passes every check of `check_each` without a message (which it then gives
+/// when it does not): offsets, identifiers, schema, `text`, surface.
+#[allow(clippy::too_many_arguments)]
+fn passes(
+    article: &Incoming,
+    cursor: &mut Cursor,
+    start: usize,
+    end: usize,
+    layer: &str,
+    label: &str,
+    text: Option<&str>,
+    manifest: Option<&Manifest>,
+) -> bool {
+    if end <= start || end > article.char_len || !identifier(label) || !identifier(layer) {
+        return false;
+    }
+    if let Some(schema) = manifest.and_then(|m| m.layers.get(layer)) {
+        if !schema.attrs.is_empty() || !schema.labels.iter().any(|l| l == label) {
+            return false;
+        }
+    }
+    let covered = &article.text[cursor.locate(&article.text, start, end)];
+    if text.is_some_and(|text| text != covered) {
+        return false;
+    }
+    let edges = [covered.chars().next(), covered.chars().next_back()];
+    if edges.iter().flatten().any(|c| c.is_whitespace()) {
+        return false;
+    }
+    // Bidi marks are U+061C (D8 9C) and characters of U+200E–2069 (E2 80–81 …), so text
+    // without the bytes E2 and 9C holds none.
+    let bytes = covered.as_bytes();
+    let may_hold_mark = bytes.iter().any(|&b| b == 0xE2 || b == 0x9C);
+    !(may_hold_mark && covered.chars().any(is_bidi_mark))
+}
+
+/// A label or layer name without control characters (see `check_identifiers`).
+fn identifier(name: &str) -> bool {
+    name.bytes().all(|b| (0x20..0x7F).contains(&b)) || !name.chars().any(is_control_like)
+}
