@@ -179,6 +179,15 @@ pub(crate) fn char_bytes(rest: &str, chars: usize) -> usize {
     // Whole words of eight bytes are skipped while the character wanted starts after them.
     let bytes = rest.as_bytes();
     let (mut at, mut remaining) = (0, chars);
+    // Four words a step while the character is further on, then one word a step.
+    while let Some(block) = bytes.get(at..at + 32) {
+        let starts: usize = block.chunks_exact(8).map(char_starts).sum();
+        if starts > remaining {
+            break;
+        }
+        remaining -= starts;
+        at += 32;
+    }
     while let Some(word) = bytes.get(at..at + 8) {
         let starts = char_starts(word);
         if starts > remaining {
@@ -330,7 +339,8 @@ impl SpanLine<'_> {
         let string = |out: &mut Vec<u8>, value: &str| {
             // What serde_json escapes: `"`, `\` and the control characters below U+0020. A
             // string without them is written as it is (most are), the rest by serde_json.
-            if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            let bytes = value.as_bytes();
+            if bytes[crate::load::skip_plain(bytes, 0)..].iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\') {
                 out.push(b'"');
                 out.extend_from_slice(value.as_bytes());
                 out.push(b'"');

@@ -12,7 +12,8 @@ pub struct Dateline {
 /// Both parts must be short runs of letters: a sentence with a hyphen in it is not a dateline.
 pub fn parse_dateline(line: &str) -> Option<Dateline> {
     let line = line.trim_matches(|c: char| c.is_whitespace() || crate::model::is_bidi_mark(c));
-    if line.chars().count() > 60 {
+    // More than 60 characters: surely so past 240 bytes (a character takes at most four).
+    if line.len() > 240 || line.chars().count() > 60 {
         return None;
     }
     let (place, agency) = if let Some(body) = line.strip_suffix(')') {

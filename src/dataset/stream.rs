@@ -226,5 +226,6 @@ fn check_in_step(
             return Ok(None);
         }
     }
+    side.finish();
     Ok(Some(side))
 }

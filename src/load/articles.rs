@@ -49,7 +49,9 @@ pub struct ArticleFields {
 impl ArticleFields {
     /// The fields, with dateline metadata added unless the source already gave it.
     pub fn new(id: String, text: String, mut metadata: BTreeMap<String, String>) -> Self {
-        if let Some(dateline) = text.lines().next().and_then(parse_dateline) {
+        // The first line, found by `memchr` (`str::lines` looks for it a byte at a time).
+        let first = memchr::memchr(b'\n', text.as_bytes()).map_or(text.as_str(), |end| &text[..end]);
+        if let Some(dateline) = parse_dateline(first.strip_suffix('\r').unwrap_or(first)) {
             metadata.entry("dateline_place".into()).or_insert(dateline.place);
             metadata.entry("dateline_agency".into()).or_insert(dateline.agency);
         }

@@ -51,7 +51,7 @@ pub use predictions::{read_predictions, AnnotationFormat};
 pub use spacy::{read_spacy, SpacyOptions};
 pub use spacy_writer::write_spacy;
 pub use spans::{load_spans, parse_span, SpanRecord};
-pub(crate) use spans::{parse_borrowed, parse_common, BorrowedSpan};
+pub(crate) use spans::{parse_borrowed, parse_common, skip_plain, BorrowedSpan};
 
 pub(crate) use crate::progress::Progress;
 

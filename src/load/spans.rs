@@ -16,7 +16,7 @@ use serde_json::Value;
 pub(super) mod fast;
 mod keyed;
 
-pub(crate) use fast::{parse_borrowed, parse_common, BorrowedSpan};
+pub(crate) use fast::{parse_borrowed, parse_common, skip_plain, BorrowedSpan};
 
 use crate::load::fields::{kind, optional_string, parse_object, required_offset, required_string};
 use crate::load::lines::read_records;
