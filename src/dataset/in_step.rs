@@ -51,12 +51,8 @@ pub(super) struct SpanSide {
 }
 
 impl SpanSide {
-    fn add(&mut self, span: SpanLine<'_>, split: Option<&str>, fingerprint: bool, line: &mut Vec<u8>) {
-        if fingerprint {
-            line.clear();
-            span.write_json(line, &BTreeMap::new());
-            self.hash.add_span_line(line);
-        }
+    /// Counts a span that passed, under its article's split.
+    fn add(&mut self, span: &SpanLine<'_>, split: Option<&str>) {
         self.count += 1;
         if self.tally.add(split, span.layer, span.label) {
             return;
@@ -142,6 +138,9 @@ impl Tally {
     }
 }
 
+/// The attributes of a span on a common clean line: none.
+static NO_ATTRS: BTreeMap<String, String> = BTreeMap::new();
+
 /// A field of a line kept in [`SpanFile::arena`]: its byte range there.
 type Field = Range<usize>;
 
@@ -170,11 +169,45 @@ enum Entry {
 /// The first span of a later article, read while looking for the end of this one's.
 #[derive(Debug)]
 enum Pending {
-    /// A common clean line, kept in [`SpanFile::held`].
+    /// A common clean line, kept in [`SpanFile::held`], and its fields there.
     Common {
         line: usize,
+        fields: Held,
     },
     Parsed(SpanRecord),
+}
+
+/// A common clean line's fields as byte ranges of the line, so that the line kept for the next
+/// article is not read twice.
+#[derive(Debug)]
+struct Held {
+    article_id: Field,
+    layer: Option<Field>,
+    label: Field,
+    text: Option<Field>,
+    start: usize,
+    end: usize,
+}
+
+impl Held {
+    fn new(line: &str, (span, text): (BorrowedSpan<'_>, Option<&str>)) -> Held {
+        let at = |value: &str| {
+            let from = value.as_ptr() as usize - line.as_ptr() as usize;
+            from..from + value.len()
+        };
+        Held { article_id: at(span.article_id), layer: span.layer.map(at), label: at(span.label), text: text.map(at), start: span.start, end: span.end }
+    }
+
+    fn fields<'l>(&self, line: &'l str) -> (BorrowedSpan<'l>, Option<&'l str>) {
+        let span = BorrowedSpan {
+            article_id: &line[self.article_id.clone()],
+            layer: self.layer.clone().map(|f| &line[f]),
+            start: self.start,
+            end: self.end,
+            label: &line[self.label.clone()],
+        };
+        (span, self.text.clone().map(|f| &line[f]))
+    }
 }
 
 /// One span file read in step with the articles.
@@ -232,6 +265,9 @@ impl<'a> SpanFile<'a> {
             return Ok(());
         }
         if clean && self.no_overlaps(manifest) {
+            // The lines hashed share their beginning while the layer stays the same (the
+            // article's is the same for all): it is written once, and each line after it.
+            let mut head: Option<(&str, usize)> = None;
             for entry in &self.entries {
                 let Entry::Clean(span) = entry else { continue };
                 let fields = SpanLine {
@@ -242,7 +278,19 @@ impl<'a> SpanFile<'a> {
                     label: &self.arena[span.label.clone()],
                     text: span.text.clone().map(|f| &self.arena[f]),
                 };
-                side.add(fields, article.split.as_deref(), fingerprint, line);
+                if fingerprint {
+                    match head {
+                        Some((layer, len)) if layer == fields.layer => line.truncate(len),
+                        _ => {
+                            line.clear();
+                            fields.write_head(line);
+                            head = Some((fields.layer, line.len()));
+                        }
+                    }
+                    fields.write_tail(line, &NO_ATTRS);
+                    side.hash.add_span_line(line);
+                }
+                side.add(&fields, article.split.as_deref());
             }
             return Ok(());
         }
@@ -268,7 +316,7 @@ impl<'a> SpanFile<'a> {
                 fields.write_json(line, attrs);
                 side.hash.add_span_line(line);
             }
-            side.add(fields, article.split.as_deref(), false, line);
+            side.add(&fields, article.split.as_deref());
         }
         Ok(())
     }
@@ -283,13 +331,11 @@ impl<'a> SpanFile<'a> {
         group.arena.clear();
         group.entries.clear();
         match pending.take() {
-            Some(Pending::Common { line }) => {
-                // Only lines the common reader takes are held.
-                if let Some(fields) = parse_common(held) {
-                    if !group.common(held, fields, line) {
-                        *pending = Some(Pending::Common { line });
-                        return Ok(group.clean);
-                    }
+            Some(Pending::Common { line, fields }) => {
+                let taken = group.common(held, fields.fields(held), line);
+                if !taken {
+                    *pending = Some(Pending::Common { line, fields });
+                    return Ok(group.clean);
                 }
             }
             Some(Pending::Parsed(record)) => {
@@ -317,9 +363,10 @@ impl<'a> SpanFile<'a> {
             }
             if let Some(fields) = parse_common(text).filter(|(span, _)| required.is_none_or(|r| span.layer.unwrap_or(default) == r)) {
                 if !group.common(text, fields, number) {
+                    let fields = Held::new(text, fields);
                     held.clear();
                     held.push_str(text);
-                    *pending = Some(Pending::Common { line: number });
+                    *pending = Some(Pending::Common { line: number, fields });
                     break;
                 }
                 continue;
@@ -481,7 +528,7 @@ fn passes(
     // Bidi marks are U+061C (D8 9C) and characters of U+200E–2069 (E2 80–81 …), so text
     // without the bytes E2 and 9C holds none.
     let bytes = covered.as_bytes();
-    let may_hold_mark = bytes.iter().any(|&b| b == 0xE2 || b == 0x9C);
+    let may_hold_mark = bytes.iter().fold(false, |any, &b| any | (b == 0xE2) | (b == 0x9C));
     !(may_hold_mark && covered.chars().any(is_bidi_mark))
 }
 
