@@ -35,6 +35,17 @@ pub(super) struct Incoming {
     pub split: Option<String>,
     /// Length of the text in code points.
     pub char_len: usize,
+    /// Whether the text holds a byte of a bidi mark's encoding (see [`passes`]): when it does
+    /// not, no span of it is searched for one.
+    pub may_hold_marks: bool,
+}
+
+impl Incoming {
+    pub fn new(id: String, text: String, split: Option<String>) -> Self {
+        let char_len = text.chars().count();
+        let may_hold_marks = memchr::memchr2(0xE2, 0x9C, text.as_bytes()).is_some();
+        Incoming { id, text, split, char_len, may_hold_marks }
+    }
 }
 
 /// What the spans side found.
@@ -528,7 +539,7 @@ fn passes(
     // Bidi marks are U+061C (D8 9C) and characters of U+200E–2069 (E2 80–81 …), so text
     // without the bytes E2 and 9C holds none.
     let bytes = covered.as_bytes();
-    let may_hold_mark = bytes.iter().fold(false, |any, &b| any | (b == 0xE2) | (b == 0x9C));
+    let may_hold_mark = article.may_hold_marks && bytes.iter().any(|&b| b == 0xE2 || b == 0x9C);
     !(may_hold_mark && covered.chars().any(is_bidi_mark))
 }
 

@@ -139,12 +139,11 @@ fn read_articles(
         if fingerprint {
             side.hash.add_article(&article.id, &article.text, &metadata_json(&article.metadata));
         }
-        let char_len = article.text.chars().count();
-        let characters = char_len as u64;
+        let article = Incoming::new(article.id, article.text, article.metadata.remove("split"));
+        let characters = article.char_len as u64;
         side.count += 1;
         side.characters += characters;
-        let split = article.metadata.remove("split");
-        if let Some(split) = &split {
+        if let Some(split) = &article.split {
             let entry = match side.splits.get_mut(split) {
                 Some(entry) => entry,
                 None => side.splits.entry(split.clone()).or_default(),
@@ -152,7 +151,6 @@ fn read_articles(
             entry.0 += 1;
             entry.1 += characters;
         }
-        let article = Incoming { id: article.id, text: article.text, split, char_len };
         batch_bytes += article.text.len();
         batch.push(article);
         if batch.len() == BATCH || batch_bytes >= BATCH_BYTES {
