@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::dataset::check::check_spans_with;
 use crate::dataset::manifest::Manifest;
-use crate::dataset::stats::{count_cell, SpanCounts};
+use crate::dataset::stats::{add_to_cell, count_cell, SpanCounts};
 use crate::fingerprint::DatasetHash;
 use crate::load::{parse_common, parse_span, BorrowedSpan, Diagnostics, Lines, LoadError, SpanRecord};
 use crate::model::{char_bytes, is_bidi_mark, is_control_like, Article, Span, SpanLine, DEFAULT_LAYER};
@@ -80,14 +80,11 @@ impl SpanSide {
 
     /// Moves the tally's counts into `counts` and `split_spans`.
     pub(super) fn finish(&mut self) {
-        let add = |table: &mut SpanCounts, layer: &str, label: &str, n: u64| {
-            *table.entry(layer.to_string()).or_default().entry(label.to_string()).or_default() += n;
-        };
         for cell in std::mem::take(&mut self.tally.cells) {
             let (layer, label) = (unpack(&cell.layer), unpack(&cell.label));
-            add(&mut self.counts, layer, label, cell.count);
+            add_to_cell(&mut self.counts, layer, label, cell.count);
             if cell.split != NO_SPLIT {
-                add(self.split_spans.entry(unpack(&cell.split).to_string()).or_default(), layer, label, cell.count);
+                add_to_cell(self.split_spans.entry(unpack(&cell.split).to_string()).or_default(), layer, label, cell.count);
             }
         }
     }
@@ -155,18 +152,13 @@ static NO_ATTRS: BTreeMap<String, String> = BTreeMap::new();
 /// A field of a line kept in [`SpanFile::arena`]: its byte range there.
 type Field = Range<usize>;
 
-/// A span on a common clean line of the current article, its fields in the arena.
+/// A span on a common clean line of the current article, its line and fields in the arena.
 #[derive(Debug)]
 struct Clean {
     line: usize,
     /// The whole line.
     raw: Field,
-    /// `None`: the file's layer.
-    layer: Option<Field>,
-    label: Field,
-    text: Option<Field>,
-    start: usize,
-    end: usize,
+    fields: Fields,
 }
 
 /// One of the current article's spans, in file order.
@@ -183,16 +175,17 @@ enum Pending {
     /// A common clean line, kept in [`SpanFile::held`], and its fields there.
     Common {
         line: usize,
-        fields: Held,
+        fields: Fields,
     },
     Parsed(SpanRecord),
 }
 
-/// A common clean line's fields as byte ranges of the line, so that the line kept for the next
-/// article is not read twice.
+/// A common clean line's fields (`load::parse_common`) as byte ranges of the string that keeps
+/// the line — the arena, or [`SpanFile::held`] — so that a line is read once.
 #[derive(Debug)]
-struct Held {
+struct Fields {
     article_id: Field,
+    /// `None`: the file's layer.
     layer: Option<Field>,
     label: Field,
     text: Option<Field>,
@@ -200,24 +193,26 @@ struct Held {
     end: usize,
 }
 
-impl Held {
-    fn new(line: &str, (span, text): (BorrowedSpan<'_>, Option<&str>)) -> Held {
+impl Fields {
+    /// The fields read from `line`, which is kept from byte `base` on.
+    fn new(line: &str, (span, text): (BorrowedSpan<'_>, Option<&str>), base: usize) -> Fields {
         let at = |value: &str| {
-            let from = value.as_ptr() as usize - line.as_ptr() as usize;
+            let from = base + (value.as_ptr() as usize - line.as_ptr() as usize);
             from..from + value.len()
         };
-        Held { article_id: at(span.article_id), layer: span.layer.map(at), label: at(span.label), text: text.map(at), start: span.start, end: span.end }
+        Fields { article_id: at(span.article_id), layer: span.layer.map(at), label: at(span.label), text: text.map(at), start: span.start, end: span.end }
     }
 
-    fn fields<'l>(&self, line: &'l str) -> (BorrowedSpan<'l>, Option<&'l str>) {
+    /// The fields again, from the string that keeps the line.
+    fn get<'k>(&self, kept: &'k str) -> (BorrowedSpan<'k>, Option<&'k str>) {
         let span = BorrowedSpan {
-            article_id: &line[self.article_id.clone()],
-            layer: self.layer.clone().map(|f| &line[f]),
+            article_id: &kept[self.article_id.clone()],
+            layer: self.layer.clone().map(|f| &kept[f]),
             start: self.start,
             end: self.end,
-            label: &line[self.label.clone()],
+            label: &kept[self.label.clone()],
         };
-        (span, self.text.clone().map(|f| &line[f]))
+        (span, self.text.clone().map(|f| &kept[f]))
     }
 }
 
@@ -280,15 +275,10 @@ impl<'a> SpanFile<'a> {
             // article's is the same for all): it is written once, and each line after it.
             let mut head: Option<(&str, usize)> = None;
             for entry in &self.entries {
-                let Entry::Clean(span) = entry else { continue };
-                let fields = SpanLine {
-                    article_id: &article.id,
-                    layer: span.layer.clone().map_or(self.default, |f| &self.arena[f]),
-                    start: span.start,
-                    end: span.end,
-                    label: &self.arena[span.label.clone()],
-                    text: span.text.clone().map(|f| &self.arena[f]),
-                };
+                let Entry::Clean(clean) = entry else { continue };
+                let (span, text) = clean.fields.get(&self.arena);
+                let fields =
+                    SpanLine { article_id: &article.id, layer: span.layer.unwrap_or(self.default), start: span.start, end: span.end, label: span.label, text };
                 if fingerprint {
                     match head {
                         Some((layer, len)) if layer == fields.layer => line.truncate(len),
@@ -343,7 +333,7 @@ impl<'a> SpanFile<'a> {
         group.entries.clear();
         match pending.take() {
             Some(Pending::Common { line, fields }) => {
-                let taken = group.common(held, fields.fields(held), line);
+                let taken = group.common(held, fields.get(held), line);
                 if !taken {
                     *pending = Some(Pending::Common { line, fields });
                     return Ok(group.clean);
@@ -374,7 +364,7 @@ impl<'a> SpanFile<'a> {
             }
             if let Some(fields) = parse_common(text).filter(|(span, _)| required.is_none_or(|r| span.layer.unwrap_or(default) == r)) {
                 if !group.common(text, fields, number) {
-                    let fields = Held::new(text, fields);
+                    let fields = Fields::new(text, fields, 0);
                     held.clear();
                     held.push_str(text);
                     *pending = Some(Pending::Common { line: number, fields });
@@ -408,30 +398,32 @@ impl<'a> SpanFile<'a> {
             return true;
         }
         let spans: Vec<&Clean> = self.entries.iter().filter_map(|e| if let Entry::Clean(c) = e { Some(c) } else { None }).collect();
-        let layer = |c: &Clean| c.layer.clone().map_or(self.default, |f| &self.arena[f]);
-        let label = |c: &Clean| &self.arena[c.label.clone()];
+        let layer = |c: &Clean| c.fields.layer.clone().map_or(self.default, |f| &self.arena[f]);
+        let label = |c: &Clean| &self.arena[c.fields.label.clone()];
         self.order.clear();
         self.order.extend(0..spans.len());
         self.order.sort_unstable_by(|&a, &b| {
             let (a, b) = (spans[a], spans[b]);
-            (layer(a), a.start, std::cmp::Reverse(a.end), a.line).cmp(&(layer(b), b.start, std::cmp::Reverse(b.end), b.line))
+            let (fa, fb) = (&a.fields, &b.fields);
+            (layer(a), fa.start, std::cmp::Reverse(fa.end), a.line).cmp(&(layer(b), fb.start, std::cmp::Reverse(fb.end), b.line))
         });
         for group in self.order.chunk_by(|&a, &b| layer(spans[a]) == layer(spans[b])) {
             let flat = manifest.and_then(|m| m.layers.get(layer(spans[group[0]]))).is_some_and(|schema| schema.flat);
             let mut reach: Option<usize> = None;
             for (k, &current) in group.iter().enumerate() {
                 let current = spans[current];
+                let (start, end) = (current.fields.start, current.fields.end);
                 if k > 0 {
                     let previous = spans[group[k - 1]];
-                    if (previous.start, previous.end) == (current.start, current.end) && label(previous) == label(current) {
+                    if (previous.fields.start, previous.fields.end) == (start, end) && label(previous) == label(current) {
                         return false;
                     }
                 }
-                if flat && reach.is_some_and(|end| end > current.start) {
+                if flat && reach.is_some_and(|reach| reach > start) {
                     return false;
                 }
-                if reach.is_none_or(|end| current.end > end) {
-                    reach = Some(current.end);
+                if reach.is_none_or(|reach| end > reach) {
+                    reach = Some(end);
                 }
             }
         }
@@ -467,19 +459,7 @@ impl Group<'_, '_> {
         let layer = span.layer.unwrap_or(self.default);
         self.clean = self.clean && passes(article, &mut self.cursor, span.start, span.end, layer, span.label, span_text, manifest);
         let base = self.arena.len();
-        let field = |value: &str| {
-            let at = base + (value.as_ptr() as usize - text.as_ptr() as usize);
-            at..at + value.len()
-        };
-        let entry = Clean {
-            line,
-            raw: base..base + text.len(),
-            layer: span.layer.map(field),
-            label: field(span.label),
-            text: span_text.map(field),
-            start: span.start,
-            end: span.end,
-        };
+        let entry = Clean { line, raw: base..base + text.len(), fields: Fields::new(text, (span, span_text), base) };
         self.arena.push_str(text);
         self.entries.push(Entry::Clean(entry));
         true

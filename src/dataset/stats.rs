@@ -14,14 +14,19 @@ pub type SpanCounts = BTreeMap<String, BTreeMap<String, u64>>;
 /// Adds one to `table[row][column]`, looking both keys up borrowed: a string is owned once per
 /// cell, not once per count (span counts, the scorer's confusion table).
 pub(crate) fn count_cell(table: &mut BTreeMap<String, BTreeMap<String, u64>>, row: &str, column: &str) {
+    add_to_cell(table, row, column, 1);
+}
+
+/// Adds `n` to `table[row][column]`, as [`count_cell`] adds one.
+pub(crate) fn add_to_cell(table: &mut BTreeMap<String, BTreeMap<String, u64>>, row: &str, column: &str, n: u64) {
     let cells = match table.get_mut(row) {
         Some(cells) => cells,
         None => table.entry(row.to_string()).or_default(),
     };
     match cells.get_mut(column) {
-        Some(n) => *n += 1,
+        Some(count) => *count += n,
         None => {
-            cells.insert(column.to_string(), 1);
+            cells.insert(column.to_string(), n);
         }
     }
 }
