@@ -116,7 +116,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
             dataset.gold.iter().filter(|s| in_shard(&s.article_id, shard)).cloned().collect(),
         ),
     };
-    let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
+    let ids: Vec<String> = pool.install(|| articles.par_iter().map(|a| a.id.clone()).collect());
     // With --normalize, scoring happens on the normalised texts: the gold is mapped now, each
     // extractor's spans after it ran; a span the normalisation erases or changes is reported.
     let normalized: Option<NormalizedTexts<'_>> = options.normalize.as_ref().map(|n| pool.install(|| NormalizedTexts::new(&articles, n.steps)));
@@ -130,13 +130,11 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
         None => gold,
     };
     let gold_layers: Vec<String> = {
-        let mut layers: Vec<String> = dataset.gold.iter().map(|s| s.layer.clone()).collect();
+        let mut layers: std::collections::BTreeSet<&str> = dataset.gold.iter().map(|s| s.layer.as_str()).collect();
         if let Some(manifest) = &dataset.manifest {
-            layers.extend(manifest.layers.keys().cloned());
+            layers.extend(manifest.layers.keys().map(String::as_str));
         }
-        layers.sort();
-        layers.dedup();
-        layers
+        layers.into_iter().map(str::to_string).collect()
     };
 
     let mut report = Report {

@@ -56,7 +56,8 @@ pub struct Args {
     /// The folder to write the report and predictions into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Threads (and worker processes of command extractors); default: the number of cores.
+    /// Threads for the whole run — loading, extractors, scoring, writing — and worker processes
+    /// of command extractors; default: the number of cores.
     #[arg(long, short)]
     jobs: Option<usize>,
     /// Registry file declaring extractors (default: ./extractors.toml when present).
@@ -86,6 +87,15 @@ fn git_commit() -> Option<String> {
     let output = std::process::Command::new("git").args(["rev-parse", "HEAD"]).stderr(std::process::Stdio::null()).output().ok()?;
     let commit = String::from_utf8(output.stdout).ok()?.trim().to_string();
     (output.status.success() && !commit.is_empty()).then_some(commit)
+}
+
+/// Whether any of `names` is an instance that searches with the built-in gazetteer lists: a
+/// `gazetteer` without lists of its own, or a `perceptron-ner` (whose features use them).
+fn uses_builtin_gazetteer(all: &[Declaration], names: &[String]) -> bool {
+    names.iter().filter_map(|name| all.iter().find(|d| &d.name == name)).any(|d| match d.kind.as_str() {
+        "gazetteer" => !d.params.contains_key("lists"),
+        kind => kind == "perceptron-ner",
+    })
 }
 
 fn default_selection(all: &[Declaration], registry: &Registry) -> Vec<String> {
@@ -135,9 +145,11 @@ struct Predictions {
 pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<ExitCode> {
     // A bad --out fails now, not after the whole extraction.
     ReportTarget::check(&args.out)?;
-    let Ok(dataset) = args.dataset.load_checked(progress)? else {
-        return Ok(ExitCode::from(1));
-    };
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    // --jobs is every thread of the run: loading, the bootstrap and the rest use rayon's global
+    // pool, which is made that size before anything uses it (it exists already only when
+    // `run` is called twice in one process, as a test may).
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     let mut all = registry.declarations(registry_path(args.registry.as_ref()).as_deref())?;
     let mut names = args.extractor.clone();
     if names.is_empty() && args.predictions.is_empty() {
@@ -155,7 +167,17 @@ pub fn run(args: Args, registry: &Registry, progress: &Bar) -> anyhow::Result<Ex
         all.push(declaration);
         names.push(name.clone());
     }
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    // With more than one thread, the built-in gazetteer lists are compiled while the dataset
+    // loads, for the extractors that search with them.
+    let dataset = std::thread::scope(|scope| {
+        if jobs > 1 && uses_builtin_gazetteer(&all, &names) {
+            scope.spawn(crate::extract::gazetteer::Gazetteer::builtin);
+        }
+        args.dataset.load_checked(progress)
+    })?;
+    let Ok(dataset) = dataset else {
+        return Ok(ExitCode::from(1));
+    };
     let context = Context { gold: &dataset.gold, articles: &dataset.articles, jobs };
 
     let mut entries = Vec::new();
@@ -283,4 +305,25 @@ fn write_outputs(out: &Path, evaluation: &crate::run::Evaluation, articles: &[cr
     // The first failure in the list, whichever thread met it first.
     results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
     staging.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lists are compiled ahead only for instances that search with the built-in ones.
+    #[test]
+    fn builtin_gazetteer_users_are_recognised() {
+        let all = vec![
+            Declaration::new("gazetteer", "gazetteer"),
+            Declaration::new("mine", "gazetteer").with_param("lists", toml::Value::Array(vec!["names.tsv".into()])),
+            Declaration::new("perceptron-ner", "perceptron-ner"),
+            Declaration::new("news-rules", "news-rules"),
+        ];
+        let uses = |names: &[&str]| uses_builtin_gazetteer(&all, &names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+        assert!(uses(&["gazetteer"]));
+        assert!(uses(&["news-rules", "perceptron-ner"]));
+        assert!(!uses(&["mine", "news-rules"]));
+        assert!(!uses(&["unknown"]));
+    }
 }

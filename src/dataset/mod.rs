@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
+use rayon::prelude::*;
 
 use crate::fingerprint::DatasetHash;
 use crate::load::{articles_frame, load_articles_jsonl, load_spans, load_text_folder, spans_frame, Diagnostics, LoadError, SpanRow};
@@ -220,20 +221,25 @@ impl Dataset {
             }
         }
 
-        let mut gold = Vec::new();
-        let mut sources = Vec::new();
-        let mut bytes = Vec::new();
+        // The checked spans, and where each came from (its file's number, its line, its bytes in
+        // the article), taken apart and put into rows on the rayon pool: a copy of every span.
+        let mut gold: Vec<Span> = Vec::new();
+        let mut origins: Vec<(usize, u64, Option<std::ops::Range<usize>>)> = Vec::new();
         let files: Vec<String> = location.gold.iter().map(|(path, _)| path.display().to_string()).collect();
-        for ((file, (path, _)), read) in files.iter().zip(&location.gold).zip(read) {
+        for (file, ((path, _), read)) in location.gold.iter().zip(read).enumerate() {
             let (records, problems) = read?;
             diagnostics.extend(problems);
-            for checked in check::check_spans(path, records, Some((set.articles.as_slice(), &set.index)), manifest, &mut diagnostics) {
-                sources.push((file.as_str(), checked.line as u64));
-                bytes.push(checked.bytes);
-                gold.push(checked.span);
+            let checked = check::check_spans(path, records, Some((set.articles.as_slice(), &set.index)), manifest, &mut diagnostics);
+            let (spans, from): (Vec<Span>, Vec<_>) = checked.into_par_iter().map(|c| (c.span, (file, c.line as u64, c.bytes))).unzip();
+            if gold.is_empty() {
+                (gold, origins) = (spans, from);
+            } else {
+                gold.extend(spans);
+                origins.extend(from);
             }
         }
-        let rows: Vec<SpanRow<'_>> = gold.iter().zip(bytes).zip(&sources).map(|((span, bytes), &(file, line))| SpanRow { span, bytes, file, line }).collect();
+        let rows: Vec<SpanRow<'_>> =
+            gold.par_iter().zip(origins.into_par_iter()).map(|(span, (file, line, bytes))| SpanRow { span, bytes, file: &files[file], line }).collect();
         let (span_frame, article_frame) = rayon::join(|| spans_frame(&rows), || articles_frame(&set.articles));
         let (span_frame, article_frame) = (span_frame?, article_frame?);
         let dataset = Dataset { name: location.name, manifest: location.manifest.map(|(_, m)| m), articles: set.articles, gold, article_frame, span_frame };

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::score::bootstrap::{bootstrap, Confidence};
@@ -119,7 +120,7 @@ impl LayerCounts {
                 .iter()
                 .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, slice)| (value.clone(), (slice.articles, slice.counts))).collect()))
                 .collect(),
-            per_article: if per_article { score.per_article.iter().map(|a| (a.article_id.clone(), a.counts)).collect() } else { BTreeMap::new() },
+            per_article: if per_article { in_parallel(&score.per_article, |a| (a.article_id.clone(), a.counts)) } else { BTreeMap::new() },
         }
     }
 
@@ -208,7 +209,14 @@ impl LayerCounts {
 
     /// The report, its interval resampled from `strict` (every article's strict counts, in
     /// article-id order).
-    fn report_resampling(self, layer: &str, strict: &[Counts], resamples: usize, seed: u64) -> LayerReport {
+    fn report_resampling(mut self, layer: &str, strict: &[Counts], resamples: usize, seed: u64) -> LayerReport {
+        // The bootstrap and the per-article table (an id and four schemes' counts for each
+        // article) are the two large pieces of work here: they go side by side.
+        let per_article: Vec<(String, SchemeCounts)> = std::mem::take(&mut self.per_article).into_iter().collect();
+        let (confidence, per_article) = rayon::join(
+            || bootstrap(strict, Scheme::Strict, resamples, seed),
+            || in_parallel(per_article, |(id, counts)| (id, Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect())),
+        );
         let mut overall = schemes(&self.overall);
         if let Some(counts) = &self.strict_attrs {
             overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, counts));
@@ -244,9 +252,6 @@ impl LayerCounts {
                 (column.clone(), groups)
             })
             .collect();
-        let confidence = bootstrap(strict, Scheme::Strict, resamples, seed);
-        let per_article =
-            self.per_article.iter().map(|(id, counts)| (id.clone(), Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect())).collect();
         LayerReport {
             layer: layer.to_string(),
             gold_spans: self.gold_spans,
@@ -262,6 +267,16 @@ impl LayerCounts {
             confidence,
         }
     }
+}
+
+/// A map of `rows` made into entries on the rayon pool; the rows come in key order, so the map
+/// is built from them in one pass.
+fn in_parallel<R: IntoParallelIterator, V: Send>(rows: R, entry: impl Fn(R::Item) -> (String, V) + Sync + Send) -> BTreeMap<String, V>
+where
+    R::Iter: IndexedParallelIterator,
+{
+    let entries: Vec<(String, V)> = rows.into_par_iter().with_min_len(1024).map(entry).collect();
+    entries.into_iter().collect()
 }
 
 impl LayerReport {
