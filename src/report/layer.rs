@@ -42,7 +42,7 @@ pub struct LayerReport {
     /// Article id → scheme → counts (for significance tests between reports); absent from
     /// `mizan score --json` unless `--per-article`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub per_article: BTreeMap<String, BTreeMap<String, Counts>>,
+    pub per_article: BTreeMap<String, SchemeCounts>,
     /// Bootstrap 95% intervals of the strict micro figures; absent with `--bootstrap 0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
@@ -144,19 +144,7 @@ impl LayerCounts {
                 .iter()
                 .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, s)| (value.clone(), (s.articles, scheme_counts(&s.schemes)))).collect()))
                 .collect(),
-            per_article: report
-                .per_article
-                .iter()
-                .map(|(id, counts)| {
-                    let mut c = SchemeCounts::default();
-                    for scheme in Scheme::ALL {
-                        if let Some(counts) = counts.get(scheme.name()) {
-                            c[scheme] = *counts;
-                        }
-                    }
-                    (id.clone(), c)
-                })
-                .collect(),
+            per_article: report.per_article.clone(),
         }
     }
 
@@ -209,14 +197,7 @@ impl LayerCounts {
 
     /// The report, its interval resampled from `strict` (every article's strict counts, in
     /// article-id order).
-    fn report_resampling(mut self, layer: &str, strict: &[Counts], resamples: usize, seed: u64) -> LayerReport {
-        // The bootstrap and the per-article table (an id and four schemes' counts for each
-        // article) are the two large pieces of work here: they go side by side.
-        let per_article: Vec<(String, SchemeCounts)> = std::mem::take(&mut self.per_article).into_iter().collect();
-        let (confidence, per_article) = rayon::join(
-            || bootstrap(strict, Scheme::Strict, resamples, seed),
-            || in_parallel(per_article, |(id, counts)| (id, Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect())),
-        );
+    fn report_resampling(self, layer: &str, strict: &[Counts], resamples: usize, seed: u64) -> LayerReport {
         let mut overall = schemes(&self.overall);
         if let Some(counts) = &self.strict_attrs {
             overall.insert(STRICT_ATTRS.into(), metrics(Scheme::Strict, counts));
@@ -263,8 +244,8 @@ impl LayerCounts {
             attributes,
             confusion: self.confusion,
             slices,
-            per_article,
-            confidence,
+            per_article: self.per_article,
+            confidence: bootstrap(strict, Scheme::Strict, resamples, seed),
         }
     }
 }

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use crate::report::Report;
 use crate::score::evaluate::SpanOutcome;
 use crate::score::scheme::Outcome;
-use crate::score::{Counts, Scheme};
+use crate::score::{Counts, Scheme, SchemeCounts};
 
 /// A table file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub fn outcome_name(outcome: Outcome) -> &'static str {
 /// `<scheme>_<count>` for every scheme and count.
 pub fn article_table(report: &Report) -> PolarsResult<DataFrame> {
     let mut keys: Vec<(&str, &str, &str)> = Vec::new();
-    let mut rows: Vec<&BTreeMap<String, Counts>> = Vec::new();
+    let mut rows: Vec<&SchemeCounts> = Vec::new();
     for (name, extractor) in &report.extractors {
         for (layer, scores) in &extractor.layers {
             for (article, counts) in &scores.per_article {
@@ -62,7 +62,7 @@ pub fn article_table(report: &Report) -> PolarsResult<DataFrame> {
         [("correct", |c| c.correct), ("incorrect", |c| c.incorrect), ("partial", |c| c.partial), ("missed", |c| c.missed), ("spurious", |c| c.spurious)];
     for scheme in Scheme::ALL {
         for (field, get) in fields {
-            let values: Vec<u64> = rows.iter().map(|r| r.get(scheme.name()).map_or(0, get)).collect();
+            let values: Vec<u64> = rows.iter().map(|r| get(&r[scheme])).collect();
             columns.push(Column::new(format!("{}_{field}", scheme.name()).into(), values));
         }
     }

@@ -229,6 +229,54 @@ impl IndexMut<Scheme> for SchemeCounts {
     }
 }
 
+impl SchemeCounts {
+    /// The counts of the scheme named `name` (`strict`, `exact`, `partial`, `type`).
+    pub fn get(&self, name: &str) -> Option<&Counts> {
+        Scheme::ALL.into_iter().find(|s| s.name() == name).map(|s| &self[s])
+    }
+}
+
+/// Written as the object `{"exact": …, "partial": …, "strict": …, "type": …}` (the keys in
+/// order, as a map of scheme names gives them), which is what report.json's `per_article`
+/// holds for each article.
+impl serde::Serialize for SchemeCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4))?;
+        for scheme in [Scheme::Exact, Scheme::Partial, Scheme::Strict, Scheme::Type] {
+            map.serialize_entry(scheme.name(), &self[scheme])?;
+        }
+        map.end()
+    }
+}
+
+/// Read from an object keyed by scheme name; a scheme it lacks counts nothing, and keys that
+/// name no scheme are passed over (a report.json written by another version).
+impl<'de> serde::Deserialize<'de> for SchemeCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Schemes;
+        impl<'de> serde::de::Visitor<'de> for Schemes {
+            type Value = SchemeCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of counts keyed by scheme (strict, exact, partial, type)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SchemeCounts, A::Error> {
+                let mut counts = SchemeCounts::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match Scheme::ALL.into_iter().find(|s| s.name() == key) {
+                        Some(scheme) => counts[scheme] = map.next_value()?,
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(counts)
+            }
+        }
+        deserializer.deserialize_map(Schemes)
+    }
+}
+
 /// The scores of one article: overall, per label (each label scored alone), and the pairs of
 /// the overall matching, sorted by the position of their gold span (a spurious prediction's
 /// own position).
@@ -311,6 +359,27 @@ fn average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme, weight: i
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// report.json's `per_article` entries: the same bytes as a map of scheme names gave, read
+    /// back whole; a scheme left out counts nothing and an unknown key is passed over.
+    #[test]
+    fn scheme_counts_are_written_and_read_as_a_map_of_scheme_names() {
+        let mut counts = SchemeCounts::default();
+        for (k, scheme) in Scheme::ALL.into_iter().enumerate() {
+            let k = k as u64;
+            counts[scheme] = Counts { correct: k + 1, incorrect: k, partial: 2 * k, missed: 3, spurious: k + 7 };
+        }
+        let as_map: BTreeMap<String, Counts> = Scheme::ALL.iter().map(|&s| (s.name().to_string(), counts[s])).collect();
+        let written = serde_json::to_string(&counts).unwrap();
+        assert_eq!(written, serde_json::to_string(&as_map).unwrap());
+        assert_eq!(serde_json::from_str::<SchemeCounts>(&written).unwrap(), counts);
+        let partial: SchemeCounts =
+            serde_json::from_str(r#"{"strict": {"correct": 2, "incorrect": 0, "partial": 0, "missed": 1, "spurious": 0}, "later": 5}"#).unwrap();
+        assert_eq!(partial.get("strict"), Some(&Counts { correct: 2, missed: 1, ..Counts::default() }));
+        assert_eq!(partial.get("exact"), Some(&Counts::default()));
+        assert_eq!(partial.get("strict+attrs"), None);
+        assert!(serde_json::from_str::<SchemeCounts>("[1, 2]").is_err());
+    }
     use crate::score::assignment::Weight;
     use crate::score::matching::link;
     use proptest::prelude::*;
