@@ -359,6 +359,9 @@ fn average(per_label: &BTreeMap<String, SchemeCounts>, scheme: Scheme, weight: i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::assignment::Weight;
+    use crate::score::matching::link;
+    use proptest::prelude::*;
 
     /// report.json's `per_article` entries: the same bytes as a map of scheme names gave, read
     /// back whole; a scheme left out counts nothing and an unknown key is passed over.
@@ -380,9 +383,6 @@ mod tests {
         assert_eq!(partial.get("strict+attrs"), None);
         assert!(serde_json::from_str::<SchemeCounts>("[1, 2]").is_err());
     }
-    use crate::score::assignment::Weight;
-    use crate::score::matching::link;
-    use proptest::prelude::*;
 
     fn m(start: usize, end: usize, label: &str) -> Mention {
         Mention { start, end, label: label.to_string(), attrs: BTreeMap::new() }
