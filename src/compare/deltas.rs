@@ -64,10 +64,6 @@ pub struct LabelRows {
     pub schemes: Vec<SchemeRow>,
 }
 
-fn scheme_of(name: &str) -> Option<Scheme> {
-    Scheme::ALL.into_iter().find(|s| s.name() == name)
-}
-
 /// Per-article counts of a scheme on the articles both layers scored, in the first's order.
 fn paired(first: &LayerReport, other: &LayerReport, scheme: &str) -> Vec<(Counts, Counts)> {
     first.per_article.iter().filter_map(|(id, a)| Some((*a.get(scheme)?, *other.per_article.get(id)?.get(scheme)?))).collect()
@@ -92,7 +88,7 @@ pub(crate) fn overall_rows(layers: &[Option<&LayerReport>], tests: TestSettings,
     let tested: BTreeMap<(usize, usize), Significance> = jobs
         .into_par_iter()
         .filter_map(|(s, k)| {
-            let scheme = scheme_of(schemes[s])?;
+            let scheme = Scheme::named(schemes[s])?;
             let (first, other) = (first?, layers[k]?);
             let pairs = paired(first, other, schemes[s]);
             // Reports without per-article counts (none scored) have nothing to test.

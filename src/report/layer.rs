@@ -120,7 +120,14 @@ impl LayerCounts {
                 .iter()
                 .map(|(column, groups)| (column.clone(), groups.iter().map(|(value, slice)| (value.clone(), (slice.articles, slice.counts))).collect()))
                 .collect(),
-            per_article: if per_article { in_parallel(&score.per_article, |a| (a.article_id.clone(), a.counts)) } else { BTreeMap::new() },
+            // The ids are copied on the rayon pool; they come in id order, so the map is built
+            // from them in one pass.
+            per_article: if per_article {
+                let entries: Vec<(String, SchemeCounts)> = score.per_article.par_iter().with_min_len(1024).map(|a| (a.article_id.clone(), a.counts)).collect();
+                entries.into_iter().collect()
+            } else {
+                BTreeMap::new()
+            },
         }
     }
 
@@ -248,16 +255,6 @@ impl LayerCounts {
             confidence: bootstrap(strict, Scheme::Strict, resamples, seed),
         }
     }
-}
-
-/// A map of `rows` made into entries on the rayon pool; the rows come in key order, so the map
-/// is built from them in one pass.
-fn in_parallel<R: IntoParallelIterator, V: Send>(rows: R, entry: impl Fn(R::Item) -> (String, V) + Sync + Send) -> BTreeMap<String, V>
-where
-    R::Iter: IndexedParallelIterator,
-{
-    let entries: Vec<(String, V)> = rows.into_par_iter().with_min_len(1024).map(entry).collect();
-    entries.into_iter().collect()
 }
 
 impl LayerReport {

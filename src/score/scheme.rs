@@ -78,6 +78,11 @@ impl Scheme {
         }
     }
 
+    /// The scheme called `name` (`strict`, `exact`, `partial`, `type`).
+    pub fn named(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     fn slot(self) -> usize {
         self as usize
     }
@@ -232,7 +237,7 @@ impl IndexMut<Scheme> for SchemeCounts {
 impl SchemeCounts {
     /// The counts of the scheme named `name` (`strict`, `exact`, `partial`, `type`).
     pub fn get(&self, name: &str) -> Option<&Counts> {
-        Scheme::ALL.into_iter().find(|s| s.name() == name).map(|s| &self[s])
+        Scheme::named(name).map(|s| &self[s])
     }
 }
 
@@ -263,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for SchemeCounts {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SchemeCounts, A::Error> {
                 let mut counts = SchemeCounts::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match Scheme::ALL.into_iter().find(|s| s.name() == key) {
+                    match Scheme::named(&key) {
                         Some(scheme) => counts[scheme] = map.next_value()?,
                         None => {
                             map.next_value::<serde::de::IgnoredAny>()?;
