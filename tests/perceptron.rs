@@ -1,5 +1,5 @@
 //! `perceptron-ner` on ANERcorp (CAMeL Lab split): trains on the train file, tags the test
-//! file, and holds the strict micro F1 at 0.70 or more (the default options score 0.7041;
+//! file, and holds the strict micro F1 at 0.705 or more (the default options score 0.7064;
 //! docs/extractors/perceptron-ner.md). Needs `MIZAN_CORPORA` (the shared
 //! datasets folder): ignored without it, run by `bash .ci/run`.
 
@@ -29,7 +29,7 @@ fn import(path: &Path, prefix: &str) -> ConllImport {
 
 #[test]
 #[ignore = "needs MIZAN_CORPORA (the shared corpora); bash .ci/run sets it and runs the ignored tests"]
-fn anercorp_strict_f1_is_at_least_0_70() {
+fn anercorp_strict_f1_is_at_least_0_705() {
     let (train_file, test_file) = (corpus("ANERCorp_CamelLab_train.txt"), corpus("ANERCorp_CamelLab_test.txt"));
     let train = import(&train_file, "train");
     let test = import(&test_file, "test");
@@ -82,7 +82,7 @@ fn anercorp_strict_f1_is_at_least_0_70() {
         let m = metrics(Scheme::Strict, &counts[Scheme::Strict]);
         eprintln!("  {label:5} P {:.4} R {:.4} F1 {:.4} (gold {})", m.precision, m.recall, m.f1, m.possible);
     }
-    assert!(strict.f1 >= 0.70, "strict micro F1 {:.4} is below 0.70", strict.f1);
+    assert!(strict.f1 >= 0.705, "strict micro F1 {:.4} is below 0.705", strict.f1);
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn mizan_train_takes_feature_families_and_refuses_unknown_ones() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let loaded = PerceptronModel::load(&model).expect("loads");
     let families: Vec<&str> = loaded.summary().families.iter().map(|f| f.name()).collect();
-    assert_eq!(families, ["words", "affixes", "ngrams", "shape", "context", "lexicon", "stems", "classes"]);
+    assert_eq!(families, ["words", "affixes", "ngrams", "shape", "context", "lexicon", "stems", "classes", "names"]);
     assert_eq!((loaded.summary().classes, loaded.summary().gazetteer.as_deref()), (8, None));
 
     let output = train("+gazeteer");

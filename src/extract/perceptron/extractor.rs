@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::families::Family;
 use super::model::PerceptronModel;
+use super::names;
 use super::train::gazetteer_fingerprint;
 use super::PerceptronError;
 use crate::extract::{ExtractError, Extractor};
@@ -47,15 +49,20 @@ impl Extractor for PerceptronNer {
         vec![self.model.summary().layer.clone()]
     }
 
-    /// The model's path and content hash, and the fingerprint of the built-in gazetteer when
-    /// the model uses it: together they decide the output; the path says where it came from.
+    /// The model's path and content hash, and the fingerprints of the built-in gazetteer and
+    /// of the name lists when the model uses them: together they decide the output; the path
+    /// says where it came from.
     fn parameters(&self) -> serde_json::Value {
         let gazetteer = self.model.summary().gazetteer.as_ref().map(|_| gazetteer_fingerprint());
-        serde_json::json!({
+        let mut parameters = serde_json::json!({
             "model": self.path.as_ref().map(|p| p.display().to_string()),
             "hash": self.model.content_hash(),
             "gazetteer": gazetteer,
-        })
+        });
+        if self.model.summary().families.contains(Family::Names) {
+            parameters["names"] = names::fingerprint().into();
+        }
+        parameters
     }
 
     fn extract(&self, article: &Article) -> Result<Vec<Span>, ExtractError> {

@@ -38,11 +38,14 @@ pub enum Family {
     Gazetteer,
     /// Distributional word classes learnt from the training text (`classes`).
     Classes,
+    /// Whether the word and its neighbours are in the shipped lists of given and family names
+    /// (`names`: Wikidata's people, CC0).
+    Names,
 }
 
 impl Family {
     /// Every family, in the order the features are computed.
-    pub const ALL: [Family; 12] = [
+    pub const ALL: [Family; 13] = [
         Family::Words,
         Family::Affixes,
         Family::Ngrams,
@@ -55,6 +58,7 @@ impl Family {
         Family::Stems,
         Family::Gazetteer,
         Family::Classes,
+        Family::Names,
     ];
 
     /// The family's name on the command line and in the model file.
@@ -72,6 +76,7 @@ impl Family {
             Family::Stems => "stems",
             Family::Gazetteer => "gazetteer",
             Family::Classes => "classes",
+            Family::Names => "names",
         }
     }
 

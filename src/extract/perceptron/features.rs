@@ -11,6 +11,7 @@
 
 use super::classes::WordClasses;
 use super::families::{Families, Family};
+use super::names;
 use super::normalize::{normalize_word, other_stems, split_proclitics};
 use super::shape::{length_class, marks, prefix, shape, suffix, trigrams};
 use super::tokenize::Token;
@@ -38,6 +39,8 @@ struct Word<'a> {
     /// Distributional classes of the word and of its stem (when proclitics were taken off).
     class: Option<u16>,
     stem_class: Option<u16>,
+    /// Which of the name lists hold the word, or else its stem (`names::roles`).
+    names: u8,
 }
 
 impl Word<'_> {
@@ -112,6 +115,12 @@ const CLASS_BEFORE: u8 = 47;
 const CLASS_AFTER: u8 = 48;
 const CLASS_AROUND: u8 = 49;
 const NEIGHBOUR_AFFIX: u8 = 50;
+const NAME: u8 = 51;
+const NAME_BEFORE: u8 = 52;
+const NAME_AFTER: u8 = 53;
+
+/// The name-list roles as feature parts: given, family, both.
+const ROLES: [&str; 4] = ["", "g", "f", "gf"];
 
 const START: &str = "<s>";
 const END: &str = "</s>";
@@ -194,6 +203,14 @@ fn stem_class(classes: &WordClasses, stem: &str) -> Option<u16> {
     classes.get(key(NORM, &[stem])).or_else(|| classes.get(key(NORM, &[&format!("ال{stem}")])))
 }
 
+/// Which name lists hold a normalised word, or else its stem once proclitics are off.
+fn name_roles(norm: &str, stem_at: usize) -> u8 {
+    match names::roles(norm) {
+        0 if stem_at > 0 => names::roles(&norm[stem_at..]),
+        roles => roles,
+    }
+}
+
 /// The feature keys of every token of a sentence.
 pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>) -> Vec<Vec<u64>> {
     let families = context.families;
@@ -208,7 +225,8 @@ pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>)
             let stem_lexicon = (on(Family::Lexicon) && stem_at > 0).then(|| (context.lexicon)(key(NORM, &[&norm[stem_at..]]))).flatten();
             let class = on(Family::Classes).then(|| context.classes.get(key(NORM, &[&norm]))).flatten();
             let stem_class = (on(Family::Classes) && stem_at > 0).then(|| stem_class(context.classes, &norm[stem_at..])).flatten();
-            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon, stem_lexicon, gazetteer, class, stem_class }
+            let names = if on(Family::Names) { name_roles(&norm, stem_at) } else { 0 };
+            Word { raw: token.text, shape: shape(token.text), norm, stem_at, lexicon, stem_lexicon, gazetteer, class, stem_class, names }
         })
         .collect();
     let at = |i: usize, offset: isize| -> Option<&Word<'_>> {
@@ -333,6 +351,13 @@ pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>)
                 keys.push(key(CLASS_AFTER, &[&after]));
                 keys.push(key(CLASS_AROUND, &[&before, &class_name(word.class.or(word.stem_class)), &after]));
             }
+            if on(Family::Names) {
+                for (offset, template) in [(0, NAME), (-1, NAME_BEFORE), (1, NAME_AFTER)] {
+                    if let Some(roles) = at(i, offset).map(|w| w.names).filter(|&r| r != 0) {
+                        keys.push(key(template, &[ROLES[roles as usize]]));
+                    }
+                }
+            }
             keys
         })
         .collect()
@@ -432,6 +457,21 @@ mod tests {
         assert!(features[1].contains(&key(CLASS_AROUND, &["3", "-", "7"])));
         assert!(features[2].contains(&key(CLASS, &["-"])));
         assert!(features[2].contains(&key(STEM_CLASS, &["7"])), "`قاهره` is unknown, `القاهره` is class 7");
+    }
+
+    #[test]
+    fn name_lists_mark_the_word_and_its_neighbours() {
+        // محمد is in both lists, وأحمد a given name behind a proclitic, الاجتماع in neither.
+        let sentence = tokenize("محمد وأحمد الاجتماع");
+        let families = Families::none().with(Family::Names);
+        let base = none();
+        let features = sentence_features(&sentence[0], &Context { families: &families, ..base });
+        assert!(features[0].contains(&key(NAME, &["gf"])));
+        assert!(features[1].iter().any(|&k| [key(NAME, &["g"]), key(NAME, &["gf"])].contains(&k)), "the stem أحمد is a given name");
+        assert!(features[1].contains(&key(NAME_BEFORE, &["gf"])));
+        assert!(!features[2].iter().any(|&k| [key(NAME, &["g"]), key(NAME, &["f"]), key(NAME, &["gf"])].contains(&k)));
+        let without = sentence_features(&sentence[0], &Context { families: &Families::none(), ..none() });
+        assert!(!without[0].contains(&key(NAME, &["gf"])));
     }
 
     #[test]

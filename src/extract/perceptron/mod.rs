@@ -20,6 +20,7 @@ mod lbfgs;
 mod learner;
 mod lexicon;
 mod model;
+mod names;
 mod normalize;
 mod shape;
 mod summary;
