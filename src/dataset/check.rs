@@ -325,48 +325,62 @@ fn utf16_to_chars(text: &str, start: usize, end: usize) -> Option<(usize, usize)
 fn check_overlaps(path: &Path, spans: &[CheckedSpan], manifest: Option<&Manifest>, diagnostics: &mut Diagnostics) {
     use rayon::prelude::*;
     // One sort (on the rayon pool) by article, layer, then start, longest first, then line —
-    // lines are unique, so the order is total — and each article's layer is a run of it.
+    // lines are unique, so the order is total — and each article's layer is a run of it. The
+    // runs are checked on the pool too; their problems come back in the sorted order.
     fn key(c: &CheckedSpan) -> (&str, &str, usize, std::cmp::Reverse<usize>, usize) {
         (&c.span.article_id, &c.span.layer, c.span.start, std::cmp::Reverse(c.span.end), c.line)
     }
     let mut order: Vec<&CheckedSpan> = spans.iter().collect();
     order.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-    for group in order.chunk_by(|a, b| a.span.article_id == b.span.article_id && a.span.layer == b.span.layer) {
-        let layer = group[0].span.layer.as_str();
-        let flat = manifest.and_then(|m| m.layers.get(layer)).is_some_and(|schema| schema.flat);
-        let mut reach: Option<&CheckedSpan> = None;
-        for (k, current) in group.iter().enumerate() {
-            if k > 0 {
-                let previous = group[k - 1];
-                if previous.span.start == current.span.start && previous.span.end == current.span.end && previous.span.label == current.span.label {
-                    diagnostics.warning(
-                        path,
-                        Some(current.line),
-                        format!(
-                            "duplicate span {}..{} {} (also on line {}); remove one copy",
-                            current.span.start, current.span.end, current.span.label, previous.line
-                        ),
-                    );
-                    continue;
-                }
+    let same_run = |a: &&CheckedSpan, b: &&CheckedSpan| a.span.article_id == b.span.article_id && a.span.layer == b.span.layer;
+    let found: Vec<Diagnostics> = order
+        .par_chunk_by(same_run)
+        .fold(Diagnostics::default, |mut problems, group| {
+            check_run(path, group, manifest, &mut problems);
+            problems
+        })
+        .collect();
+    for problems in found {
+        diagnostics.extend(problems);
+    }
+}
+
+/// [`check_overlaps`] on one article's spans of one layer, in the sorted order.
+fn check_run(path: &Path, group: &[&CheckedSpan], manifest: Option<&Manifest>, diagnostics: &mut Diagnostics) {
+    let layer = group[0].span.layer.as_str();
+    let flat = manifest.and_then(|m| m.layers.get(layer)).is_some_and(|schema| schema.flat);
+    let mut reach: Option<&CheckedSpan> = None;
+    for (k, current) in group.iter().enumerate() {
+        if k > 0 {
+            let previous = group[k - 1];
+            if previous.span.start == current.span.start && previous.span.end == current.span.end && previous.span.label == current.span.label {
+                diagnostics.warning(
+                    path,
+                    Some(current.line),
+                    format!(
+                        "duplicate span {}..{} {} (also on line {}); remove one copy",
+                        current.span.start, current.span.end, current.span.label, previous.line
+                    ),
+                );
+                continue;
             }
-            if let Some(open) = reach.filter(|open| open.span.end > current.span.start) {
-                if flat {
-                    let shape = if current.span.end <= open.span.end { "is nested in" } else { "crosses" };
-                    diagnostics.error(
-                        path,
-                        Some(current.line),
-                        format!(
-                            "span {}..{} {} {shape} span {}..{} {} (line {}); layer `{layer}` is flat — fix the boundaries or set `flat = false` for it in manifest.toml",
-                            current.span.start, current.span.end, shown(&current.span.label),
-                            open.span.start, open.span.end, shown(&open.span.label), open.line
-                        ),
-                    );
-                }
+        }
+        if let Some(open) = reach.filter(|open| open.span.end > current.span.start) {
+            if flat {
+                let shape = if current.span.end <= open.span.end { "is nested in" } else { "crosses" };
+                diagnostics.error(
+                    path,
+                    Some(current.line),
+                    format!(
+                        "span {}..{} {} {shape} span {}..{} {} (line {}); layer `{layer}` is flat — fix the boundaries or set `flat = false` for it in manifest.toml",
+                        current.span.start, current.span.end, shown(&current.span.label),
+                        open.span.start, open.span.end, shown(&open.span.label), open.line
+                    ),
+                );
             }
-            if reach.is_none_or(|open| current.span.end > open.span.end) {
-                reach = Some(current);
-            }
+        }
+        if reach.is_none_or(|open| current.span.end > open.span.end) {
+            reach = Some(current);
         }
     }
 }
@@ -399,6 +413,31 @@ mod tests {
     #[test]
     fn clean_spans_pass() {
         assert!(run(TEXT, &[&span(4, 10, "PER", Some("لافروف")), &span(14, 19, "LOC", None)], None).is_empty());
+    }
+
+    /// Articles' runs are checked on the pool; their problems still come in the sorted order
+    /// (article id, then start), one per duplicate, whatever the threads did.
+    #[test]
+    fn overlap_problems_of_many_articles_keep_their_order() {
+        let ids: Vec<String> = (0..3000).map(|k| format!("a{k:04}")).collect();
+        let articles: Vec<Article> = ids.iter().map(|id| Article::new(id, TEXT, BTreeMap::new())).collect();
+        let index: HashMap<String, usize> = ids.iter().enumerate().map(|(k, id)| (id.clone(), k)).collect();
+        // Files list the articles backwards; each article has its span twice.
+        let mut records = Vec::new();
+        for id in ids.iter().rev() {
+            for _ in 0..2 {
+                let line = serde_json::json!({"article_id": id, "start": 4, "end": 10, "label": "PER"}).to_string();
+                records.push(SpanRecord { span: parse_span(&line, "ner", None).unwrap().0, line: records.len() + 1 });
+            }
+        }
+        let mut diagnostics = Diagnostics::default();
+        let checked = check_spans(Path::new("g.jsonl"), records, Some((&articles, &index)), None, &mut diagnostics);
+        assert_eq!(checked.len(), 6000);
+        let lines: Vec<usize> = diagnostics.problems().iter().map(|p| p.line.unwrap()).collect();
+        // The second copy of article a0000's span is on the last line, a2999's on line 2.
+        let expected: Vec<usize> = (0..3000).map(|k| 6000 - 2 * k).collect();
+        assert_eq!(lines, expected);
+        assert!(diagnostics.problems()[0].to_string().contains("duplicate span 4..10 PER (also on line 5999)"), "{}", diagnostics.problems()[0]);
     }
 
     #[test]
