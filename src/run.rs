@@ -131,14 +131,7 @@ pub fn evaluate(dataset: &Dataset, entries: &[Runnable], options: &RunOptions<'_
     };
     let gold_layers: Vec<String> = {
         // Spans of one layer come in runs: one insertion a run, not one a span.
-        let mut layers: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-        let mut last: Option<&str> = None;
-        for layer in dataset.gold.iter().map(|s| s.layer.as_str()) {
-            if last != Some(layer) {
-                layers.insert(layer);
-                last = Some(layer);
-            }
-        }
+        let mut layers: std::collections::BTreeSet<&str> = dataset.gold.chunk_by(|a, b| a.layer == b.layer).map(|run| run[0].layer.as_str()).collect();
         if let Some(manifest) = &dataset.manifest {
             layers.extend(manifest.layers.keys().map(String::as_str));
         }

@@ -184,17 +184,12 @@ impl Groups {
         let mut all: Vec<[u64; 4]> = per_article.par_iter().with_min_len(4096).map(|c| [c.correct, c.partial, c.possible(), c.actual()]).collect();
         all.par_sort_unstable();
         let (mut rows, mut sizes): (Vec<[u64; 4]>, Vec<u64>) = (Vec::new(), Vec::new());
-        for row in all {
-            match (rows.last(), sizes.last_mut()) {
-                (Some(last), Some(size)) if *last == row => *size += 1,
-                _ => {
-                    if (rows.len() + 1) * GROUPED_BELOW > per_article.len() {
-                        return None;
-                    }
-                    rows.push(row);
-                    sizes.push(1);
-                }
+        for run in all.chunk_by(|a, b| a == b) {
+            if (rows.len() + 1) * GROUPED_BELOW > per_article.len() {
+                return None;
             }
+            rows.push(run[0]);
+            sizes.push(run.len() as u64);
         }
         Some(Groups { rows, articles: per_article.len() as u64, draws: GroupDraws::new(&sizes) })
     }

@@ -119,9 +119,6 @@ const NAME: u8 = 51;
 const NAME_BEFORE: u8 = 52;
 const NAME_AFTER: u8 = 53;
 
-/// The name-list roles as feature parts: given, family, both.
-const ROLES: [&str; 4] = ["", "g", "f", "gf"];
-
 const START: &str = "<s>";
 const END: &str = "</s>";
 
@@ -354,7 +351,7 @@ pub(crate) fn sentence_features<'a>(tokens: &[Token<'a>], context: &Context<'a>)
             if on(Family::Names) {
                 for (offset, template) in [(0, NAME), (-1, NAME_BEFORE), (1, NAME_AFTER)] {
                     if let Some(roles) = at(i, offset).map(|w| w.names).filter(|&r| r != 0) {
-                        keys.push(key(template, &[ROLES[roles as usize]]));
+                        keys.push(key(template, &[names::role_part(roles)]));
                     }
                 }
             }

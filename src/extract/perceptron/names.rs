@@ -19,6 +19,15 @@ pub(crate) const GIVEN_NAME: u8 = 1;
 /// In the family-name list.
 pub(crate) const FAMILY_NAME: u8 = 2;
 
+/// The lists that hold a word (`roles` is not 0), as a feature's part: given, family, both.
+pub(crate) fn role_part(roles: u8) -> &'static str {
+    match roles {
+        GIVEN_NAME => "g",
+        FAMILY_NAME => "f",
+        _ => "gf",
+    }
+}
+
 /// Normalised name → the lists that hold it (`GIVEN_NAME | FAMILY_NAME`). The lists are
 /// written folded (a test holds them to it), so their lines are the keys as they stand.
 fn table() -> &'static HashMap<&'static str, u8> {
